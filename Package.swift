@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per layer so the layers cannot leak into each other:
+// C shims -> KafkaCompression -> KafkaProtocol (pure wire) -> KafkaFast (client) -> kfast (CLI).
+let package = Package(
+    name: "kafka-fast",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "KafkaFast", targets: ["KafkaFast"]),
+        .executable(name: "kfast", targets: ["kfast"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages); the build fails with the package name when one is missing.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .target(name: "CCRC32C", path: "Sources/CCRC32C"),
+
+        .target(
+            name: "KafkaCompression",
+            dependencies: ["CZlib", "CLZ4", "CZstd", "CSnappy", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "KafkaProtocol",
+            dependencies: [
+                "CCRC32C", "KafkaCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KafkaFast",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "kfast",
+            dependencies: [
+                "KafkaFast",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "KafkaCompressionTests", dependencies: ["KafkaCompression"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(
+            name: "KafkaFastTests",
+            dependencies: ["KafkaFast", "KafkaProtocol"]
+        ),
+    ]
+)
