@@ -56,6 +56,9 @@ let package = Package(
             ]
         ),
 
+        // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
+        .executableTarget(name: "KafkaCodegen"),
+
         .testTarget(name: "KafkaCompressionTests", dependencies: ["KafkaCompression"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(
