@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaFast", targets: ["KafkaFast"]),
         .executable(name: "kfast", targets: ["kfast"]),
+        .executable(name: "KafkaBench", targets: ["KafkaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -24,11 +25,12 @@ let package = Package(
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(name: "CCRC32C", path: "Sources/CCRC32C"),
 
         .target(
             name: "KafkaCompression",
-            dependencies: ["CZlib", "CLZ4", "CZstd", "CSnappy", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["CZlib", "CDeflate", "CLZ4", "CZstd", "CSnappy", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "KafkaProtocol",
@@ -55,6 +57,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
+        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression"]),
 
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),

@@ -1,0 +1,1 @@
+print("KafkaBench: not yet implemented")
