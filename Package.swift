@@ -42,9 +42,10 @@ let package = Package(
         .target(
             name: "KafkaFast",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "KafkaCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -67,7 +68,11 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(
             name: "KafkaFastTests",
-            dependencies: ["KafkaFast", "KafkaProtocol"]
+            dependencies: [
+                "KafkaFast", "KafkaProtocol",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -1,0 +1,123 @@
+import KafkaProtocol
+
+/// Which offset ListOffsets should look up.
+public enum OffsetSpec: Sendable, Equatable {
+    case earliest
+    case latest
+    /// The first offset whose timestamp is at or after this time (ms since the epoch).
+    case timestamp(Int64)
+
+    var wireTimestamp: Int64 {
+        switch self {
+        case .earliest: return -2
+        case .latest: return -1
+        case .timestamp(let ms): return ms
+        }
+    }
+}
+
+public struct PartitionOffset: Sendable, Equatable {
+    public var partition: Int32
+    /// -1 when no record matches a timestamp lookup.
+    public var offset: Int64
+    public var timestamp: Int64
+}
+
+public struct PartitionWatermarks: Sendable, Equatable {
+    public var partition: Int32
+    public var low: Int64
+    public var high: Int64
+    public var messageCount: Int64 { max(high - low, 0) }
+}
+
+extension KafkaClient {
+    /// Looks up one offset per partition (all partitions when `partitions` is nil).
+    public func listOffsets(topic: String, partitions: [Int32]? = nil, spec: OffsetSpec) async throws(KafkaError) -> [PartitionOffset] {
+        try await withMetadataRetry(topic: topic) { (topicMetadata) throws(KafkaError) in
+            let wanted = partitions ?? topicMetadata.partitions.map(\.id)
+            var byLeader: [Int32: [Int32]] = [:]
+            for id in wanted {
+                guard let partition = topicMetadata.partition(id) else { throw .unknownPartition(topic: topic, partition: id) }
+                guard partition.leader >= 0 else {
+                    throw .broker(code: .leaderNotAvailable, context: "ListOffsets for \(topic)/\(id)", message: nil)
+                }
+                byLeader[partition.leader, default: []].append(id)
+            }
+            var results: [PartitionOffset] = []
+            for (leader, ids) in byLeader.sorted(by: { $0.key < $1.key }) {
+                results += try await self.listOffsets(topic: topic, partitions: ids, spec: spec, leader: leader, epochs: topicMetadata)
+            }
+            return results.sorted { $0.partition < $1.partition }
+        }
+    }
+
+    private func listOffsets(
+        topic: String, partitions: [Int32], spec: OffsetSpec, leader: Int32, epochs: TopicMetadata
+    ) async throws(KafkaError) -> [PartitionOffset] {
+        let connection = try await connection(toNode: leader)
+        let request = ListOffsetsRequest(
+            replicaId: -1, isolationLevel: 0,
+            topics: [.init(name: topic, partitions: partitions.map {
+                .init(partitionIndex: $0, currentLeaderEpoch: epochs.partition($0)?.leaderEpoch ?? -1, timestamp: spec.wireTimestamp)
+            })])
+        let response = try await connection.send(request)
+        var results: [PartitionOffset] = []
+        for topicResponse in response.topics {
+            for partition in topicResponse.partitions {
+                let code = KafkaErrorCode(rawValue: partition.errorCode)
+                guard code == .none else {
+                    throw .broker(code: code, context: "ListOffsets for \(topic)/\(partition.partitionIndex)", message: nil)
+                }
+                results.append(PartitionOffset(partition: partition.partitionIndex, offset: partition.offset, timestamp: partition.timestamp))
+            }
+        }
+        return results
+    }
+
+    /// Low and high watermark of every partition of `topic`.
+    public func watermarks(topic: String) async throws(KafkaError) -> [PartitionWatermarks] {
+        async let earliest = listOffsets(topic: topic, spec: .earliest)
+        async let latest = listOffsets(topic: topic, spec: .latest)
+        let lows: [PartitionOffset]
+        let highs: [PartitionOffset]
+        do {
+            (lows, highs) = try await (earliest, latest)
+        } catch {
+            throw (error as? KafkaError) ?? .noBrokerAvailable("\(error)")
+        }
+        let highByPartition = Dictionary(uniqueKeysWithValues: highs.map { ($0.partition, $0.offset) })
+        return lows.map { PartitionWatermarks(partition: $0.partition, low: $0.offset, high: highByPartition[$0.partition] ?? $0.offset) }
+    }
+
+    /// Runs `body` with the topic's metadata; on an error that means stale metadata (a
+    /// leader moved, a topic just created), refreshes and tries again a few times.
+    func withMetadataRetry<T>(
+        topic: String, attempts: Int = 5, _ body: (TopicMetadata) async throws(KafkaError) -> T
+    ) async throws(KafkaError) -> T {
+        var lastError: KafkaError = .unknownTopic(topic)
+        for attempt in 0..<attempts {
+            let metadata = try await metadata(topics: [topic], refresh: attempt > 0)
+            guard let topicMetadata = metadata.topics[topic], topicMetadata.error != .unknownTopicOrPartition else {
+                throw .unknownTopic(topic)
+            }
+            do throws(KafkaError) {
+                if topicMetadata.error != .none {
+                    throw KafkaError.broker(code: topicMetadata.error, context: "metadata for topic '\(topic)'", message: nil)
+                }
+                return try await body(topicMetadata)
+            } catch {
+                lastError = error
+                guard error.isRetriable || error.needsMetadataRefresh else { throw error }
+                try? await Task.sleep(nanoseconds: UInt64(50_000_000 << min(attempt, 4)))
+            }
+        }
+        throw lastError
+    }
+}
+
+extension KafkaError {
+    var needsMetadataRefresh: Bool {
+        if case .broker(let code, _, _) = self { return code.needsMetadataRefresh }
+        return false
+    }
+}

@@ -1,0 +1,81 @@
+import KafkaProtocol
+
+extension KafkaClient {
+    /// Creates a topic and waits until every partition has a leader.
+    /// - Parameters:
+    ///   - partitions: -1 for the broker's default.
+    ///   - replicationFactor: -1 for the broker's default.
+    public func createTopic(
+        _ name: String, partitions: Int32 = -1, replicationFactor: Int16 = -1, configs: [String: String] = [:],
+        timeoutMs: Int32 = 30_000
+    ) async throws(KafkaError) {
+        try Self.validateTopicName(name)
+        let connection = try await controllerConnection()
+        let request = CreateTopicsRequest(
+            topics: [.init(
+                name: name, numPartitions: partitions, replicationFactor: replicationFactor,
+                configs: configs.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })],
+            timeoutMs: timeoutMs)
+        let response = try await connection.send(request)
+        guard let result = response.topics.first(where: { $0.name == name }) else {
+            throw .protocolViolation(broker: connection.address.description, detail: "CreateTopics response does not name '\(name)'")
+        }
+        let code = KafkaErrorCode(rawValue: result.errorCode)
+        guard code == .none else {
+            throw .broker(code: code, context: "cannot create topic '\(name)'", message: result.errorMessage)
+        }
+        try await waitForLeaders(topic: name, timeoutMs: Int(timeoutMs))
+    }
+
+    /// Deletes a topic.
+    public func deleteTopic(_ name: String, timeoutMs: Int32 = 30_000) async throws(KafkaError) {
+        try Self.validateTopicName(name)
+        let connection = try await controllerConnection()
+        let version = connection.version(for: DeleteTopicsRequest.self) ?? 0
+        let request = version >= 6
+            ? DeleteTopicsRequest(topics: [.init(name: name)], timeoutMs: timeoutMs)
+            : DeleteTopicsRequest(topicNames: [name], timeoutMs: timeoutMs)
+        let response = try await connection.send(request, version: version)
+        guard let result = response.responses.first(where: { $0.name == name }) ?? response.responses.first else {
+            throw .protocolViolation(broker: connection.address.description, detail: "DeleteTopics response is empty")
+        }
+        let code = KafkaErrorCode(rawValue: result.errorCode)
+        if code == .unknownTopicOrPartition { throw .unknownTopic(name) }
+        guard code == .none else {
+            throw .broker(code: code, context: "cannot delete topic '\(name)'", message: result.errorMessage)
+        }
+        _ = try? await metadata(refresh: true)
+    }
+
+    /// Topic names Kafka accepts: 1 to 249 of [a-zA-Z0-9._-], not "." or "..".
+    static func validateTopicName(_ name: String) throws(KafkaError) {
+        guard !name.isEmpty, name.utf8.count <= 249, name != ".", name != "..",
+              name.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                  || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+                  || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else {
+            throw .invalidConfiguration("invalid topic name '\(name)': use 1 to 249 of the characters a-z A-Z 0-9 . _ -")
+        }
+    }
+
+    private func controllerConnection() async throws(KafkaError) -> BrokerConnection {
+        let metadata = try await metadata(refresh: metadataCache.current == nil)
+        if let controller = metadata.controllerId, metadata.brokers[controller] != nil {
+            return try await connection(toNode: controller)
+        }
+        return try await anyConnection()
+    }
+
+    private func waitForLeaders(topic: String, timeoutMs: Int) async throws(KafkaError) {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        while ContinuousClock.now < deadline {
+            if let metadata = try? await metadata(topics: [topic], refresh: true),
+               let topicMetadata = metadata.topics[topic], topicMetadata.error == .none,
+               !topicMetadata.partitions.isEmpty, topicMetadata.partitions.allSatisfy({ $0.leader >= 0 }) {
+                return
+            }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw .broker(code: .leaderNotAvailable, context: "topic '\(topic)' was created but has no leaders yet", message: nil)
+    }
+}

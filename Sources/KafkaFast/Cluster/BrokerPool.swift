@@ -1,0 +1,101 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// What a connection is used for. Like franz-go, the client keeps separate connections per
+/// purpose, so a long-polling Fetch or a JoinGroup that blocks for seconds never delays a
+/// Produce or a metadata request queued behind it on the same socket.
+public enum ConnectionPurpose: Hashable, Sendable {
+    case general
+    case produce
+    case fetch
+    case group
+}
+
+/// Connections to every broker, dialled on first use and again after they drop.
+/// Concurrent callers asking for the same connection share one dial.
+final class BrokerPool: Sendable {
+    private struct Key: Hashable {
+        var address: BrokerAddress
+        var purpose: ConnectionPurpose
+    }
+
+    private struct State {
+        var connections: [Key: BrokerConnection] = [:]
+        var dials: [Key: Task<BrokerConnection, any Error>] = [:]
+        var closed = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let config: KafkaConfig
+    private let group: any EventLoopGroup
+
+    init(config: KafkaConfig, group: any EventLoopGroup) {
+        self.config = config
+        self.group = group
+    }
+
+    func connection(to address: BrokerAddress, purpose: ConnectionPurpose = .general) async throws(KafkaError) -> BrokerConnection {
+        let key = Key(address: address, purpose: purpose)
+        enum Lookup {
+            case closed
+            case open(BrokerConnection)
+            case dialing(Task<BrokerConnection, any Error>)
+        }
+        let lookup = state.withLockedValue { state -> Lookup in
+            if state.closed { return .closed }
+            if let existing = state.connections[key], existing.isActive { return .open(existing) }
+            if let pending = state.dials[key] { return .dialing(pending) }
+            let config = self.config
+            let group = self.group
+            let task = Task { try await BrokerConnection.connect(to: address, config: config, group: group) }
+            state.dials[key] = task
+            return .dialing(task)
+        }
+        let dial: Task<BrokerConnection, any Error>
+        switch lookup {
+        case .closed: throw .clientClosed
+        case .open(let connection): return connection
+        case .dialing(let task): dial = task
+        }
+        do {
+            let connection = try await dial.value
+            let stillOpen = state.withLockedValue { state -> Bool in
+                state.dials[key] = nil
+                guard !state.closed else { return false }
+                if state.connections[key] !== connection { state.connections[key] = connection }
+                return true
+            }
+            if !stillOpen {
+                connection.close()
+                throw KafkaError.clientClosed
+            }
+            return connection
+        } catch {
+            state.withLockedValue { $0.dials[key] = nil }
+            throw (error as? KafkaError) ?? .connectionFailed(broker: address.description, reason: "\(error)")
+        }
+    }
+
+    /// Live connections, for per-broker metrics.
+    func activeConnections() -> [(address: BrokerAddress, purpose: ConnectionPurpose, connection: BrokerConnection)] {
+        state.withLockedValue { state in
+            state.connections.compactMap { key, connection in
+                connection.isActive ? (key.address, key.purpose, connection) : nil
+            }
+        }
+    }
+
+    func close() {
+        let (connections, dials) = state.withLockedValue { state in
+            state.closed = true
+            defer {
+                state.connections.removeAll()
+                state.dials.removeAll()
+            }
+            return (Array(state.connections.values), Array(state.dials.values))
+        }
+        dials.forEach { $0.cancel() }
+        connections.forEach { $0.close() }
+    }
+}

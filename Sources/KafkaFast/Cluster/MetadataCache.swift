@@ -1,0 +1,80 @@
+import KafkaProtocol
+import NIOConcurrencyHelpers
+
+/// The client's view of the cluster, refreshed on demand (a missing topic, a leader change)
+/// and on a timer. Concurrent refreshes for the whole cluster share one request.
+final class MetadataCache: Sendable {
+    private struct State {
+        var current: ClusterMetadata?
+        var fullRefresh: Task<ClusterMetadata, any Error>?
+        var timer: Task<Void, Never>?
+        var closed = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let refreshIntervalMs: Int
+
+    init(bootstrap: [BrokerAddress], refreshIntervalMs: Int) {
+        self.refreshIntervalMs = refreshIntervalMs
+    }
+
+    var current: ClusterMetadata? { state.withLockedValue { $0.current } }
+
+    func refresh(topics: [String]?, using client: KafkaClient) async throws(KafkaError) -> ClusterMetadata {
+        startTimerIfNeeded(client)
+        if topics == nil {
+            let task: Task<ClusterMetadata, any Error> = state.withLockedValue { state in
+                if let running = state.fullRefresh { return running }
+                let task = Task { try await Self.fetch(topics: nil, client: client) }
+                state.fullRefresh = task
+                return task
+            }
+            defer { state.withLockedValue { if $0.fullRefresh == task { $0.fullRefresh = nil } } }
+            do {
+                return store(try await task.value, replacingAllTopics: true)
+            } catch {
+                throw (error as? KafkaError) ?? .noBrokerAvailable("\(error)")
+            }
+        }
+        return store(try await Self.fetch(topics: topics, client: client), replacingAllTopics: false)
+    }
+
+    private func store(_ fetched: ClusterMetadata, replacingAllTopics: Bool) -> ClusterMetadata {
+        state.withLockedValue { state in
+            let merged = state.current?.merging(fetched, replacingAllTopics: replacingAllTopics) ?? fetched
+            state.current = merged
+            return merged
+        }
+    }
+
+    private static func fetch(topics: [String]?, client: KafkaClient) async throws(KafkaError) -> ClusterMetadata {
+        let connection = try await client.anyConnection()
+        let request = MetadataRequest(
+            topics: topics.map { $0.map { MetadataRequest.MetadataRequestTopic(name: $0) } },
+            allowAutoTopicCreation: false)
+        let response = try await connection.send(request)
+        return ClusterMetadata(response)
+    }
+
+    private func startTimerIfNeeded(_ client: KafkaClient) {
+        let interval = UInt64(refreshIntervalMs) * 1_000_000
+        state.withLockedValue { state in
+            guard state.timer == nil, !state.closed else { return }
+            state.timer = Task { [weak client] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: interval)
+                    guard let client, !Task.isCancelled else { return }
+                    _ = try? await client.metadataCache.refresh(topics: nil, using: client)
+                }
+            }
+        }
+    }
+
+    func close() {
+        let timer = state.withLockedValue { state -> Task<Void, Never>? in
+            state.closed = true
+            return state.timer
+        }
+        timer?.cancel()
+    }
+}

@@ -1,0 +1,167 @@
+import DequeModule
+import KafkaProtocol
+import NIOCore
+
+/// One request on its way out: a complete frame whose correlation id is filled in on the
+/// event loop, so ids are assigned in exactly the order requests hit the socket.
+struct OutboundRequest: Sendable {
+    var frame: ByteBuffer
+    let apiKey: Int16
+    /// Nil for Produce with acks=0: the broker sends nothing back, so no slot is queued.
+    let response: EventLoopPromise<ByteBuffer>?
+    let responseHeaderVersion: Int16
+    let timeout: TimeAmount
+}
+
+/// Offset of the correlation id inside a request frame: size(4) + apiKey(2) + apiVersion(2).
+let correlationIdOffset = 8
+
+/// Pipelines requests on one broker connection.
+///
+/// Kafka answers the requests of one connection in order, so pending requests form a FIFO
+/// (as in valkey-swift) and each response must carry the correlation id at its head. A
+/// mismatch or a timeout leaves the stream unusable: every pending request fails and the
+/// connection closes, and the pool dials a new one (as franz-go does).
+final class KafkaChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = OutboundRequest
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        let correlationId: Int32
+        let promise: EventLoopPromise<ByteBuffer>
+        let responseHeaderVersion: Int16
+        let apiKey: Int16
+        let sentAt: NIODeadline
+        let timeout: Scheduled<Void>?
+    }
+
+    private let brokerName: String
+    private let stats: ConnectionStats
+    private var pending = Deque<Pending>()
+    private var nextCorrelationId: Int32 = 1
+    private var failure: KafkaError?
+    private var context: ChannelHandlerContext?
+
+    init(brokerName: String, stats: ConnectionStats) {
+        self.brokerName = brokerName
+        self.stats = stats
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        failAll(.connectionClosed(broker: brokerName))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var request = unwrapOutboundIn(data)
+        if let failure {
+            request.response?.fail(failure)
+            promise?.fail(failure)
+            return
+        }
+        let correlationId = nextCorrelationId
+        nextCorrelationId = nextCorrelationId == .max ? 1 : nextCorrelationId + 1
+        request.frame.setInteger(correlationId, at: request.frame.readerIndex + correlationIdOffset)
+        stats.recordWrite(bytes: request.frame.readableBytes)
+
+        guard let responsePromise = request.response else {
+            // acks=0: done once written.
+            context.write(wrapOutboundOut(request.frame), promise: promise)
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeoutTask = context.eventLoop.scheduleTask(in: request.timeout) {
+            loopBound.value.timedOut(correlationId: correlationId, apiKey: request.apiKey, after: request.timeout)
+        }
+        pending.append(Pending(
+            correlationId: correlationId, promise: responsePromise,
+            responseHeaderVersion: request.responseHeaderVersion, apiKey: request.apiKey,
+            sentAt: .now(), timeout: timeoutTask))
+        stats.inFlightChanged(by: 1)
+        context.write(wrapOutboundOut(request.frame), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var frame = unwrapInboundIn(data)
+        stats.recordRead(bytes: frame.readableBytes + 4)
+        guard let correlationId = frame.readInteger(as: Int32.self) else {
+            return fatal(context, .protocolViolation(broker: brokerName, detail: "response frame without a correlation id"))
+        }
+        guard let head = pending.first else {
+            return fatal(context, .protocolViolation(broker: brokerName, detail: "unexpected response with correlation id \(correlationId)"))
+        }
+        guard head.correlationId == correlationId else {
+            return fatal(context, .protocolViolation(
+                broker: brokerName, detail: "correlation id \(correlationId) where \(head.correlationId) was expected"))
+        }
+        pending.removeFirst()
+        stats.inFlightChanged(by: -1)
+        head.timeout?.cancel()
+        stats.recordRoundTrip(NIODeadline.now() - head.sentAt)
+        if head.responseHeaderVersion >= 1 {
+            do {
+                try frame.skipTaggedFields()
+            } catch {
+                head.promise.fail(KafkaError.protocolViolation(broker: brokerName, detail: "response header: \(error)"))
+                return
+            }
+        }
+        head.promise.succeed(frame)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(.connectionClosed(broker: brokerName))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let reason: KafkaError
+        if let kafkaError = error as? KafkaError {
+            reason = kafkaError
+        } else if let frameError = error as? KafkaFrameError {
+            reason = .protocolViolation(broker: brokerName, detail: frameError.description)
+        } else {
+            reason = .connectionFailed(broker: brokerName, reason: "\(error)")
+        }
+        fatal(context, reason)
+    }
+
+    private func timedOut(correlationId: Int32, apiKey: Int16, after timeout: TimeAmount) {
+        guard let context, pending.contains(where: { $0.correlationId == correlationId }) else { return }
+        // Responses are strictly ordered, so one lost answer poisons every later one.
+        let error = KafkaError.requestTimedOut(
+            broker: brokerName, api: KafkaAPI.name(of: apiKey), milliseconds: timeout.nanoseconds / 1_000_000)
+        fatal(context, error)
+    }
+
+    private func fatal(_ context: ChannelHandlerContext, _ error: KafkaError) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: KafkaError) {
+        if failure == nil { failure = error }
+        let drained = pending
+        pending.removeAll()
+        stats.inFlightChanged(by: -drained.count)
+        for request in drained {
+            request.timeout?.cancel()
+            request.promise.fail(error)
+        }
+    }
+}
+
+extension ByteBuffer {
+    /// Skips a tagged-field section (KIP-482): a count, then tag, size and bytes for each.
+    mutating func skipTaggedFields() throws(KafkaWireError) {
+        let count = try readUnsignedVarint32(field: "tagged field count")
+        for _ in 0..<count {
+            _ = try readUnsignedVarint32(field: "tag")
+            let size = Int(try readUnsignedVarint32(field: "tagged field size"))
+            guard readableBytes >= size else { throw .truncated(field: "tagged field") }
+            moveReaderIndex(forwardBy: size)
+        }
+    }
+}

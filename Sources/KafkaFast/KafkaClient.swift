@@ -1,0 +1,76 @@
+import KafkaProtocol
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The shared core of every kafka-fast client: the broker pool and the cluster metadata cache.
+/// Thread-safe; create one per cluster and share it.
+public final class KafkaClient: Sendable {
+    public let config: KafkaConfig
+    let pool: BrokerPool
+    let metadataCache: MetadataCache
+    let group: any EventLoopGroup
+
+    public init(config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {
+        guard !config.bootstrapServers.isEmpty else {
+            throw .invalidConfiguration("bootstrap.servers is empty: give at least one broker as host:port")
+        }
+        self.config = config
+        self.group = group
+        self.pool = BrokerPool(config: config, group: group)
+        self.metadataCache = MetadataCache(bootstrap: config.bootstrapServers, refreshIntervalMs: config.metadataRefreshIntervalMs)
+    }
+
+    /// A client for `bootstrap` ("host:port[,host:port]") with default settings.
+    public convenience init(bootstrap: String) throws(KafkaError) {
+        var config = KafkaConfig()
+        config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
+        try self.init(config: config)
+    }
+
+    /// Cluster metadata for `topics` (nil: every topic), from the cache unless `refresh` or
+    /// a named topic is missing from it.
+    public func metadata(topics: [String]? = nil, refresh: Bool = false) async throws(KafkaError) -> ClusterMetadata {
+        if !refresh, let cached = metadataCache.current, topics.map({ $0.allSatisfy { cached.topics[$0] != nil } }) ?? false {
+            return cached
+        }
+        return try await metadataCache.refresh(topics: topics, using: self)
+    }
+
+    /// The connection to broker `nodeId`, dialled if needed.
+    public func connection(toNode nodeId: Int32, purpose: ConnectionPurpose = .general) async throws(KafkaError) -> BrokerConnection {
+        var broker = metadataCache.current?.brokers[nodeId]
+        if broker == nil {
+            broker = try await metadata(refresh: true).brokers[nodeId]
+        }
+        guard let broker else { throw .noBrokerAvailable("broker \(nodeId) is not in the cluster metadata") }
+        return try await pool.connection(to: broker.address, purpose: purpose)
+    }
+
+    /// A connection to any reachable broker: known brokers first, then the bootstrap list.
+    public func anyConnection() async throws(KafkaError) -> BrokerConnection {
+        let known = metadataCache.current?.sortedBrokers.map(\.address) ?? []
+        var failures: [String] = []
+        for address in known + config.bootstrapServers.filter({ !known.contains($0) }) {
+            do {
+                return try await pool.connection(to: address)
+            } catch .clientClosed {
+                throw .clientClosed
+            } catch {
+                failures.append(error.description)
+            }
+        }
+        throw .noBrokerAvailable(failures.joined(separator: "; "))
+    }
+
+    /// Per-connection counters for the brokers currently connected.
+    public func connectionStats() -> [(broker: BrokerAddress, purpose: ConnectionPurpose, stats: ConnectionStats.Snapshot)] {
+        pool.activeConnections().map { ($0.address, $0.purpose, $0.connection.stats.snapshot()) }
+    }
+
+    /// Closes every connection; later calls fail with `clientClosed`.
+    public func close() {
+        metadataCache.close()
+        pool.close()
+    }
+}

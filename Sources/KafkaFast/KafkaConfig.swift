@@ -1,0 +1,67 @@
+/// Client configuration, set with librdkafka's property names (`-X name=value` in the CLI).
+/// An unknown name or a malformed value is an error that names the property.
+public struct KafkaConfig: Sendable {
+    public var bootstrapServers: [BrokerAddress] = []
+    public var clientId = "kafka-fast"
+    /// `socket.connection.setup.timeout.ms`: how long dialing a broker may take.
+    public var connectTimeoutMs = 10_000
+    /// `request.timeout.ms`: how long a broker may take to answer one request.
+    public var requestTimeoutMs = 30_000
+    /// `receive.message.max.bytes`: the largest response frame accepted.
+    public var maxResponseBytes = 100_000_000
+    /// `topic.metadata.refresh.interval.ms`: the background metadata refresh period.
+    public var metadataRefreshIntervalMs = 300_000
+    /// `api.version.max`: per-API ceilings such as `Produce=7,Metadata=9` (e.g. for old decoders).
+    public var apiVersionMax: [Int16: Int16] = [:]
+    /// The producer's settings (`linger.ms`, `acks`, `compression.codec`, ...).
+    public var producer = ProducerSettings()
+
+    public init() {}
+
+    public init(_ properties: [String: String]) throws(KafkaError) {
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) { try set(name, value) }
+    }
+
+    /// Sets one property by its librdkafka name.
+    public mutating func set(_ name: String, _ value: String) throws(KafkaError) {
+        switch name {
+        case "bootstrap.servers", "metadata.broker.list":
+            bootstrapServers = try BrokerAddress.parseList(value)
+        case "client.id":
+            clientId = value
+        case "socket.connection.setup.timeout.ms":
+            connectTimeoutMs = try Self.integer(name, value, in: 1...3_600_000)
+        case "request.timeout.ms", "socket.timeout.ms":
+            requestTimeoutMs = try Self.integer(name, value, in: 1...3_600_000)
+        case "receive.message.max.bytes":
+            maxResponseBytes = try Self.integer(name, value, in: 1_000...2_147_483_647)
+        case "topic.metadata.refresh.interval.ms":
+            metadataRefreshIntervalMs = try Self.integer(name, value, in: 1_000...3_600_000)
+        case "api.version.max":
+            apiVersionMax = try Self.apiVersionCeilings(value)
+        default:
+            try producer.set(name, value)
+        }
+    }
+
+    static func integer(_ name: String, _ value: String, in range: ClosedRange<Int>) throws(KafkaError) -> Int {
+        guard let number = Int(value.trimmingWhitespace()), range.contains(number) else {
+            throw .invalidConfiguration("\(name)=\(value): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    static func apiVersionCeilings(_ value: String) throws(KafkaError) -> [Int16: Int16] {
+        var result: [Int16: Int16] = [:]
+        for entry in value.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { String($0.trimmingWhitespace()) }
+            guard parts.count == 2, let version = Int16(parts[1]), version >= 0,
+                  let key = (0...80).first(where: { KafkaAPI.name(of: Int16($0)) == parts[0] }) ?? Int(parts[0])
+            else {
+                throw .invalidConfiguration("api.version.max=\(value): expected entries like Produce=7,Metadata=9")
+            }
+            result[Int16(key)] = version
+        }
+        return result
+    }
+}

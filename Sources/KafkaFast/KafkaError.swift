@@ -1,0 +1,61 @@
+import KafkaProtocol
+
+/// Every failure the client reports. Each description is one line that says what and why,
+/// fit to print as a CLI error or a dashboard status line.
+public enum KafkaError: Error, Sendable, CustomStringConvertible {
+    case invalidConfiguration(String)
+    case invalidBrokerAddress(String, reason: String)
+    case connectionFailed(broker: String, reason: String)
+    case connectionClosed(broker: String)
+    case requestTimedOut(broker: String, api: String, milliseconds: Int64)
+    case protocolViolation(broker: String, detail: String)
+    case unsupportedApi(broker: String, api: String, detail: String)
+    /// The broker answered with an error code.
+    case broker(code: KafkaErrorCode, context: String, message: String?)
+    case unknownTopic(String)
+    case unknownPartition(topic: String, partition: Int32)
+    case noBrokerAvailable(String)
+    case clientClosed
+
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let what):
+            return "invalid configuration: \(what)"
+        case .invalidBrokerAddress(let address, let reason):
+            return "invalid broker address '\(address)': \(reason)"
+        case .connectionFailed(let broker, let reason):
+            return "cannot connect to broker \(broker): \(reason)"
+        case .connectionClosed(let broker):
+            return "connection to broker \(broker) was closed"
+        case .requestTimedOut(let broker, let api, let ms):
+            return "\(api) request to broker \(broker) timed out after \(ms) ms"
+        case .protocolViolation(let broker, let detail):
+            return "broker \(broker) sent an invalid response: \(detail)"
+        case .unsupportedApi(let broker, let api, let detail):
+            return "broker \(broker) does not support \(api): \(detail)"
+        case .broker(let code, let context, let message):
+            let suffix = message.map { $0.isEmpty ? "" : " (\($0))" } ?? ""
+            return "\(context): \(code.name) [\(code.rawValue)]\(suffix)"
+        case .unknownTopic(let topic):
+            return "unknown topic '\(topic)': it does not exist on the cluster"
+        case .unknownPartition(let topic, let partition):
+            return "unknown partition \(partition) of topic '\(topic)'"
+        case .noBrokerAvailable(let reason):
+            return "no broker available: \(reason)"
+        case .clientClosed:
+            return "the client is closed"
+        }
+    }
+
+    /// Whether retrying the same operation later can succeed.
+    public var isRetriable: Bool {
+        switch self {
+        case .connectionFailed, .connectionClosed, .requestTimedOut, .noBrokerAvailable:
+            return true
+        case .broker(let code, _, _):
+            return code.isRetriable
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes whole lines to standard output or error with write(2): Swift 6 rejects the C
+/// `stdout`/`stderr` globals as shared mutable state, and this needs no Foundation.
+enum Output {
+    static func line(_ text: String) { write(text + "\n", to: 1) }
+    static func error(_ text: String) { write(text + "\n", to: 2) }
+
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // a closed pipe: nothing more can be said
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Testing
+@testable import KafkaFast
+
+@Suite struct KafkaConfigTests {
+    @Test func setsPropertiesByLibrdkafkaName() throws {
+        let config = try KafkaConfig([
+            "bootstrap.servers": "a:1,b:2", "client.id": "me", "request.timeout.ms": "1500",
+            "api.version.max": "Produce=7,Metadata=9",
+        ])
+        #expect(config.bootstrapServers.count == 2)
+        #expect(config.clientId == "me")
+        #expect(config.requestTimeoutMs == 1500)
+        #expect(config.apiVersionMax == [0: 7, 3: 9])
+    }
+
+    @Test func rejectsUnknownPropertiesByName() {
+        do {
+            _ = try KafkaConfig(["lingr.ms": "5"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "invalid configuration: unknown property 'lingr.ms'")
+        }
+    }
+
+    @Test(arguments: [("request.timeout.ms", "soon"), ("request.timeout.ms", "0"), ("api.version.max", "Produce"), ("api.version.max", "Nope=3")])
+    func rejectsMalformedValues(_ entry: (String, String)) {
+        #expect(throws: KafkaError.self) { _ = try KafkaConfig([entry.0: entry.1]) }
+    }
+}
