@@ -72,15 +72,25 @@ public struct RecordBatch: Sendable {
 
     /// Like `records()`, appending to an existing array so its capacity can be reused.
     public func appendRecords(to result: inout [Record], maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes) throws(KafkaWireError) {
-        var data = try decompressedRecords(maxDecompressedBytes: maxDecompressedBytes)
+        let data = try decompressedRecords(maxDecompressedBytes: maxDecompressedBytes)
+        let count = Int(max(recordCount, 0))
         // Every record takes at least 7 bytes, which bounds a hostile count's reservation.
-        result.reserveCapacity(result.count + min(Int(max(recordCount, 0)), data.readableBytes / 7))
-        for _ in 0..<max(recordCount, 0) {
-            result.append(try readRecord(from: &data))
+        result.reserveCapacity(result.count + min(count, data.readableBytes / 7))
+        let outcome: Result<Void, KafkaWireError> = data.withUnsafeReadableBytes { bytes in
+            do throws(KafkaWireError) {
+                var reader = RecordFieldReader(bytes)
+                for _ in 0..<count {
+                    result.append(try readRecord(from: &reader, in: data))
+                }
+                guard reader.remaining == 0 else {
+                    throw .malformed("record batch at offset \(baseOffset) has \(reader.remaining) bytes after its \(count) records")
+                }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
         }
-        guard data.readableBytes == 0 else {
-            throw .malformed("record batch at offset \(baseOffset) has \(data.readableBytes) bytes after its \(recordCount) records")
-        }
+        try outcome.get()
     }
 
     /// The records section, decompressed if needed. Uncompressed batches return a slice, not a copy.
@@ -103,38 +113,37 @@ public struct RecordBatch: Sendable {
         return output
     }
 
-    private func readRecord(from data: inout ByteBuffer) throws(KafkaWireError) -> Record {
-        let length = try data.readVarint(field: "record length")
-        guard length >= 0, Int(length) <= data.readableBytes else {
-            throw .malformed("record length \(length) with \(data.readableBytes) bytes left in the batch at offset \(baseOffset)")
+    /// Decodes one record; `data` is the buffer `reader` walks, for slicing keys and values out of it.
+    private func readRecord(from reader: inout RecordFieldReader, in data: ByteBuffer) throws(KafkaWireError) -> Record {
+        let length = try reader.readVarint("record length")
+        guard length >= 0, Int(length) <= reader.remaining else {
+            throw .malformed("record length \(length) with \(reader.remaining) bytes left in the batch at offset \(baseOffset)")
         }
-        let recordEnd = data.readerIndex + Int(length)
-        // Reading from a view that ends with the record keeps a bad length from reaching into the next one.
-        var body = data.getSlice(at: data.readerIndex, length: Int(length))!
-        data.moveReaderIndex(to: recordEnd)
-
-        guard let attributes = body.readInteger(as: Int8.self) else { throw .truncated(field: "record attributes") }
-        let timestampDelta = try body.readVarlong(field: "record timestampDelta")
-        let offsetDelta = try body.readVarint(field: "record offsetDelta")
-        let key = try Self.readNullableBytes(from: &body, field: "record key")
-        let value = try Self.readNullableBytes(from: &body, field: "record value")
-        let headerCount = try body.readVarint(field: "record header count")
+        // A reader that ends with the record keeps a bad field length from reaching into the next one.
+        var body = reader.split(count: Int(length))
+        let attributes = Int8(bitPattern: try body.readByte("record attributes"))
+        let timestampDelta = try body.readVarlong("record timestampDelta")
+        let offsetDelta = try body.readVarint("record offsetDelta")
+        let key = try body.readNullableBytesRange("record key length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
+        let value = try body.readNullableBytesRange("record value length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
+        let headerCount = try body.readVarint("record header count")
         // Each header takes at least 2 bytes, so a larger count is a lie (and would over-reserve).
-        guard headerCount >= 0, Int(headerCount) <= body.readableBytes / 2 else {
+        guard headerCount >= 0, Int(headerCount) <= body.remaining / 2 else {
             throw .malformed("record header count \(headerCount) in the batch at offset \(baseOffset)")
         }
         var headers: [RecordHeader] = []
         if headerCount > 0 {
             headers.reserveCapacity(Int(headerCount))
             for _ in 0..<headerCount {
-                let keyLength = try body.readVarint(field: "header key length")
-                guard keyLength >= 0 else { throw .malformed("header key length \(keyLength)") }
-                guard let headerKey = body.readString(length: Int(keyLength)) else { throw .truncated(field: "header key") }
-                headers.append((key: headerKey, value: try Self.readNullableBytes(from: &body, field: "header value")))
+                let headerKey = try body.readString("header key length")
+                let headerValue = try body.readNullableBytesRange("header value length").map {
+                    data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)!
+                }
+                headers.append((key: headerKey, value: headerValue))
             }
         }
-        guard body.readableBytes == 0 else {
-            throw .malformed("record at offset delta \(offsetDelta) has \(body.readableBytes) bytes past its fields")
+        guard body.remaining == 0 else {
+            throw .malformed("record at offset delta \(offsetDelta) has \(body.remaining) bytes past its fields")
         }
         let timestamp = self.attributes.timestampType == .logAppendTime ? maxTimestamp : baseTimestamp &+ timestampDelta
         return Record(
@@ -145,13 +154,5 @@ public struct RecordBatch: Sendable {
             headers: headers,
             attributes: attributes
         )
-    }
-
-    private static func readNullableBytes(from body: inout ByteBuffer, field: String) throws(KafkaWireError) -> ByteBuffer? {
-        let length = try body.readVarint(field: field + " length")
-        if length == -1 { return nil }
-        guard length >= 0 else { throw .malformed("\(field) length \(length)") }
-        guard let bytes = body.readSlice(length: Int(length)) else { throw .truncated(field: field) }
-        return bytes
     }
 }

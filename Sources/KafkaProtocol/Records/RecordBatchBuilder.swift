@@ -86,10 +86,16 @@ public struct RecordBatchBuilder: Sendable {
         headers: [RecordHeader] = [],
         timestamp: Int64
     ) {
-        writeRecordPrefix(keyCount: key?.count, valueCount: value?.count, headers: headers, timestamp: timestamp)
-        writeNullableBytesField(key)
-        writeNullableBytesField(value)
-        writeHeaders(headers)
+        let prefix = beginRecord(keyCount: key?.count, valueCount: value?.count, headers: headers, timestamp: timestamp)
+        records.writeWithUnsafeMutableBytes(minimumWritableBytes: prefix.recordSize) { free in
+            var writer = RecordFieldWriter(free)
+            prefix.write(to: &writer)
+            writer.writeNullableBytes(key)
+            writer.writeNullableBytes(value)
+            Self.writeHeaders(headers, to: &writer)
+            precondition(writer.position == prefix.recordSize, "record size was computed wrong")
+            return writer.position
+        }
     }
 
     /// Appends one record from the readable bytes of `key` and `value` (copied; their reader indices do not move).
@@ -99,10 +105,16 @@ public struct RecordBatchBuilder: Sendable {
         headers: [RecordHeader] = [],
         timestamp: Int64
     ) {
-        writeRecordPrefix(keyCount: key?.readableBytes, valueCount: value?.readableBytes, headers: headers, timestamp: timestamp)
-        writeNullableBytesField(key)
-        writeNullableBytesField(value)
-        writeHeaders(headers)
+        let prefix = beginRecord(keyCount: key?.readableBytes, valueCount: value?.readableBytes, headers: headers, timestamp: timestamp)
+        records.writeWithUnsafeMutableBytes(minimumWritableBytes: prefix.recordSize) { free in
+            var writer = RecordFieldWriter(free)
+            prefix.write(to: &writer)
+            withReadableBytes(of: key) { writer.writeNullableBytes($0) }
+            withReadableBytes(of: value) { writer.writeNullableBytes($0) }
+            Self.writeHeaders(headers, to: &writer)
+            precondition(writer.position == prefix.recordSize, "record size was computed wrong")
+            return writer.position
+        }
     }
 
     /// Writes the complete batch at `output`'s writer index.
@@ -210,52 +222,54 @@ public struct RecordBatchBuilder: Sendable {
         return VarintSize.signed(Int32(truncatingIfNeeded: count)) + count
     }
 
-    private mutating func writeRecordPrefix(keyCount: Int?, valueCount: Int?, headers: [RecordHeader], timestamp: Int64) {
+    /// The fields before the key, computed before the buffer is touched.
+    private struct RecordPrefix {
+        var recordSize: Int
+        var bodySize: Int32
+        var timestampDelta: Int64
+        var offsetDelta: Int32
+
+        func write(to writer: inout RecordFieldWriter) {
+            writer.writeVarint(bodySize)
+            writer.writeByte(0)  // record attributes: unused by Kafka
+            writer.writeVarlong(timestampDelta)
+            writer.writeVarint(offsetDelta)
+        }
+    }
+
+    /// Sizes the record and updates the batch's counters and timestamps.
+    private mutating func beginRecord(keyCount: Int?, valueCount: Int?, headers: [RecordHeader], timestamp: Int64) -> RecordPrefix {
         let body = bodySize(keyCount: keyCount, valueCount: valueCount, headers: headers, timestamp: timestamp)
         // Anything this large could not be sent anyway (Kafka caps requests far lower).
-        precondition(body <= Int(Int32.max), "record of \(body) bytes exceeds the int32 length field")
+        precondition(body <= Int(Int32.max) - 5, "record of \(body) bytes exceeds the int32 length field")
         precondition(recordCount < Int32.max, "record batch is full")
-        // One reservation per record, so the field writes below never reallocate.
-        records.reserveCapacity(minimumWritableBytes: body + 5)
-
-        let timestampDelta = timestampDelta(for: timestamp)
+        let prefix = RecordPrefix(
+            recordSize: VarintSize.signed(Int32(body)) + body,
+            bodySize: Int32(body),
+            timestampDelta: timestampDelta(for: timestamp),
+            offsetDelta: recordCount
+        )
         if recordCount == 0 {
             firstTimestamp = timestamp
             maxTimestamp = timestamp
         } else if timestamp > maxTimestamp {
             maxTimestamp = timestamp
         }
-        records.writeVarint(Int32(body))
-        records.writeInteger(UInt8(0))  // record attributes: unused by Kafka
-        records.writeVarlong(timestampDelta)
-        records.writeVarint(recordCount)  // offsetDelta
         recordCount += 1
+        return prefix
     }
 
-    private mutating func writeNullableBytesField(_ bytes: UnsafeRawBufferPointer?) {
-        guard let bytes else {
-            records.writeVarint(-1)
-            return
-        }
-        records.writeVarint(Int32(bytes.count))
-        records.writeBytes(bytes)
-    }
-
-    private mutating func writeNullableBytesField(_ bytes: ByteBuffer?) {
-        guard let bytes else {
-            records.writeVarint(-1)
-            return
-        }
-        records.writeVarint(Int32(bytes.readableBytes))
-        records.writeImmutableBuffer(bytes)
-    }
-
-    private mutating func writeHeaders(_ headers: [RecordHeader]) {
-        records.writeVarint(Int32(headers.count))
+    private static func writeHeaders(_ headers: [RecordHeader], to writer: inout RecordFieldWriter) {
+        writer.writeVarint(Int32(headers.count))
         for header in headers {
-            records.writeVarint(Int32(header.key.utf8.count))
-            records.writeString(header.key)
-            writeNullableBytesField(header.value)
+            writer.writeString(header.key)
+            withReadableBytes(of: header.value) { writer.writeNullableBytes($0) }
         }
     }
+}
+
+@inline(__always)
+private func withReadableBytes(of buffer: ByteBuffer?, _ body: (UnsafeRawBufferPointer?) -> Void) {
+    guard let buffer else { return body(nil) }
+    buffer.withUnsafeReadableBytes { body($0) }
 }
