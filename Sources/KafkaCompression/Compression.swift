@@ -65,7 +65,7 @@ public enum Compression {
         maxOutputBytes: Int,
         into output: inout ByteBuffer
     ) throws(CompressionError) {
-        let limit = max(0, maxOutputBytes)
+        let limit = min(max(0, maxOutputBytes), Int.max - 1)
         let start = output.writerIndex
         do {
             try withNonNullBase(input) { (input) throws(CompressionError) in
@@ -120,7 +120,8 @@ struct BoundedOutput {
 
     init(codec: CompressionCodec, limit: Int) {
         self.codec = codec
-        self.limit = limit
+        // Room for the extra detection byte must not overflow; nothing real approaches Int.max anyway.
+        self.limit = min(max(0, limit), Int.max - 1)
     }
 
     /// Room to offer the decoder next: enough to keep growth geometric, never past limit + 1.

@@ -118,6 +118,15 @@ import Testing
         }
     }
 
+    @Test(arguments: CompressionCodec.allCases)
+    func unlimitedAndZeroLimits(codec: CompressionCodec) throws {
+        let input = Samples.compressible(count: 5_000)
+        let packed = try compressed(input, codec)
+        #expect(try decompressed(packed, codec, limit: Int.max) == input)
+        #expect(throws: CompressionError.outputLimitExceeded(codec: codec, limit: 0)) { try decompressed(packed, codec, limit: 0) }
+        #expect(throws: CompressionError.outputLimitExceeded(codec: codec, limit: 0)) { try decompressed(packed, codec, limit: -1) }
+    }
+
     @Test func zstdWithoutContentSizeStopsAtTheLimit() throws {
         // The command-line tool's frame from a pipe has no content size, so only streaming can catch it.
         let frame = bytes(hex: KnownBytesTests.zstdUnknownSize)

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func hardwareMatchesSoftwareForEveryLengthAndAlignment() {
-        var generator = SplitMix64(seed: 0xC0FFEE)
+        var generator = CRCTestRandom(seed: 0xC0FFEE)
         let bytes = (0..<(1024 + 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         bytes.withUnsafeBytes { all in
             for start in 0..<8 {
@@ -46,7 +46,7 @@ import Testing
 
     // Lengths past 3 * 8 KiB exercise the long interleaved blocks and their combination step.
     @Test func hardwareMatchesSoftwareOnLargeBuffers() {
-        var generator = SplitMix64(seed: 42)
+        var generator = CRCTestRandom(seed: 42)
         let bytes = (0..<300_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         bytes.withUnsafeBytes { all in
             for length in [24_575, 24_576, 24_577, 49_152 + 769, 100_003, 299_993] {
@@ -84,7 +84,7 @@ import Testing
 }
 
 /// Deterministic, dependency-free generator for test data.
-struct SplitMix64: RandomNumberGenerator {
+struct CRCTestRandom: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
