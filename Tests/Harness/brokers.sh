@@ -41,11 +41,16 @@ stop_pid() {
     echo "brokers: pid $pid would not die" >&2
 }
 
-# Run a broker in the background with only stdin/stdout/stderr open: an inherited pipe (a
-# caller's output capture, a lock) held by a long-lived broker would keep its reader waiting.
+# Run a broker in the background with only stdin/stdout/stderr open (an inherited pipe or lock
+# held by a long-lived broker would keep its reader waiting), no blocked signals and default
+# SIGINT/SIGTERM handling: a child of Swift's Foundation.Process starts with SIGTERM and SIGINT
+# blocked, and a background job of a script with SIGINT ignored; noida must see SIGTERM to save its data.
 spawn() {
-    "$PY" -c 'import os, sys
+    "$PY" -c 'import os, signal, sys
 os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+    signal.signal(number, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
 os.execv(sys.argv[1], sys.argv[1:])' "$@" &
 }
 

@@ -1,8 +1,13 @@
 """Shared helpers for the peer programs: base64 fields, one-line failures, JSON output."""
 import base64
 import json
+import signal
 import sys
 import traceback
+
+# A child of Swift's Foundation.Process starts with SIGTERM and SIGINT blocked: unblock them so a
+# test's timeout (SIGTERM) ends a peer at once.
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 CLIENTS = ("confluent", "kafka-python")
 CODECS = ("none", "gzip", "snappy", "lz4", "zstd")
