@@ -22,6 +22,7 @@ done
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export KAFKA_FAST_RUN_DIR=$RUN_DIR
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ beside the peer programs
 
 trap '"$HARNESS_DIR/brokers.sh" stop' EXIT
 trap 'exit 130' INT
