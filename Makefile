@@ -1,0 +1,44 @@
+# kafka-fast: everything goes through these targets; Tests/Harness/ holds the scripts.
+#   make build | release       debug | release build (installs missing dependencies first)
+#   make test [ARGS=...]       deps, build, start Tansu + noida, swift test ARGS, stop them
+#   make run [BROKERS=h:p]     release build, `kfast topics` (against a fresh Tansu unless BROKERS)
+#   make bench [ARGS=...]      release build, KafkaBench against fresh brokers (when it exists)
+#   make deps                  only install what is missing (Debian packages, .tools/venv)
+#   make brokers | stop-brokers  leave both brokers running for hand testing (.test-run/brokers.env)
+#   make clean | distclean     remove .build and .test-run | and the .tools venv too
+
+HARNESS := Tests/Harness
+ARGS ?=
+BROKERS ?=
+
+.PHONY: build release test run bench deps brokers stop-brokers clean distclean
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+test:
+	$(HARNESS)/run-tests.sh $(ARGS)
+
+run:
+	BROKERS="$(BROKERS)" $(HARNESS)/run-kfast.sh
+
+bench:
+	$(HARNESS)/run-bench.sh $(ARGS)
+
+deps:
+	@$(HARNESS)/ensure-deps.sh
+
+brokers: deps
+	@$(HARNESS)/brokers.sh start && $(HARNESS)/brokers.sh status
+
+stop-brokers:
+	@$(HARNESS)/brokers.sh stop
+
+clean: stop-brokers
+	rm -rf .build .test-run
+
+distclean: clean
+	rm -rf .tools

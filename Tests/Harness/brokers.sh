@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Start and stop the two test brokers on free 127.0.0.1 ports:
+#   Tansu 0.6.0 (in memory) and noida-db (persists to a data dir, so it survives a restart).
+#
+#   brokers.sh start [tansu|noida|all]   start (default all); writes the env file, prints nothing else
+#   brokers.sh stop                      stop every broker the env file names (safe to repeat)
+#   brokers.sh noida-stop [--kill]       stop noida only, keep its port and data (--kill: SIGKILL)
+#   brokers.sh noida-start               start noida again on the same port and data dir
+#   brokers.sh status                    show the env file and whether each pid is alive
+#
+# Files, under the run folder ($KAFKA_FAST_RUN_DIR, default .test-run/):
+#   brokers.env (sourceable: KAFKA_FAST_TANSU, KAFKA_FAST_NOIDA, their pids, binaries, noida's
+#   data dir, and the rest of what the tests read: KAFKA_FAST_PYTHON/PEERS/HARNESS/RUN_DIR),
+#   tansu.log, noida.log, noida-data/.
+# "start" is not a supervisor: its caller stops the brokers (run-tests.sh does so with a trap).
+# If "start" itself fails, it stops whatever it had started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+READY_TIMEOUT=${KAFKA_FAST_BROKER_TIMEOUT:-20}
+PY=$VENV_PY; [ -x "$PY" ] || PY=python3
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Is PID alive and still running BINARY (guards against a recycled pid)?
+is_ours() {
+    local pid=$1 binary=$2
+    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1 | grep -qxF "$binary"
+}
+
+# Stop PID (if it is still BINARY): SIGNAL, then SIGKILL after 10 s.
+stop_pid() {
+    local pid=$1 binary=$2 signal=${3:-TERM} i
+    is_ours "$pid" "$binary" || return 0
+    kill "-$signal" "$pid" 2>/dev/null || return 0
+    for i in $(seq 100); do is_ours "$pid" "$binary" || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    for i in $(seq 20); do is_ours "$pid" "$binary" || return 0; sleep 0.1; done
+    echo "brokers: pid $pid would not die" >&2
+}
+
+# Run a broker in the background with only stdin/stdout/stderr open (an inherited pipe or lock
+# held by a long-lived broker would keep its reader waiting), no blocked signals and default
+# SIGINT/SIGTERM handling: a child of Swift's Foundation.Process starts with SIGTERM and SIGINT
+# blocked, and a background job of a script with SIGINT ignored; noida must see SIGTERM to save its data.
+spawn() {
+    "$PY" -c 'import os, signal, sys
+os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+    signal.signal(number, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+os.execv(sys.argv[1], sys.argv[1:])' "$@" &
+}
+
+write_env() {
+    local tmp="$ENV_FILE.tmp.$$"
+    {
+        echo "# written by Tests/Harness/brokers.sh; source it"
+        echo "export KAFKA_FAST_TANSU=${KAFKA_FAST_TANSU:-}"
+        echo "export KAFKA_FAST_TANSU_PID=${KAFKA_FAST_TANSU_PID:-}"
+        echo "export KAFKA_FAST_TANSU_BIN='$TANSU_BIN'"
+        echo "export KAFKA_FAST_NOIDA=${KAFKA_FAST_NOIDA:-}"
+        echo "export KAFKA_FAST_NOIDA_PID=${KAFKA_FAST_NOIDA_PID:-}"
+        echo "export KAFKA_FAST_NOIDA_BIN='$NOIDA_BIN'"
+        echo "export KAFKA_FAST_NOIDA_DATA='$RUN_DIR/noida-data'"
+        # What the Swift tests need besides the brokers, so that sourcing this file is enough
+        # to run `swift test` by hand against brokers started with `brokers.sh start`.
+        echo "export KAFKA_FAST_PYTHON='$VENV_PY'"
+        echo "export KAFKA_FAST_PEERS='$PEERS_DIR'"
+        echo "export KAFKA_FAST_HARNESS='$HARNESS_DIR'"
+        echo "export KAFKA_FAST_RUN_DIR='$RUN_DIR'"
+    } >"$tmp"
+    mv -f "$tmp" "$ENV_FILE"
+}
+
+load_env() {
+    KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
+    # shellcheck disable=SC1090
+    [ -f "$ENV_FILE" ] && source "$ENV_FILE"
+    return 0
+}
+
+# Wait until ADDRESS answers ApiVersions; fail early if PID died. On failure show the log tail.
+wait_ready() {
+    local name=$1 address=$2 pid=$3 binary=$4 log=$5
+    local deadline=$((SECONDS + READY_TIMEOUT))
+    while :; do
+        if "$PY" "$HARNESS_DIR/kafka_ping.py" "$address" --timeout 1 2>/dev/null; then return 0; fi
+        if ! is_ours "$pid" "$binary"; then
+            echo "brokers: $name exited before answering on $address; last lines of $log:" >&2
+            tail -n 20 "$log" >&2; return 1
+        fi
+        if [ $SECONDS -ge $deadline ]; then
+            echo "brokers: $name did not answer a Kafka ApiVersions request on $address within ${READY_TIMEOUT}s;" \
+                 "last lines of $log:" >&2
+            tail -n 20 "$log" >&2; return 1
+        fi
+    done
+}
+
+# Start one Tansu on a fresh free port (retries: a free port can be taken before the broker binds it).
+start_tansu() {
+    local log="$RUN_DIR/tansu.log" attempt port pid
+    [ -x "$TANSU_BIN" ] || die "Tansu binary missing ($TANSU_BIN): run Tests/Harness/ensure-deps.sh"
+    : >"$log"
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        spawn "$TANSU_BIN" broker --listener-url "tcp://127.0.0.1:$port" \
+            --advertised-listener-url "tcp://127.0.0.1:$port" </dev/null >>"$log" 2>&1
+        pid=$!
+        KAFKA_FAST_TANSU="127.0.0.1:$port" KAFKA_FAST_TANSU_PID=$pid
+        write_env
+        if wait_ready tansu "127.0.0.1:$port" "$pid" "$TANSU_BIN" "$log"; then return 0; fi
+        stop_pid "$pid" "$TANSU_BIN" KILL
+        KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID=''
+        write_env
+        grep -q AddrInUse "$log" || return 1
+        echo "brokers: port $port was taken, trying another" >&2
+    done
+    return 1
+}
+
+# Start noida on PORT with DATA dir (kept across restarts). Returns non-zero if it doesn't come up.
+launch_noida() {
+    local port=$1 log="$RUN_DIR/noida.log" pid
+    [ -x "$NOIDA_BIN" ] || die "noida-db binary missing ($NOIDA_BIN): run Tests/Harness/ensure-deps.sh"
+    mkdir -p "$RUN_DIR/noida-data"
+    echo "=== $(date -u +%FT%TZ) brokers.sh: starting noida on 127.0.0.1:$port" >>"$log"
+    spawn "$NOIDA_BIN" start --only kafka --kafka-port "$port" --data-dir "$RUN_DIR/noida-data" \
+        </dev/null >>"$log" 2>&1
+    pid=$!
+    KAFKA_FAST_NOIDA="127.0.0.1:$port" KAFKA_FAST_NOIDA_PID=$pid
+    write_env
+    wait_ready noida "127.0.0.1:$port" "$pid" "$NOIDA_BIN" "$log"
+}
+
+start_noida() {
+    local attempt port
+    rm -rf "$RUN_DIR/noida-data" "$RUN_DIR/noida.log"
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        if launch_noida "$port"; then return 0; fi
+        stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN" KILL
+        KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
+        write_env
+        grep -q 'already in use' "$RUN_DIR/noida.log" || return 1
+        echo "brokers: port $port was taken, trying another" >&2
+    done
+    return 1
+}
+
+stop_all() {
+    load_env
+    stop_pid "$KAFKA_FAST_TANSU_PID" "$TANSU_BIN"
+    stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN"
+    KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA_PID=''
+    [ -f "$ENV_FILE" ] && write_env
+    return 0
+}
+
+command=${1:-}
+case "$command" in
+    start)
+        which=${2:-all}
+        mkdir -p "$RUN_DIR"
+        stop_all   # leftovers of an interrupted run in this run folder
+        KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
+        write_env
+        trap 'stop_all; exit 130' INT TERM
+        case "$which" in
+            tansu) start_tansu ;;
+            noida) start_noida ;;
+            all) start_tansu && start_noida ;;
+            *) die "start what? tansu, noida or all (got '$which')" ;;
+        esac || { stop_all; exit 1; }
+        trap - INT TERM
+        ;;
+    stop)
+        stop_all
+        ;;
+    noida-stop)
+        load_env
+        [ -n "$KAFKA_FAST_NOIDA" ] || die "no noida in $ENV_FILE"
+        signal=TERM; [ "${2:-}" = --kill ] && signal=KILL
+        stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN" "$signal"
+        KAFKA_FAST_NOIDA_PID=''
+        write_env
+        ;;
+    noida-start)
+        load_env
+        [ -n "$KAFKA_FAST_NOIDA" ] || die "no noida in $ENV_FILE"
+        if is_ours "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN"; then exit 0; fi   # already running
+        port=${KAFKA_FAST_NOIDA##*:}
+        # The old socket may take a moment to be released: retry a few times on "already in use".
+        for attempt in 1 2 3 4 5; do
+            if launch_noida "$port"; then exit 0; fi
+            stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN" KILL
+            KAFKA_FAST_NOIDA_PID=''
+            write_env
+            tail -n 3 "$RUN_DIR/noida.log" | grep -q 'already in use' || exit 1
+            sleep 1
+        done
+        exit 1
+        ;;
+    status)
+        load_env
+        [ -f "$ENV_FILE" ] && grep -v '^#' "$ENV_FILE"
+        is_ours "$KAFKA_FAST_TANSU_PID" "$TANSU_BIN" && echo "tansu: running" || echo "tansu: not running"
+        is_ours "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN" && echo "noida: running" || echo "noida: not running"
+        ;;
+    *)
+        echo "usage: $0 start [tansu|noida|all] | stop | noida-stop [--kill] | noida-start | status" >&2
+        exit 2
+        ;;
+esac

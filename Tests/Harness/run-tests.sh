@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make test`: dependencies -> build (with tests) -> both brokers -> swift test -> brokers stopped.
+# Arguments go to `swift test` (make test ARGS='--filter Produce'). Exits with swift test's status.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+started=$SECONDS
+step() {   # step NAME COMMAND...: run it, then say how long it took
+    local name=$1 t0=$SECONDS; shift
+    "$@"
+    say "$name took $((SECONDS - t0))s"
+}
+
+step "dependencies" "$HARNESS_DIR/ensure-deps.sh"
+step "swift build --build-tests" swift build --build-tests
+
+set +e
+"$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test "$@"
+status=$?
+set -e
+say "swift test exited with status $status; make test took $((SECONDS - started))s in all"
+exit $status

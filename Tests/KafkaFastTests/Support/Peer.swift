@@ -1,0 +1,188 @@
+// Runs the peer programs in Tests/Peers (real Kafka clients: librdkafka via confluent-kafka, and
+// kafka-python) with the harness's venv python, and decodes the JSON they print.
+//
+// Each call has a timeout after which the child gets SIGTERM, then SIGKILL, and the call throws.
+// Output goes through temporary files, not pipes, so a chatty child can never block on a full pipe.
+// In async code the `async` overloads are picked: they wait without holding a thread of the
+// cooperative pool, so a Swift client in the same test keeps running while a peer waits for it.
+
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct PeerError: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum Peer {
+    typealias Output = (stdout: String, stderr: String, status: Int32)
+
+    static let defaultTimeout: TimeInterval = 120
+
+    /// Runs `Tests/Peers/<script>` with the venv python. A non-zero status is returned, not thrown.
+    static func run(_ script: String, args: [String] = [], stdin: String? = nil,
+                    timeout: TimeInterval = defaultTimeout) throws -> Output {
+        try execute(TestEnvironment.python(), arguments: [peerPath(script)] + args, stdin: stdin, timeout: timeout)
+    }
+
+    static func run(_ script: String, args: [String] = [], stdin: String? = nil,
+                    timeout: TimeInterval = defaultTimeout) async throws -> Output {
+        let child = try Child(TestEnvironment.python(), [peerPath(script)] + args, stdin: stdin, timeout: timeout)
+        await child.finished()
+        return try child.output()
+    }
+
+    /// Runs a peer and decodes its stdout as one JSON value; throws (with its stderr) unless the
+    /// exit status is in `acceptedStatuses`.
+    static func json<T: Decodable>(_ type: T.Type = T.self, _ script: String, args: [String] = [],
+                                   stdin: String? = nil, timeout: TimeInterval = defaultTimeout,
+                                   acceptedStatuses: Set<Int32> = [0]) throws -> T {
+        try decode(type, script, run(script, args: args, stdin: stdin, timeout: timeout), acceptedStatuses)
+    }
+
+    static func json<T: Decodable>(_ type: T.Type = T.self, _ script: String, args: [String] = [],
+                                   stdin: String? = nil, timeout: TimeInterval = defaultTimeout,
+                                   acceptedStatuses: Set<Int32> = [0]) async throws -> T {
+        try decode(type, script, await run(script, args: args, stdin: stdin, timeout: timeout), acceptedStatuses)
+    }
+
+    /// Runs a peer that prints one JSON value per line (peer_consume.py) and decodes every line.
+    static func jsonLines<T: Decodable>(_ type: T.Type = T.self, _ script: String, args: [String] = [],
+                                        stdin: String? = nil, timeout: TimeInterval = defaultTimeout) async throws -> [T] {
+        let output = try await run(script, args: args, stdin: stdin, timeout: timeout)
+        try check(script, output, [0])
+        return try output.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(T.self, from: Data($0.utf8))
+        }
+    }
+
+    /// Runs any executable with the same timeout and capture rules (used for the harness scripts).
+    static func execute(_ executable: String, arguments: [String], stdin: String?,
+                        timeout: TimeInterval) throws -> Output {
+        let child = try Child(executable, arguments, stdin: stdin, timeout: timeout)
+        child.waitUntilFinished()
+        return try child.output()
+    }
+
+    private static func peerPath(_ script: String) throws -> String {
+        script.hasPrefix("/") ? script : try TestEnvironment.peersDirectory() + "/" + script
+    }
+
+    private static func check(_ script: String, _ output: Output, _ accepted: Set<Int32>) throws {
+        guard accepted.contains(output.status) else {
+            let detail = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PeerError(description: "\(script) exited with status \(output.status): \(detail)")
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ script: String, _ output: Output,
+                                             _ accepted: Set<Int32>) throws -> T {
+        try check(script, output, accepted)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(output.stdout.utf8))
+        } catch {
+            throw PeerError(description: "\(script) printed JSON that does not decode as \(T.self): \(error)\n\(output.stdout)")
+        }
+    }
+}
+
+/// One child process with its output in temporary files and a kill timer.
+private final class Child: @unchecked Sendable {
+    private let process = Process()
+    private let command: String
+    private let timeout: TimeInterval
+    private let files: [URL]  // stdout, stderr, stdin
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var isFinished = false
+    private var timedOut = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    init(_ executable: String, _ arguments: [String], stdin: String?, timeout: TimeInterval) throws {
+        let base = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kafka-fast-peer-\(UUID().uuidString)").path
+        files = ["out", "err", "in"].map { URL(fileURLWithPath: "\(base).\($0)") }
+        command = ([executable] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        self.timeout = timeout
+        for file in files { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
+        try Data((stdin ?? "").utf8).write(to: files[2])
+
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: files[0])
+        process.standardError = try FileHandle(forWritingTo: files[1])
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : try FileHandle(forReadingFrom: files[2])
+        process.terminationHandler = { [self] _ in
+            lock.lock()
+            isFinished = true
+            let continuation = waiter
+            waiter = nil
+            lock.unlock()
+            done.signal()
+            continuation?.resume()
+        }
+        do {
+            try process.run()
+        } catch {
+            removeFiles()
+            throw PeerError(description: "cannot run \(command): \(error)")
+        }
+        armTimer(pid: process.processIdentifier)
+    }
+
+    /// SIGTERM at the timeout, SIGKILL 3 s later, unless the child finished first.
+    private func armTimer(pid: pid_t) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
+            lock.lock()
+            let running = !isFinished
+            if running { timedOut = true }
+            lock.unlock()
+            guard running else { return }
+            kill(pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 3) { [self] in
+                lock.lock()
+                let stillRunning = !isFinished
+                lock.unlock()
+                if stillRunning { kill(pid, SIGKILL) }
+            }
+        }
+    }
+
+    func waitUntilFinished() {
+        done.wait()
+        done.signal()  // later waiters pass straight through
+    }
+
+    func finished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if isFinished {
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+
+    /// The captured output; throws if the timeout killed the child.
+    func output() throws -> Peer.Output {
+        defer { removeFiles() }
+        let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+        let (stdout, stderr) = (read(files[0]), read(files[1]))
+        lock.lock()
+        let killed = timedOut
+        lock.unlock()
+        if killed {
+            throw PeerError(description: "timed out after \(timeout)s: \(command)\nstderr: \(stderr)")
+        }
+        return (stdout, stderr, process.terminationStatus)
+    }
+
+    private func removeFiles() {
+        for file in files { try? FileManager.default.removeItem(at: file) }
+    }
+}
