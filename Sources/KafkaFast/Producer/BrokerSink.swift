@@ -1,0 +1,178 @@
+import Atomics
+import KafkaProtocol
+import NIOCore
+
+/// The outbox of one broker (franz-go's sink): gathers the ready batch of every partition the
+/// broker leads into one ProduceRequest, keeps up to `max.in.flight` requests pipelined on the
+/// broker's produce connection, and sorts each partition's answer into done, retry or failed.
+///
+/// All state lives on the sink's event loop; other threads only call `wakeup()`.
+final class BrokerSink: @unchecked Sendable {
+    let nodeId: Int32
+    private unowned let core: ProducerCore
+    let eventLoop: any EventLoop
+    private let wakeupQueued = ManagedAtomic<Bool>(false)
+    private var inFlightRequests = 0
+    private var connection: BrokerConnection?
+    private var connecting = false
+    private var backoffUntil = NIODeadline.uptimeNanoseconds(0)
+
+    init(nodeId: Int32, core: ProducerCore, eventLoop: any EventLoop) {
+        self.nodeId = nodeId
+        self.core = core
+        self.eventLoop = eventLoop
+    }
+
+    /// Asks the sink to look for ready batches. Coalesced: many wakeups, one drain.
+    func wakeup() {
+        guard !wakeupQueued.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        eventLoop.execute { [self] in
+            wakeupQueued.store(false, ordering: .releasing)
+            drain()
+        }
+    }
+
+    private var settings: ProducerSettings { core.settings }
+
+    private func drain() {
+        let now = NIODeadline.now()
+        guard now >= backoffUntil else { return }
+        guard let connection, connection.isActive else {
+            connect()
+            return
+        }
+        while inFlightRequests < settings.maxInFlightPerConnection {
+            var entries: [(buffer: PartitionBuffer, batch: ProducerBatch)] = []
+            var requestBytes = 0
+            for buffer in core.partitions(ledBy: nodeId) {
+                guard requestBytes < Self.maxRequestBytes else { break }
+                if let batch = buffer.takeReady(now: now, maxInFlight: settings.maxInFlightPerConnection) {
+                    entries.append((buffer, batch))
+                    requestBytes += batch.wire?.readableBytes ?? 0
+                }
+            }
+            guard !entries.isEmpty else { return }
+            send(entries, on: connection)
+        }
+    }
+
+    /// franz-go's cap on one request (`maxBrokerWriteBytes`): brokers refuse larger frames.
+    static let maxRequestBytes = 100 * 1024 * 1024
+
+    private func connect() {
+        guard !connecting else { return }
+        connecting = true
+        let core = self.core
+        let nodeId = self.nodeId
+        Task {
+            let result: Result<BrokerConnection, KafkaError>
+            do throws(KafkaError) {
+                result = .success(try await core.client.connection(toNode: nodeId, purpose: .produce))
+            } catch {
+                result = .failure(error)
+            }
+            eventLoop.execute { [self] in
+                connecting = false
+                switch result {
+                case .success(let connection):
+                    self.connection = connection
+                case .failure:
+                    // The housekeeping tick wakes the sink again; metadata may name a new leader.
+                    backoffUntil = .now() + .milliseconds(Int64(settings.retryBackoffMs))
+                    Task { await core.refreshLeaders() }
+                }
+                drain()
+            }
+        }
+    }
+
+    private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection) {
+        var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
+        var order: [String] = []
+        for (buffer, batch) in entries {
+            if byTopic[buffer.topic] == nil { order.append(buffer.topic) }
+            byTopic[buffer.topic, default: []].append(.init(index: buffer.partition, records: batch.wire))
+        }
+        let request = ProduceRequest(
+            transactionalId: nil, acks: settings.acks.rawValue, timeoutMs: Int32(clamping: core.client.config.requestTimeoutMs),
+            topicData: order.map { .init(name: $0, partitionData: byTopic[$0]!) })
+        guard let version = connection.version(for: ProduceRequest.self) else {
+            let error = DeliveryError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
+            for (buffer, batch) in entries { core.finish(batch, of: buffer, result: .failure(error)) }
+            return
+        }
+        if settings.acks == .none {
+            connection.writeWithoutResponse(request, version: version).whenComplete { [self] result in
+                eventLoop.execute { [self] in
+                    for (buffer, batch) in entries {
+                        switch result {
+                        case .success: core.finish(batch, of: buffer, result: .success(baseOffset: -1))
+                        case .failure: retryOrFail(batch, of: buffer, code: .networkException, now: .now())
+                        }
+                    }
+                }
+            }
+            return
+        }
+        inFlightRequests += 1
+        connection.sendFuture(request, version: version).hop(to: eventLoop).whenComplete { [self] result in
+            inFlightRequests -= 1
+            switch result {
+            case .success(let response):
+                handle(response, entries: entries)
+            case .failure(let error):
+                // The connection broke or timed out: nothing says whether the broker wrote the
+                // batches, so resend them all (at-least-once; idempotence removes duplicates).
+                if !(self.connection?.isActive ?? false) { self.connection = nil }
+                let now = NIODeadline.now()
+                for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, transportError: error) }
+            }
+            drain()
+        }
+    }
+
+    private func handle(_ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)]) {
+        var answers: [String: [Int32: ProduceResponse.PartitionProduceResponse]] = [:]
+        for topic in response.responses {
+            for partition in topic.partitionResponses { answers[topic.name, default: [:]][partition.index] = partition }
+        }
+        let now = NIODeadline.now()
+        var refresh = false
+        for (buffer, batch) in entries {
+            guard let answer = answers[buffer.topic]?[buffer.partition] else {
+                retryOrFail(batch, of: buffer, code: .unknownServerError, now: now)
+                continue
+            }
+            let code = KafkaErrorCode(rawValue: answer.errorCode)
+            if code == .none || (code == .duplicateSequenceNumber && settings.idempotence) {
+                core.finish(batch, of: buffer, result: .success(baseOffset: code == .none ? answer.baseOffset : -1))
+                continue
+            }
+            if code.needsMetadataRefresh { refresh = true }
+            retryOrFail(batch, of: buffer, code: code, now: now)
+        }
+        if refresh { Task { [core] in await core.refreshLeaders() } }
+    }
+
+    /// Retries a batch when its error allows and time and retries remain; fails it otherwise.
+    private func retryOrFail(
+        _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, transportError: (any Error)? = nil
+    ) {
+        let retriable = code.map { $0.isRetriable || (settings.idempotence && $0 == .outOfOrderSequenceNumber) } ?? true
+        let expired = now - batch.createdAt >= .milliseconds(Int64(settings.deliveryTimeoutMs))
+        if retriable && !expired && batch.attempts <= settings.retries {
+            let backoff = min(settings.retryBackoffMs << min(batch.attempts - 1, 10), settings.retryBackoffMaxMs)
+            buffer.retry(batch, after: .milliseconds(Int64(backoff)), error: code, now: now)
+            return
+        }
+        let error: DeliveryError
+        if let code {
+            error = DeliveryError(code: code, topic: buffer.topic, partition: buffer.partition)
+        } else if let transportError {
+            error = DeliveryError(BrokerConnection.kafkaError(transportError, broker: "node \(nodeId)"))
+        } else {
+            error = DeliveryError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
+        }
+        core.finish(batch, of: buffer, result: .failure(error))
+    }
+}

@@ -1,0 +1,84 @@
+import Atomics
+import NIOConcurrencyHelpers
+
+/// The producer-wide limits `queue.buffering.max.messages` and `.kbytes`: space is reserved
+/// per message before it is buffered and released when its delivery report is handed over.
+/// Waiters (awaitable sends, flush) sleep on a list, never poll.
+final class BufferAccounting: Sendable {
+    private let messages = ManagedAtomic<Int>(0)
+    private let bytes = ManagedAtomic<Int>(0)
+    let maxMessages: Int
+    let maxBytes: Int
+    private let waiters = NIOLockedValueBox(Waiters())
+
+    private struct Waiters {
+        var forSpace: [CheckedContinuation<Void, Never>] = []
+        var forEmpty: [CheckedContinuation<Void, Never>] = []
+    }
+
+    init(maxMessages: Int, maxBytes: Int) {
+        self.maxMessages = maxMessages
+        self.maxBytes = maxBytes
+    }
+
+    var bufferedMessages: Int { messages.load(ordering: .relaxed) }
+    var bufferedBytes: Int { bytes.load(ordering: .relaxed) }
+
+    /// Reserves room for one message; false when the buffer is full. A message larger than
+    /// the whole byte limit still gets in when the buffer is empty, so it can fail on its own merits.
+    func tryReserve(bytes size: Int) -> Bool {
+        let count = messages.wrappingIncrementThenLoad(ordering: .relaxed)
+        let total = bytes.wrappingIncrementThenLoad(by: size, ordering: .relaxed)
+        if count > maxMessages || (total > maxBytes && count > 1) {
+            release(messages: 1, bytes: size)
+            return false
+        }
+        return true
+    }
+
+    /// Reserves room, waiting while the buffer is full.
+    func reserve(bytes size: Int) async {
+        while !tryReserve(bytes: size) {
+            await withCheckedContinuation { continuation in
+                let stillFull = waiters.withLockedValue { waiters -> Bool in
+                    // Re-check under the lock so a release between the failed try and here is not missed.
+                    if messages.load(ordering: .relaxed) < maxMessages && bytes.load(ordering: .relaxed) + size <= maxBytes {
+                        return false
+                    }
+                    waiters.forSpace.append(continuation)
+                    return true
+                }
+                if !stillFull { continuation.resume() }
+            }
+        }
+    }
+
+    func release(messages count: Int, bytes size: Int) {
+        let leftMessages = messages.wrappingDecrementThenLoad(by: count, ordering: .relaxed)
+        bytes.wrappingDecrement(by: size, ordering: .relaxed)
+        let woken = waiters.withLockedValue { waiters -> [CheckedContinuation<Void, Never>] in
+            var woken = waiters.forSpace
+            waiters.forSpace.removeAll()
+            if leftMessages == 0 {
+                woken += waiters.forEmpty
+                waiters.forEmpty.removeAll()
+            }
+            return woken
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    /// Returns once nothing is buffered.
+    func waitUntilEmpty() async {
+        while messages.load(ordering: .relaxed) > 0 {
+            await withCheckedContinuation { continuation in
+                let empty = waiters.withLockedValue { waiters -> Bool in
+                    if messages.load(ordering: .relaxed) == 0 { return true }
+                    waiters.forEmpty.append(continuation)
+                    return false
+                }
+                if empty { continuation.resume() }
+            }
+        }
+    }
+}

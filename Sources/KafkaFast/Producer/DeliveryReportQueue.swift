@@ -1,0 +1,75 @@
+import DequeModule
+import NIOConcurrencyHelpers
+
+/// Delivery reports as an `AsyncSequence`, for one consumer.
+///
+/// Bounded with back-pressure: a report keeps its message's room in the producer's buffer
+/// until it is read, so a reader that falls behind makes `send` report queue-full (and the
+/// awaitable send wait) instead of letting reports pile up without limit.
+public final class DeliveryReports: AsyncSequence, Sendable {
+    public typealias Element = DeliveryReport
+
+    private struct State {
+        var queue = Deque<(report: DeliveryReport, bytes: Int)>()
+        var waiter: CheckedContinuation<DeliveryReport?, Never>?
+        var finished = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let accounting: BufferAccounting
+
+    init(accounting: BufferAccounting) {
+        self.accounting = accounting
+    }
+
+    func push(_ report: DeliveryReport, bytes: Int) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<DeliveryReport?, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.queue.append((report, bytes))
+            return nil
+        }
+        if let waiter {
+            accounting.release(messages: 1, bytes: bytes)
+            waiter.resume(returning: report)
+        }
+    }
+
+    func finish() {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<DeliveryReport?, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    func next() async -> DeliveryReport? {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLockedValue { state -> (DeliveryReport, Int)?? in
+                if let head = state.queue.popFirst() { return .some(head) }
+                if state.finished { return .some(nil) }
+                state.waiter = continuation
+                return nil
+            }
+            switch ready {
+            case .some(.some(let (report, bytes))):
+                accounting.release(messages: 1, bytes: bytes)
+                continuation.resume(returning: report)
+            case .some(.none):
+                continuation.resume(returning: nil)
+            case .none:
+                break
+            }
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let reports: DeliveryReports
+        public mutating func next() async -> DeliveryReport? { await reports.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reports: self) }
+}

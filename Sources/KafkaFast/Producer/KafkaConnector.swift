@@ -1,0 +1,113 @@
+import KafkaProtocol
+import NIOCore
+
+/// kafka-fast's multi-producer: one buffer per topic-partition, each with its own linger
+/// timer and byte limit, one sink per broker, every message accounted for by a delivery report.
+///
+/// Thread-safe: call it from any thread or task. `send` never waits; `sendAndWait` waits for
+/// the broker's acknowledgement; `flush` and `close` wait for everything buffered.
+public final class KafkaConnector: Sendable {
+    public let client: KafkaClient
+    let core: ProducerCore
+    private let ownsClient: Bool
+
+    /// A connector with its own client, configured with librdkafka property names.
+    public convenience init(config: KafkaConfig) throws(KafkaError) {
+        try self.init(client: KafkaClient(config: config), ownsClient: true)
+    }
+
+    /// A connector for `bootstrap` ("host:port[,host:port]") with `properties` (`linger.ms`, ...).
+    public convenience init(bootstrap: String, properties: [String: String] = [:]) throws(KafkaError) {
+        var config = try KafkaConfig(properties)
+        config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
+        try self.init(config: config)
+    }
+
+    /// A connector sharing an existing client's connections and metadata.
+    public convenience init(client: KafkaClient) throws(KafkaError) {
+        try self.init(client: client, ownsClient: false)
+    }
+
+    private init(client: KafkaClient, ownsClient: Bool) throws(KafkaError) {
+        self.client = client
+        self.ownsClient = ownsClient
+        self.core = ProducerCore(client: client, settings: try client.config.producer.validated())
+    }
+
+    public var settings: ProducerSettings { core.settings }
+
+    /// Buffers one message and returns at once. The partition is chosen by the partitioner
+    /// unless given; the timestamp defaults to now (ms since the epoch).
+    @discardableResult
+    public func send(
+        topic: String, value: UnsafeRawBufferPointer?, key: UnsafeRawBufferPointer? = nil,
+        headers: [MessageHeader] = [], partition: Int32? = nil, timestamp: Int64? = nil
+    ) -> SendStatus {
+        core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition, timestamp: timestamp,
+                     waiter: nil, reserved: false)
+    }
+
+    @discardableResult
+    public func send(
+        topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil
+    ) -> SendStatus {
+        withOptionalBytes(key) { key in
+            withOptionalBytes(value) { value in
+                send(topic: topic, value: value, key: key, headers: headers, partition: partition, timestamp: timestamp)
+            }
+        }
+    }
+
+    @discardableResult
+    public func send(
+        topic: String, value: String?, key: String? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil
+    ) -> SendStatus {
+        send(topic: topic, value: value.map { Array($0.utf8) }, key: key.map { Array($0.utf8) },
+             headers: headers, partition: partition, timestamp: timestamp)
+    }
+
+    /// Sends one message and waits for its acknowledgement: returns where it landed, throws
+    /// `DeliveryError` when it failed. Waits for buffer space when the buffer is full.
+    public func sendAndWait(
+        topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil
+    ) async throws -> DeliveryReport {
+        let size = (key?.count ?? 0) + (value?.count ?? 0)
+        await core.accounting.reserve(bytes: size)
+        return try await withCheckedThrowingContinuation { continuation in
+            _ = withOptionalBytes(key) { key in
+                withOptionalBytes(value) { value in
+                    core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition,
+                                 timestamp: timestamp, waiter: continuation, reserved: true)
+                }
+            }
+        }
+    }
+
+    /// Delivery reports for every message sent from now on, one consumer. Reading them is
+    /// part of the flow: unread reports hold buffer space (see `DeliveryReports`).
+    public func deliveryReports() -> DeliveryReports { core.enableReports() }
+
+    /// Sends every open batch now and returns once everything buffered is acknowledged or failed.
+    public func flush() async {
+        core.flushing.wrappingIncrement(ordering: .relaxed)
+        defer { core.flushing.wrappingDecrement(ordering: .relaxed) }
+        for buffer in core.allPartitions() where buffer.sealOpenBatch() {
+            core.startCompression(buffer)
+        }
+        await core.accounting.waitUntilEmpty()
+    }
+
+    /// Flushes, then releases the connections (when the connector owns its client).
+    public func close() async {
+        await flush()
+        core.close()
+        if ownsClient { client.close() }
+    }
+
+    /// Messages delivered and failed since the connector started.
+    public var deliveredCount: Int { core.delivered.load(ordering: .relaxed) }
+    public var failedCount: Int { core.failed.load(ordering: .relaxed) }
+}

@@ -1,0 +1,225 @@
+import DequeModule
+import KafkaProtocol
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
+/// messages, then sealed batches in order until the broker acknowledges them.
+///
+/// Every method takes the buffer's own lock once; nothing here blocks or does I/O, so
+/// producers on many threads contend only when they write the same partition.
+final class PartitionBuffer: @unchecked Sendable {
+    let topic: String
+    let partition: Int32
+    private let lock = NIOLock()
+    /// Oldest first: in flight, ready, sealed, then at most one open batch at the tail.
+    private var batches = Deque<ProducerBatch>()
+    private var compressing = false
+    private var nextSequence: Int32 = 0
+    private var counters = PartitionCounters()
+    private var leaderId: Int32 = -1
+    /// Recycled record builders, so steady-state batching allocates nothing.
+    private var spareBuilders: [RecordBatchBuilder] = []
+
+    init(topic: String, partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+
+    var leader: Int32 {
+        get { lock.withLock { leaderId } }
+        set { lock.withLock { leaderId = newValue } }
+    }
+
+    /// What an append asks of its caller, outside the lock.
+    struct AppendOutcome {
+        /// A new batch was opened: arm its linger timer.
+        var opened: ProducerBatch?
+        /// A batch was sealed (full, or the new message did not fit): start the partition's
+        /// compression job, which takes every sealed batch in order.
+        var sealed = false
+    }
+
+    /// Appends one message, sealing the open batch first when the message would overflow it.
+    func append(
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
+        settings: ProducerSettings, now: NIODeadline,
+        waiter: CheckedContinuation<DeliveryReport, any Error>? = nil
+    ) -> AppendOutcome {
+        let size = (key?.count ?? 0) + (value?.count ?? 0)
+        return lock.withLock {
+            var outcome = AppendOutcome()
+            var batch: ProducerBatch
+            if let tail = batches.last, tail.stage == .open {
+                batch = tail
+                if tail.messageCount > 0 && tail.records.uncompressedBatchByteCount + size + 64 > settings.batchBytes {
+                    sealLocked(tail)
+                    outcome.sealed = true
+                    batch = openLocked(now: now)
+                    outcome.opened = batch
+                }
+            } else {
+                batch = openLocked(now: now)
+                outcome.opened = batch
+            }
+            if let waiter { batch.waiters.append((batch.messageCount, waiter)) }
+            if headers.isEmpty {
+                batch.records.append(key: key, value: value, timestamp: timestamp)
+            } else {
+                batch.records.append(key: key, value: value, headers: headers.map(\.recordHeader), timestamp: timestamp)
+            }
+            batch.messageCount += 1
+            batch.payloadBytes += size
+            counters.bufferedMessages += 1
+            counters.bufferedBytes += size
+            if batch.messageCount >= settings.batchMessages || batch.records.uncompressedBatchByteCount >= settings.batchBytes {
+                sealLocked(batch)
+                outcome.sealed = true
+                if outcome.opened === batch { outcome.opened = nil }
+            }
+            return outcome
+        }
+    }
+
+    private func openLocked(now: NIODeadline) -> ProducerBatch {
+        var builder = spareBuilders.popLast() ?? RecordBatchBuilder(initialCapacity: 64 * 1024)
+        builder.reset()
+        let batch = ProducerBatch(records: builder, now: now)
+        batches.append(batch)
+        return batch
+    }
+
+    private func sealLocked(_ batch: ProducerBatch) {
+        guard batch.stage == .open else { return }
+        batch.stage = .sealed
+        batch.baseSequence = nextSequence
+        nextSequence = nextSequence &+ Int32(batch.messageCount)
+        if nextSequence < 0 { nextSequence = 0 }
+    }
+
+    /// Seals the open batch if it is still `batch` (its linger expired) or any open batch (`nil`, a flush).
+    /// Returns true when something was sealed.
+    func sealOpenBatch(_ batch: ProducerBatch? = nil) -> Bool {
+        lock.withLock {
+            guard let tail = batches.last, tail.stage == .open, tail.messageCount > 0 else { return false }
+            if let batch, tail !== batch { return false }
+            sealLocked(tail)
+            return true
+        }
+    }
+
+    /// Whether the open batch (if any) still lacks a linger timer — used after a seal that opened a new one.
+    var openBatch: ProducerBatch? {
+        lock.withLock { batches.last.flatMap { $0.stage == .open && $0.messageCount > 0 ? $0 : nil } }
+    }
+
+    /// Takes the compression job if nobody holds it: returns false when another thread is already compressing.
+    func beginCompressing() -> Bool {
+        lock.withLock {
+            guard !compressing else { return false }
+            compressing = true
+            return true
+        }
+    }
+
+    /// The next sealed batch to compress, in order; nil ends the job.
+    func nextToCompress() -> ProducerBatch? {
+        lock.withLock {
+            if let batch = batches.first(where: { $0.stage == .sealed }) { return batch }
+            compressing = false
+            return nil
+        }
+    }
+
+    func finishedCompressing(_ batch: ProducerBatch, wire: ByteBuffer) {
+        lock.withLock {
+            batch.wire = wire
+            batch.stage = .ready
+            counters.batchesBuilt += 1
+            counters.uncompressedBytes += batch.records.uncompressedBatchByteCount
+            counters.wireBytes += wire.readableBytes
+            // The records now live in `wire`: give the builder's buffer to the next batch.
+            if spareBuilders.count < 4 { spareBuilders.append(batch.records) }
+            batch.records = ProducerBatch.emptyRecords
+        }
+    }
+
+    /// The oldest batch a sink may send now, marked in flight; nil if none is ready.
+    func takeReady(now: NIODeadline, maxInFlight: Int) -> ProducerBatch? {
+        lock.withLock {
+            var inFlight = 0
+            for batch in batches {
+                switch batch.stage {
+                case .inFlight:
+                    inFlight += 1
+                    if inFlight >= maxInFlight { return nil }
+                case .ready:
+                    guard batch.notBefore <= now else { return nil }
+                    batch.stage = .inFlight
+                    batch.attempts += 1
+                    counters.inFlightBatches += 1
+                    counters.sentMessages += batch.messageCount
+                    counters.sentBytes += batch.wire?.readableBytes ?? 0
+                    if batch.attempts > 1 { counters.retries += 1 }
+                    return batch
+                case .sealed, .open:
+                    return nil
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Batches not acknowledged within `deadline`, removed and returned for failing.
+    func expire(olderThan deadline: NIODeadline) -> [ProducerBatch] {
+        lock.withLock {
+            var expired: [ProducerBatch] = []
+            while let head = batches.first, head.stage == .ready || head.stage == .sealed, head.createdAt < deadline {
+                batches.removeFirst()
+                expired.append(head)
+                counters.bufferedMessages -= head.messageCount
+                counters.bufferedBytes -= head.payloadBytes
+            }
+            return expired
+        }
+    }
+
+    /// Puts an in-flight batch back for another attempt after `backoff`.
+    func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
+        lock.withLock {
+            batch.stage = .ready
+            batch.notBefore = now + backoff
+            counters.inFlightBatches -= 1
+            if let error { counters.recordError(error, at: now) }
+        }
+    }
+
+    /// Removes a finished batch (acknowledged or failed) and books it.
+    func complete(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
+        lock.withLock {
+            if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
+            if batch.stage == .inFlight { counters.inFlightBatches -= 1 }
+            counters.bufferedMessages -= batch.messageCount
+            counters.bufferedBytes -= batch.payloadBytes
+            if let error {
+                counters.failedMessages += batch.messageCount
+                counters.recordError(error, at: now)
+            } else {
+                counters.ackedMessages += batch.messageCount
+                counters.ackedBytes += batch.payloadBytes
+                counters.acks.record(messages: batch.messageCount, bytes: batch.payloadBytes, at: now)
+                counters.ackLatency.record(nanoseconds: (now - batch.createdAt).nanoseconds)
+            }
+        }
+    }
+
+    /// Counters for a metrics snapshot.
+    func snapshotCounters(now: NIODeadline) -> PartitionCounters {
+        lock.withLock {
+            counters.acks.advance(to: now)
+            return counters
+        }
+    }
+
+    var isEmpty: Bool { lock.withLock { batches.isEmpty } }
+}

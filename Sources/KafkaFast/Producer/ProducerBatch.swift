@@ -1,0 +1,40 @@
+import KafkaProtocol
+import NIOCore
+
+/// One record batch of one partition, from its first message until every message in it
+/// has a delivery report. Owned by its partition's buffer; touched under that buffer's lock.
+final class ProducerBatch: @unchecked Sendable {
+    enum Stage {
+        /// Taking messages.
+        case open
+        /// Closed to new messages; waiting to be compressed and checksummed.
+        case sealed
+        /// Wire bytes ready; waiting for a sink.
+        case ready
+        /// Inside a ProduceRequest the broker has not answered yet.
+        case inFlight
+    }
+
+    var stage = Stage.open
+    var records: RecordBatchBuilder
+    /// The finished v2 batch (compressed, CRC filled in), kept for retries.
+    var wire: ByteBuffer?
+    let createdAt: NIODeadline
+    var messageCount = 0
+    var payloadBytes = 0
+    var attempts = 0
+    /// Set once, when the batch is first sent with idempotence; kept across retries.
+    var baseSequence: Int32 = -1
+    /// Awaitable sends in this batch: the message's index and its continuation.
+    var waiters: [(index: Int, continuation: CheckedContinuation<DeliveryReport, any Error>)] = []
+    /// Not sent again before this time (retry backoff).
+    var notBefore: NIODeadline = .uptimeNanoseconds(0)
+
+    /// Stands in for a finished batch's records, so its builder can be reused without a copy.
+    static let emptyRecords = RecordBatchBuilder(initialCapacity: 0)
+
+    init(records: RecordBatchBuilder, now: NIODeadline) {
+        self.records = records
+        self.createdAt = now
+    }
+}

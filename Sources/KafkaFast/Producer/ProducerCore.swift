@@ -1,0 +1,364 @@
+import Atomics
+import Dispatch
+import KafkaProtocol
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Everything behind `KafkaConnector`: topic routes, one sink per broker, linger timers,
+/// the compression workers and the bookkeeping of every message until its report.
+final class ProducerCore: @unchecked Sendable {
+    let client: KafkaClient
+    let settings: ProducerSettings
+    let accounting: BufferAccounting
+    let reports: DeliveryReports
+    let timerLoop: any EventLoop
+    private let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
+    private let sinks = NIOLockedValueBox<[Int32: BrokerSink]>([:])
+    private let routing = NIOLockedValueBox<[Int32: [PartitionBuffer]]>([:])
+    private let reportsEnabled = ManagedAtomic<Bool>(false)
+    private let closed = ManagedAtomic<Bool>(false)
+    /// Flushes under way: while any runs, new batches skip their linger.
+    let flushing = ManagedAtomic<Int>(0)
+    let delivered = ManagedAtomic<Int>(0)
+    let failed = ManagedAtomic<Int>(0)
+    private let identity = NIOLockedValueBox<ProducerIdentity?>(nil)
+    private var housekeeping: RepeatedTask?
+
+    init(client: KafkaClient, settings: ProducerSettings) {
+        self.client = client
+        self.settings = settings
+        self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)
+        self.reports = DeliveryReports(accounting: accounting)
+        self.timerLoop = client.group.next()
+        self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
+            self?.tidy()
+        }
+    }
+
+    // MARK: Sending
+
+    func enqueue(
+        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
+        partition: Int32?, timestamp: Int64?, waiter: CheckedContinuation<DeliveryReport, any Error>?, reserved: Bool
+    ) -> SendStatus {
+        let size = (key?.count ?? 0) + (value?.count ?? 0)
+        if closed.load(ordering: .relaxed) {
+            if reserved { accounting.release(messages: 1, bytes: size) }
+            return reject(.init(KafkaError.clientClosed), waiter: waiter)
+        }
+        if size + 128 > settings.maxMessageBytes {
+            if reserved { accounting.release(messages: 1, bytes: size) }
+            let error = DeliveryError(
+                code: .messageTooLarge, topic: topic, partition: partition ?? -1,
+                detail: "message of \(size) bytes exceeds message.max.bytes (\(settings.maxMessageBytes))")
+            failed.wrappingIncrement(ordering: .relaxed)
+            return reject(error, waiter: waiter)
+        }
+        if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
+        let route = route(for: topic)
+        let now = NIODeadline.now()
+        let stamp = timestamp ?? Self.wallClockMilliseconds()
+        while true {
+            if let partitions = route.partitions {
+                return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
+                              partition: partition, timestamp: stamp, now: now, waiter: waiter, size: size)
+            }
+            if let failure = route.failure {
+                accounting.release(messages: 1, bytes: size)
+                failed.wrappingIncrement(ordering: .relaxed)
+                return reject(.init(failure), waiter: waiter)
+            }
+            let pending = TopicRoute.PendingMessage(
+                key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
+                partition: partition, timestamp: stamp, waiter: waiter)
+            if route.enqueuePending(pending) { return .enqueued }
+        }
+    }
+
+    private func reject(_ error: DeliveryError, waiter: CheckedContinuation<DeliveryReport, any Error>?) -> SendStatus {
+        waiter?.resume(throwing: error)
+        return .rejected(error)
+    }
+
+    private func append(
+        route: TopicRoute, partitions: [PartitionBuffer], key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: [MessageHeader], partition: Int32?, timestamp: Int64, now: NIODeadline,
+        waiter: CheckedContinuation<DeliveryReport, any Error>?, size: Int
+    ) -> SendStatus {
+        let count = Int32(partitions.count)
+        let chosen: Int32
+        if let partition {
+            guard partition >= 0 && partition < count else {
+                accounting.release(messages: 1, bytes: size)
+                failed.wrappingIncrement(ordering: .relaxed)
+                return reject(.init(KafkaError.unknownPartition(topic: route.name, partition: partition)), waiter: waiter)
+            }
+            chosen = partition
+        } else {
+            chosen = route.chooser.partition(key: key, partitionCount: count)
+        }
+        let buffer = partitions[Int(chosen)]
+        let outcome = buffer.append(
+            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, now: now, waiter: waiter)
+        if let opened = outcome.opened { armLinger(buffer, opened, route: route, partitionCount: count) }
+        if outcome.sealed {
+            route.chooser.batchSealed(partition: chosen, partitionCount: count)
+            startCompression(buffer)
+        }
+        return .enqueued
+    }
+
+    private func armLinger(_ buffer: PartitionBuffer, _ batch: ProducerBatch, route: TopicRoute, partitionCount: Int32) {
+        let linger = flushing.load(ordering: .relaxed) > 0 ? 0 : settings.lingerMs
+        timerLoop.scheduleTask(in: .milliseconds(Int64(linger))) { [self] in
+            if buffer.sealOpenBatch(batch) {
+                route.chooser.batchSealed(partition: buffer.partition, partitionCount: partitionCount)
+                startCompression(buffer)
+            }
+        }
+    }
+
+    /// Compresses the partition's sealed batches in order on a worker thread, so batches of
+    /// different partitions compress in parallel on every core.
+    func startCompression(_ buffer: PartitionBuffer) {
+        guard buffer.beginCompressing() else { return }
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            while let batch = buffer.nextToCompress() {
+                let identity = identity.withLockedValue { $0 }
+                var wire = ByteBufferAllocator().buffer(capacity: batch.records.uncompressedBatchByteCount + 128)
+                do {
+                    try batch.records.finish(
+                        codec: settings.compression, level: settings.compressionLevel == -1 ? nil : settings.compressionLevel,
+                        producerId: identity?.producerId ?? -1, producerEpoch: identity?.epoch ?? -1,
+                        baseSequence: identity == nil ? -1 : batch.baseSequence, into: &wire)
+                } catch {
+                    buffer.finishedCompressing(batch, wire: wire)
+                    finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
+                    continue
+                }
+                buffer.finishedCompressing(batch, wire: wire)
+                sink(for: buffer.leader)?.wakeup()
+            }
+        }
+    }
+
+    // MARK: Routing
+
+    private func route(for topic: String) -> TopicRoute {
+        let (route, isNew) = topics.withLockedValue { topics -> (TopicRoute, Bool) in
+            if let existing = topics[topic] { return (existing, false) }
+            let route = TopicRoute(name: topic, partitioner: settings.partitioner)
+            topics[topic] = route
+            return (route, true)
+        }
+        if isNew || route.resetIfFailed() {
+            Task { await load(route) }
+        }
+        return route
+    }
+
+    private func load(_ route: TopicRoute) async {
+        let result: Result<[PartitionBuffer], KafkaError>
+        do {
+            if settings.idempotence { try await ensureIdentity() }
+            let metadata = try await topicMetadata(route.name)
+            let buffers = metadata.partitions.map { PartitionBuffer(topic: route.name, partition: $0.id) }
+            for (buffer, partition) in zip(buffers, metadata.partitions) { buffer.leader = partition.leader }
+            result = .success(buffers)
+        } catch {
+            result = .failure(error)
+        }
+        let pending = route.resolve(result)
+        if case .success = result { rebuildRouting() }
+        for message in pending {
+            let status = withOptionalBytes(message.key) { key in
+                withOptionalBytes(message.value) { value in
+                    enqueue(topic: route.name, key: key, value: value, headers: message.headers, partition: message.partition,
+                            timestamp: message.timestamp, waiter: message.waiter, reserved: true)
+                }
+            }
+            if case .rejected = status, message.waiter == nil {
+                // The caller was told "enqueued": the failure reaches it as a delivery report.
+                if case .rejected(let error) = status { publishFailure(topic: route.name, error: error) }
+            }
+        }
+    }
+
+    private func topicMetadata(_ topic: String) async throws(KafkaError) -> TopicMetadata {
+        var attempt = 0
+        while true {
+            let metadata = try await client.metadata(topics: [topic], refresh: true)
+            if let found = metadata.topics[topic], found.error == .none, !found.partitions.isEmpty {
+                return found
+            }
+            let code = metadata.topics[topic]?.error ?? .unknownTopicOrPartition
+            if code == .unknownTopicOrPartition && settings.autoCreateTopics && attempt == 0 {
+                do {
+                    try await client.createTopic(topic)
+                } catch .broker(code: .topicAlreadyExists, _, _) {
+                }
+            } else if code == .unknownTopicOrPartition && !settings.autoCreateTopics {
+                throw .unknownTopic(topic)
+            } else if attempt >= 20 {
+                throw .broker(code: code, context: "metadata for topic '\(topic)'", message: nil)
+            }
+            attempt += 1
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+    }
+
+    /// Leaders after a metadata refresh; partitions whose leader moved go to the new sink.
+    func refreshLeaders() async {
+        let names = topics.withLockedValue { Array($0.keys) }
+        guard !names.isEmpty, let metadata = try? await client.metadata(topics: names, refresh: true) else { return }
+        for name in names {
+            guard let route = topics.withLockedValue({ $0[name] }), let buffers = route.partitions,
+                  let topic = metadata.topics[name] else { continue }
+            for partition in topic.partitions where Int(partition.id) < buffers.count {
+                buffers[Int(partition.id)].leader = partition.leader
+            }
+        }
+        rebuildRouting()
+        wakeAllSinks()
+    }
+
+    private func rebuildRouting() {
+        let all = topics.withLockedValue { $0.values.compactMap(\.partitions) }.flatMap { $0 }
+        var byLeader: [Int32: [PartitionBuffer]] = [:]
+        for buffer in all { byLeader[buffer.leader, default: []].append(buffer) }
+        routing.withLockedValue { $0 = byLeader }
+    }
+
+    func partitions(ledBy nodeId: Int32) -> [PartitionBuffer] { routing.withLockedValue { $0[nodeId] ?? [] } }
+
+    func allPartitions() -> [PartitionBuffer] { routing.withLockedValue { $0.values.flatMap { $0 } } }
+
+    func sink(for nodeId: Int32) -> BrokerSink? {
+        guard nodeId >= 0 else { return nil }
+        return sinks.withLockedValue { sinks in
+            if let sink = sinks[nodeId] { return sink }
+            let sink = BrokerSink(nodeId: nodeId, core: self, eventLoop: client.group.next())
+            sinks[nodeId] = sink
+            return sink
+        }
+    }
+
+    func wakeAllSinks() {
+        for nodeId in routing.withLockedValue({ Array($0.keys) }) { sink(for: nodeId)?.wakeup() }
+    }
+
+    // MARK: Idempotence
+
+    struct ProducerIdentity: Sendable {
+        var producerId: Int64
+        var epoch: Int16
+    }
+
+    private func ensureIdentity() async throws(KafkaError) {
+        if identity.withLockedValue({ $0 }) != nil { return }
+        let connection = try await client.anyConnection()
+        let response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        let code = KafkaErrorCode(rawValue: response.errorCode)
+        guard code == .none else { throw .broker(code: code, context: "InitProducerId", message: nil) }
+        identity.withLockedValue { $0 = $0 ?? ProducerIdentity(producerId: response.producerId, epoch: response.producerEpoch) }
+    }
+
+    // MARK: Completion
+
+    enum BatchResult {
+        case success(baseOffset: Int64)
+        case failure(DeliveryError)
+    }
+
+    /// Books a batch's outcome: counters, awaiting senders, the report stream and the buffer space.
+    func finish(_ batch: ProducerBatch, of buffer: PartitionBuffer, result: BatchResult) {
+        let now = NIODeadline.now()
+        let error: DeliveryError?
+        let baseOffset: Int64
+        switch result {
+        case .success(let offset): (error, baseOffset) = (nil, offset)
+        case .failure(let failure): (error, baseOffset) = (failure, -1)
+        }
+        buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
+        (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
+        for (index, continuation) in batch.waiters {
+            if let error {
+                continuation.resume(throwing: error)
+            } else {
+                continuation.resume(returning: DeliveryReport(
+                    topic: buffer.topic, partition: buffer.partition, offset: baseOffset < 0 ? -1 : baseOffset + Int64(index), error: nil))
+            }
+        }
+        batch.waiters.removeAll()
+        if reportsEnabled.load(ordering: .relaxed) {
+            let share = batch.payloadBytes / max(batch.messageCount, 1)
+            for index in 0..<batch.messageCount {
+                let bytes = index == 0 ? batch.payloadBytes - share * (batch.messageCount - 1) : share
+                reports.push(DeliveryReport(
+                    topic: buffer.topic, partition: buffer.partition,
+                    offset: error == nil && baseOffset >= 0 ? baseOffset + Int64(index) : -1, error: error), bytes: bytes)
+            }
+        } else {
+            accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes)
+        }
+    }
+
+    private func publishFailure(topic: String, error: DeliveryError) {
+        guard reportsEnabled.load(ordering: .relaxed) else { return }
+        accounting.release(messages: 0, bytes: 0)
+        reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), bytes: 0)
+    }
+
+    func enableReports() -> DeliveryReports {
+        reportsEnabled.store(true, ordering: .relaxed)
+        return reports
+    }
+
+    // MARK: Housekeeping
+
+    /// Every 100 ms: fail batches past `delivery.timeout.ms`, find leaders that are missing,
+    /// and let sinks send batches whose retry backoff has passed.
+    private func tidy() {
+        let now = NIODeadline.now()
+        let deadline = now - .milliseconds(Int64(settings.deliveryTimeoutMs))
+        var leaderless = false
+        for buffer in allPartitions() {
+            for batch in buffer.expire(olderThan: deadline) {
+                finishExpired(batch, of: buffer)
+            }
+            if buffer.leader < 0 && !buffer.isEmpty { leaderless = true }
+        }
+        if leaderless { Task { await refreshLeaders() } }
+        wakeAllSinks()
+    }
+
+    private func finishExpired(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
+        let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
+        // `expire` already removed the batch and its buffered counts; report and release.
+        failed.wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
+        for (_, continuation) in batch.waiters { continuation.resume(throwing: error) }
+        batch.waiters.removeAll()
+        accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes)
+    }
+
+    func close() {
+        closed.store(true, ordering: .relaxed)
+        housekeeping?.cancel()
+        reports.finish()
+    }
+
+    static func wallClockMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
+
+func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

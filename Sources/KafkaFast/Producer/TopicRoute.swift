@@ -1,0 +1,80 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A topic as the producer knows it: its partition buffers once metadata arrived, or the
+/// messages that wait for that metadata (franz-go does the same for unknown topics).
+final class TopicRoute: @unchecked Sendable {
+    enum State {
+        case loading([PendingMessage])
+        case ready([PartitionBuffer])
+        case failed(KafkaError)
+    }
+
+    /// A message sent before its topic's metadata arrived: a copy, replayed in order.
+    struct PendingMessage {
+        var key: [UInt8]?
+        var value: [UInt8]?
+        var headers: [MessageHeader]
+        var partition: Int32?
+        var timestamp: Int64
+        var waiter: CheckedContinuation<DeliveryReport, any Error>?
+    }
+
+    let name: String
+    let chooser: PartitionChooser
+    private let lock = NIOLock()
+    private var state: State
+
+    init(name: String, partitioner: ProducerSettings.Partitioner) {
+        self.name = name
+        self.chooser = PartitionChooser(kind: partitioner)
+        self.state = .loading([])
+    }
+
+    /// The partition buffers, or nil while loading (the message is then queued by `enqueuePending`).
+    var partitions: [PartitionBuffer]? {
+        lock.withLock {
+            if case .ready(let partitions) = state { return partitions }
+            return nil
+        }
+    }
+
+    var failure: KafkaError? {
+        lock.withLock {
+            if case .failed(let error) = state { return error }
+            return nil
+        }
+    }
+
+    /// Queues a message while loading; returns false if the topic became ready or failed meanwhile.
+    func enqueuePending(_ message: PendingMessage) -> Bool {
+        lock.withLock {
+            guard case .loading(var pending) = state else { return false }
+            pending.append(message)
+            state = .loading(pending)
+            return true
+        }
+    }
+
+    /// Resolves loading; returns the messages that waited.
+    func resolve(_ result: Result<[PartitionBuffer], KafkaError>) -> [PendingMessage] {
+        lock.withLock {
+            let pending: [PendingMessage]
+            if case .loading(let waiting) = state { pending = waiting } else { pending = [] }
+            switch result {
+            case .success(let partitions): state = .ready(partitions)
+            case .failure(let error): state = .failed(error)
+            }
+            return pending
+        }
+    }
+
+    /// Back to loading after a failure, so a later send retries the lookup.
+    func resetIfFailed() -> Bool {
+        lock.withLock {
+            guard case .failed = state else { return false }
+            state = .loading([])
+            return true
+        }
+    }
+}

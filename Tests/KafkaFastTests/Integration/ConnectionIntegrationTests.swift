@@ -1,0 +1,77 @@
+import KafkaProtocol
+import NIOCore
+import Testing
+@testable import KafkaFast
+
+/// The connection layer against the real brokers `make test` starts.
+@Suite struct ConnectionIntegrationTests {
+    @Test(arguments: BrokerKind.allCases)
+    func negotiatesVersionsAndReadsMetadata(_ broker: BrokerKind) async throws {
+        let address = try BrokerAddress(parsing: TestBrokers.address(broker))
+        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+        defer { connection.close() }
+        // Both brokers advertise Metadata up to v12: flexible versions must be in use.
+        #expect(connection.version(for: MetadataRequest.self) == 12)
+        #expect(connection.version(for: ProduceRequest.self).map { $0 >= 9 } == true)
+        let metadata = try await connection.send(MetadataRequest(topics: nil, allowAutoTopicCreation: false))
+        #expect(metadata.brokers.count == 1)
+        #expect(metadata.brokers.first?.port == Int32(address.port))
+    }
+
+    @Test(arguments: BrokerKind.allCases)
+    func pipelinesManyRequestsOnOneConnection(_ broker: BrokerKind) async throws {
+        let address = try BrokerAddress(parsing: TestBrokers.address(broker))
+        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+        defer { connection.close() }
+        let before = connection.stats.snapshot().requests
+        let responses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<200 {
+                group.addTask { try await connection.send(MetadataRequest(topics: [])).brokers.count }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(responses.count == 200)
+        #expect(responses.allSatisfy { $0 == 1 })
+        #expect(connection.stats.snapshot().requests - before == 200)
+        #expect(connection.stats.snapshot().inFlight == 0)
+    }
+
+    @Test(arguments: [12, 9, 4, 1] as [Int16])
+    func everyMetadataVersionDecodesFromARealBroker(_ version: Int16) async throws {
+        for broker in BrokerKind.allCases {
+            let address = try BrokerAddress(parsing: TestBrokers.address(broker))
+            let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+            defer { connection.close() }
+            let response = try await connection.send(MetadataRequest(topics: nil), version: version)
+            #expect(response.brokers.first?.host == address.host, "\(broker) Metadata v\(version)")
+        }
+    }
+
+    @Test func aDeadBrokerFailsFastWithOneLine() async throws {
+        let port = try TestPorts.unusedPort()
+        let start = ContinuousClock.now
+        do {
+            _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfig())
+            Issue.record("connected to a port nobody listens on")
+        } catch {
+            #expect(error.description.hasPrefix("cannot connect to broker 127.0.0.1:\(port): "))
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test func aBrokerThatNeverAnswersTimesOut() async throws {
+        let silent = try await SilentServer.start()
+        defer { silent.stop() }
+        var config = KafkaConfig()
+        config.requestTimeoutMs = 300
+        let start = ContinuousClock.now
+        do {
+            _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: silent.port), config: config)
+            Issue.record("a silent server passed version negotiation")
+        } catch {
+            #expect(error.description == "ApiVersions request to broker 127.0.0.1:\(silent.port) timed out after 300 ms")
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+}
