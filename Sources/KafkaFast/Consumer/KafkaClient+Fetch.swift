@@ -1,0 +1,78 @@
+import KafkaProtocol
+import NIOCore
+
+/// A consumed message.
+public struct ConsumedMessage: Sendable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    /// Milliseconds since the epoch.
+    public var timestamp: Int64
+    public var timestampType: TimestampType
+    public var key: ByteBuffer?
+    public var value: ByteBuffer?
+    public var headers: [RecordHeader]
+}
+
+/// One partition's answer to a fetch.
+public struct FetchedPartition: Sendable {
+    public var messages: [ConsumedMessage]
+    public var highWatermark: Int64
+    public var logStartOffset: Int64
+    /// The offset to fetch next: after the last message, or where the fetch started when empty.
+    public var nextOffset: Int64
+    /// The batches as the broker sent them, for callers that inspect the wire format.
+    public var rawRecords: ByteBuffer?
+}
+
+extension KafkaClient {
+    /// Fetches from one partition starting at `offset`: one request to the partition's leader.
+    /// Records below `offset` (a batch may start earlier) and control records are dropped; a
+    /// batch cut off at the end of the response is left for the next fetch.
+    public func fetch(
+        topic: String, partition: Int32, offset: Int64, maxBytes: Int32 = 1_048_576, maxWaitMs: Int32 = 500
+    ) async throws(KafkaError) -> FetchedPartition {
+        try await withMetadataRetry(topic: topic) { (metadata) throws(KafkaError) in
+            guard let partitionMetadata = metadata.partition(partition) else {
+                throw .unknownPartition(topic: topic, partition: partition)
+            }
+            let connection = try await connection(toNode: partitionMetadata.leader, purpose: .fetch)
+            let request = FetchRequest(
+                replicaId: -1, maxWaitMs: maxWaitMs, minBytes: 1, maxBytes: maxBytes, isolationLevel: 0,
+                sessionId: 0, sessionEpoch: -1,
+                topics: [.init(topic: topic, partitions: [.init(
+                    partition: partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1,
+                    logStartOffset: -1, partitionMaxBytes: maxBytes)])])
+            let response = try await connection.send(request, timeout: .milliseconds(Int64(maxWaitMs) + Int64(config.requestTimeoutMs)))
+            guard response.errorCode == 0 else {
+                throw .broker(code: KafkaErrorCode(rawValue: response.errorCode), context: "Fetch from \(topic)/\(partition)", message: nil)
+            }
+            guard let data = response.responses.first(where: { $0.topic == topic })?.partitions.first(where: { $0.partitionIndex == partition }) else {
+                throw .protocolViolation(broker: connection.address.description, detail: "Fetch response lacks \(topic)/\(partition)")
+            }
+            let code = KafkaErrorCode(rawValue: data.errorCode)
+            guard code == .none else { throw .broker(code: code, context: "Fetch from \(topic)/\(partition) at offset \(offset)", message: nil) }
+            var messages: [ConsumedMessage] = []
+            var next = offset
+            if let records = data.records {
+                do {
+                    var reader = RecordBatchReader(records)
+                    while let batch = try reader.next() {
+                        next = max(next, batch.nextOffset)
+                        if batch.isControl { continue }
+                        for record in try batch.records() where record.offset >= offset {
+                            messages.append(ConsumedMessage(
+                                topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
+                                timestampType: batch.timestampType, key: record.key, value: record.value, headers: record.headers))
+                        }
+                    }
+                } catch {
+                    throw .protocolViolation(broker: connection.address.description, detail: "records of \(topic)/\(partition): \(error)")
+                }
+            }
+            return FetchedPartition(
+                messages: messages, highWatermark: data.highWatermark, logStartOffset: data.logStartOffset,
+                nextOffset: next, rawRecords: data.records)
+        }
+    }
+}
