@@ -19,5 +19,5 @@ set +e
 "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test "$@"
 status=$?
 set -e
-say "swift test exited with status $status; make test took $((SECONDS - started))s in all"
+say "exit status $status (swift test's, or 1 if the brokers did not start); $((SECONDS - started))s in all"
 exit $status
