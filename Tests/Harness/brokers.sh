@@ -53,6 +53,7 @@ for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
     signal.signal(number, signal.SIG_DFL)
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 os.execv(sys.argv[1], sys.argv[1:])' "$@" &
+    disown $!   # no "Killed" job notice from bash when a broker that never came up is killed
 }
 
 write_env() {
