@@ -15,6 +15,7 @@ step() {   # step NAME COMMAND...: run it, then say how long it took
 step "dependencies" "$HARNESS_DIR/ensure-deps.sh"
 step "swift build --build-tests" swift build --build-tests
 
+rm -rf "$ROOT/.test-run/peer-io"   # Peer.swift's capture files left by an interrupted run
 set +e
 "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test "$@"
 status=$?
