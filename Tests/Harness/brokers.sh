@@ -24,10 +24,11 @@ free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Is PID alive and still running BINARY (guards against a recycled pid)?
+# Is PID alive and running BINARY (guards against a recycled pid)? BINARY may be argv[0], or a
+# later argument while the spawn shim below has not exec'd it yet. A zombie has an empty cmdline.
 is_ours() {
     local pid=$1 binary=$2
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1 | grep -qxF "$binary"
+    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$binary"
 }
 
 # Stop PID (if it is still BINARY): SIGNAL, then SIGKILL after 10 s.
@@ -52,6 +53,7 @@ for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
     signal.signal(number, signal.SIG_DFL)
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 os.execv(sys.argv[1], sys.argv[1:])' "$@" &
+    disown $!   # no "Killed" job notice from bash when a broker that never came up is killed
 }
 
 write_env() {

@@ -15,9 +15,10 @@ step() {   # step NAME COMMAND...: run it, then say how long it took
 step "dependencies" "$HARNESS_DIR/ensure-deps.sh"
 step "swift build --build-tests" swift build --build-tests
 
+rm -rf "$ROOT/.test-run/peer-io"   # Peer.swift's capture files left by an interrupted run
 set +e
 "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test "$@"
 status=$?
 set -e
-say "swift test exited with status $status; make test took $((SECONDS - started))s in all"
+say "exit status $status (swift test's, or 1 if the brokers did not start); $((SECONDS - started))s in all"
 exit $status

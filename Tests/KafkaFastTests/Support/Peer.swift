@@ -2,7 +2,7 @@
 // kafka-python) with the harness's venv python, and decodes the JSON they print.
 //
 // Each call has a timeout after which the child gets SIGTERM, then SIGKILL, and the call throws.
-// Output goes through temporary files, not pipes, so a chatty child can never block on a full pipe.
+// Output goes through files, not pipes, so a chatty child can never block on a full pipe.
 // In async code the `async` overloads are picked: they wait without holding a thread of the
 // cooperative pool, so a Swift client in the same test keeps running while a peer waits for it.
 
@@ -101,8 +101,12 @@ private final class Child: @unchecked Sendable {
     private var waiter: CheckedContinuation<Void, Never>?
 
     init(_ executable: String, _ arguments: [String], stdin: String?, timeout: TimeInterval) throws {
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kafka-fast-peer-\(UUID().uuidString)").path
+        // In the run folder when there is one (git-ignored, next to the broker logs; cleared by
+        // run-tests.sh), so a run killed half-way leaves nothing in /tmp.
+        let folder = (try? TestEnvironment.runDirectory()).map { $0 + "/peer-io" }
+            ?? FileManager.default.temporaryDirectory.path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let base = folder + "/peer-\(UUID().uuidString)"
         files = ["out", "err", "in"].map { URL(fileURLWithPath: "\(base).\($0)") }
         command = ([executable] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         self.timeout = timeout
