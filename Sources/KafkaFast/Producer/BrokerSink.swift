@@ -9,7 +9,8 @@ import NIOCore
 /// All state lives on the sink's event loop; other threads only call `wakeup()`.
 final class BrokerSink: @unchecked Sendable {
     let nodeId: Int32
-    private unowned let core: ProducerCore
+    /// Weak: work still queued on the event loop may outlive the connector.
+    private weak var core: ProducerCore?
     let eventLoop: any EventLoop
     private let wakeupQueued = ManagedAtomic<Bool>(false)
     private var inFlightRequests = 0
@@ -32,9 +33,9 @@ final class BrokerSink: @unchecked Sendable {
         }
     }
 
-    private var settings: ProducerSettings { core.settings }
-
     private func drain() {
+        guard let core else { return }
+        let settings = core.settings
         let now = NIODeadline.now()
         guard now >= backoffUntil else { return }
         guard let connection, connection.isActive else {
@@ -52,7 +53,7 @@ final class BrokerSink: @unchecked Sendable {
                 }
             }
             guard !entries.isEmpty else { return }
-            send(entries, on: connection)
+            send(entries, on: connection, core: core)
         }
     }
 
@@ -60,9 +61,8 @@ final class BrokerSink: @unchecked Sendable {
     static let maxRequestBytes = 100 * 1024 * 1024
 
     private func connect() {
-        guard !connecting else { return }
+        guard !connecting, let core else { return }
         connecting = true
-        let core = self.core
         let nodeId = self.nodeId
         Task {
             let result: Result<BrokerConnection, KafkaError>
@@ -78,7 +78,7 @@ final class BrokerSink: @unchecked Sendable {
                     self.connection = connection
                 case .failure:
                     // The housekeeping tick wakes the sink again; metadata may name a new leader.
-                    backoffUntil = .now() + .milliseconds(Int64(settings.retryBackoffMs))
+                    backoffUntil = .now() + .milliseconds(Int64(core.settings.retryBackoffMs))
                     Task { await core.refreshLeaders() }
                 }
                 drain()
@@ -86,7 +86,8 @@ final class BrokerSink: @unchecked Sendable {
         }
     }
 
-    private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection) {
+    private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection, core: ProducerCore) {
+        let settings = core.settings
         var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
         var order: [String] = []
         for (buffer, batch) in entries {
@@ -107,7 +108,7 @@ final class BrokerSink: @unchecked Sendable {
                     for (buffer, batch) in entries {
                         switch result {
                         case .success: core.finish(batch, of: buffer, result: .success(baseOffset: -1))
-                        case .failure: retryOrFail(batch, of: buffer, code: .networkException, now: .now())
+                        case .failure: retryOrFail(batch, of: buffer, code: .networkException, now: .now(), core: core)
                         }
                     }
                 }
@@ -119,19 +120,20 @@ final class BrokerSink: @unchecked Sendable {
             inFlightRequests -= 1
             switch result {
             case .success(let response):
-                handle(response, entries: entries)
+                handle(response, entries: entries, core: core)
             case .failure(let error):
                 // The connection broke or timed out: nothing says whether the broker wrote the
                 // batches, so resend them all (at-least-once; idempotence removes duplicates).
                 if !(self.connection?.isActive ?? false) { self.connection = nil }
                 let now = NIODeadline.now()
-                for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, transportError: error) }
+                for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
             }
             drain()
         }
     }
 
-    private func handle(_ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)]) {
+    private func handle(_ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], core: ProducerCore) {
+        let settings = core.settings
         var answers: [String: [Int32: ProduceResponse.PartitionProduceResponse]] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses { answers[topic.name, default: [:]][partition.index] = partition }
@@ -140,7 +142,7 @@ final class BrokerSink: @unchecked Sendable {
         var refresh = false
         for (buffer, batch) in entries {
             guard let answer = answers[buffer.topic]?[buffer.partition] else {
-                retryOrFail(batch, of: buffer, code: .unknownServerError, now: now)
+                retryOrFail(batch, of: buffer, code: .unknownServerError, now: now, core: core)
                 continue
             }
             let code = KafkaErrorCode(rawValue: answer.errorCode)
@@ -149,15 +151,17 @@ final class BrokerSink: @unchecked Sendable {
                 continue
             }
             if code.needsMetadataRefresh { refresh = true }
-            retryOrFail(batch, of: buffer, code: code, now: now)
+            retryOrFail(batch, of: buffer, code: code, now: now, core: core)
         }
         if refresh { Task { [core] in await core.refreshLeaders() } }
     }
 
     /// Retries a batch when its error allows and time and retries remain; fails it otherwise.
     private func retryOrFail(
-        _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, transportError: (any Error)? = nil
+        _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, core: ProducerCore,
+        transportError: (any Error)? = nil
     ) {
+        let settings = core.settings
         let retriable = code.map { $0.isRetriable || (settings.idempotence && $0 == .outOfOrderSequenceNumber) } ?? true
         let expired = now - batch.createdAt >= .milliseconds(Int64(settings.deliveryTimeoutMs))
         if retriable && !expired && batch.attempts <= settings.retries {

@@ -344,6 +344,7 @@ final class ProducerCore: @unchecked Sendable {
     func close() {
         closed.store(true, ordering: .relaxed)
         housekeeping?.cancel()
+        sinks.withLockedValue { $0.removeAll() }
         reports.finish()
     }
 
