@@ -42,12 +42,16 @@ final class BrokerSink: @unchecked Sendable {
             connect()
             return
         }
+        // Without idempotence only sequence numbers could restore order after a retry or on a
+        // broker that handles one connection's requests concurrently (Tansu does): keep one
+        // batch per partition in flight. Requests still pipeline across partitions.
+        let perPartitionInFlight = settings.idempotence ? settings.maxInFlightPerConnection : 1
         while inFlightRequests < settings.maxInFlightPerConnection {
             var entries: [(buffer: PartitionBuffer, batch: ProducerBatch)] = []
             var requestBytes = 0
             for buffer in core.partitions(ledBy: nodeId) {
                 guard requestBytes < Self.maxRequestBytes else { break }
-                if let batch = buffer.takeReady(now: now, maxInFlight: settings.maxInFlightPerConnection) {
+                if let batch = buffer.takeReady(now: now, maxInFlight: perPartitionInFlight) {
                     entries.append((buffer, batch))
                     requestBytes += batch.wire?.readableBytes ?? 0
                 }

@@ -98,6 +98,18 @@ public final class KafkaConnector: Sendable {
             core.startCompression(buffer)
         }
         await core.accounting.waitUntilEmpty()
+        if core.settings.acks == .none { await barrierOnProduceConnections() }
+    }
+
+    /// With acks=0 a write is "done" once in the socket, yet the broker may not have read it.
+    /// Brokers answer one connection's requests in order, so an answered request behind the
+    /// last produce proves every earlier one was taken in before the connection may close.
+    private func barrierOnProduceConnections() async {
+        await withTaskGroup(of: Void.self) { group in
+            for entry in client.pool.activeConnections() where entry.purpose == .produce {
+                group.addTask { _ = try? await entry.connection.send(ApiVersionsRequest(), version: 0) }
+            }
+        }
     }
 
     /// Flushes, then releases the connections (when the connector owns its client).

@@ -168,20 +168,38 @@ final class ProducerCore: @unchecked Sendable {
         } catch {
             result = .failure(error)
         }
-        let pending = route.resolve(result)
-        if case .success = result { rebuildRouting() }
-        for message in pending {
-            let status = withOptionalBytes(message.key) { key in
-                withOptionalBytes(message.value) { value in
-                    enqueue(topic: route.name, key: key, value: value, headers: message.headers, partition: message.partition,
-                            timestamp: message.timestamp, waiter: message.waiter, reserved: true)
+        let failedPending = route.resolve(result)
+        guard case .success(let partitions) = result else {
+            for message in failedPending {
+                // Each was reserved when queued; the failure reaches the sender as a report.
+                let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
+                accounting.release(messages: 1, bytes: size)
+                failed.wrappingIncrement(ordering: .relaxed)
+                if case .failure(let error) = result {
+                    let failure = DeliveryError(error)
+                    message.waiter?.resume(throwing: failure)
+                    if message.waiter == nil { publishFailure(topic: route.name, error: failure) }
                 }
             }
-            if case .rejected = status, message.waiter == nil {
-                // The caller was told "enqueued": the failure reaches it as a delivery report.
-                if case .rejected(let error) = status { publishFailure(topic: route.name, error: error) }
+            return
+        }
+        // Replay in arrival order; sends made meanwhile keep queueing behind these.
+        while let pending = route.takePendingOrOpen() {
+            let now = NIODeadline.now()
+            for message in pending {
+                let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
+                _ = withOptionalBytes(message.key) { key in
+                    withOptionalBytes(message.value) { value in
+                        append(route: route, partitions: partitions, key: key, value: value, headers: message.headers,
+                               partition: message.partition, timestamp: message.timestamp, now: now,
+                               waiter: message.waiter, size: size)
+                    }
+                }
             }
         }
+        // Only now is the route open, so only now do its partitions join the sinks' routing.
+        rebuildRouting()
+        wakeAllSinks()
     }
 
     private func topicMetadata(_ topic: String) async throws(KafkaError) -> TopicMetadata {
@@ -281,6 +299,9 @@ final class ProducerCore: @unchecked Sendable {
         }
         buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
         (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
+        // Space first: an awaiting sender that looks at the buffer must not see its own message.
+        let reportStream = reportsEnabled.load(ordering: .relaxed)
+        if !reportStream { accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes) }
         for (index, continuation) in batch.waiters {
             if let error {
                 continuation.resume(throwing: error)
@@ -290,7 +311,7 @@ final class ProducerCore: @unchecked Sendable {
             }
         }
         batch.waiters.removeAll()
-        if reportsEnabled.load(ordering: .relaxed) {
+        if reportStream {
             let share = batch.payloadBytes / max(batch.messageCount, 1)
             for index in 0..<batch.messageCount {
                 let bytes = index == 0 ? batch.payloadBytes - share * (batch.messageCount - 1) : share
@@ -298,14 +319,11 @@ final class ProducerCore: @unchecked Sendable {
                     topic: buffer.topic, partition: buffer.partition,
                     offset: error == nil && baseOffset >= 0 ? baseOffset + Int64(index) : -1, error: error), bytes: bytes)
             }
-        } else {
-            accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes)
         }
     }
 
     private func publishFailure(topic: String, error: DeliveryError) {
         guard reportsEnabled.load(ordering: .relaxed) else { return }
-        accounting.release(messages: 0, bytes: 0)
         reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), bytes: 0)
     }
 

@@ -56,16 +56,36 @@ final class TopicRoute: @unchecked Sendable {
         }
     }
 
-    /// Resolves loading; returns the messages that waited.
+    private var resolvedPartitions: [PartitionBuffer] = []
+
+    /// Records the metadata outcome. On success the route stays closed to direct appends until
+    /// `takePendingOrOpen` has handed out every waiting message, so none is overtaken.
     func resolve(_ result: Result<[PartitionBuffer], KafkaError>) -> [PendingMessage] {
         lock.withLock {
-            let pending: [PendingMessage]
-            if case .loading(let waiting) = state { pending = waiting } else { pending = [] }
             switch result {
-            case .success(let partitions): state = .ready(partitions)
-            case .failure(let error): state = .failed(error)
+            case .success(let partitions):
+                resolvedPartitions = partitions
+                return []
+            case .failure(let error):
+                let pending: [PendingMessage]
+                if case .loading(let waiting) = state { pending = waiting } else { pending = [] }
+                state = .failed(error)
+                return pending
             }
-            return pending
+        }
+    }
+
+    /// The messages that waited for metadata, oldest first; when none is left, opens the route
+    /// for direct appends and returns nil.
+    func takePendingOrOpen() -> [PendingMessage]? {
+        lock.withLock {
+            guard case .loading(let waiting) = state else { return nil }
+            if waiting.isEmpty {
+                state = .ready(resolvedPartitions)
+                return nil
+            }
+            state = .loading([])
+            return waiting
         }
     }
 

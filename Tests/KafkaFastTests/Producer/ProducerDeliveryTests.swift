@@ -32,12 +32,15 @@ import Testing
         #expect(consumed.count == count)
         var lastIndexByPartition: [Int32: Int] = [:]
         var seen = Set<Int>()
+        var outOfOrder: [String] = []
         for record in consumed {
             let value = String(decoding: try #require(record.value), as: UTF8.self)
             let index = try #require(Int(value.split(separator: "-")[1]))
             #expect(value == Self.valueFor(index))
             seen.insert(index)
-            #expect((lastIndexByPartition[record.partition] ?? -1) < index, "order kept within partition \(record.partition)")
+            if (lastIndexByPartition[record.partition] ?? -1) >= index {
+                outOfOrder.append("message \(index) after \(lastIndexByPartition[record.partition]!) in partition \(record.partition)")
+            }
             lastIndexByPartition[record.partition] = index
             let key = record.key.map { String(decoding: $0, as: UTF8.self) }
             #expect(key == Self.keyFor(index))
@@ -47,5 +50,6 @@ import Testing
             }
         }
         #expect(seen.count == count, "none missing")
+        #expect(outOfOrder.isEmpty, "order kept within each partition; first breaks: \(outOfOrder.prefix(3))")
     }
 }
