@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "CCRC32C", path: "Sources/CCRC32C"),
+        // No pkgConfig: ncursesw.pc only adds feature macros SwiftPM refuses; the shim header sets its own.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
         .target(
             name: "KafkaCompression",
@@ -55,6 +57,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // The terminal dashboard (`kfast dash`). Deliberately independent of KafkaFast/KafkaProtocol:
+        // it consumes its own input types, and an adapter maps the client's metrics onto them.
+        .target(name: "KafkaDashboard", dependencies: ["CNcursesw"]),
 
         .testTarget(name: "KafkaCompressionTests", dependencies: ["KafkaCompression"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
