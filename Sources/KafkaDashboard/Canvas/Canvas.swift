@@ -13,6 +13,11 @@ public struct Cell: Equatable, Sendable {
     public var isContinuation: Bool { width == 0 }
 }
 
+extension Canvas: CustomStringConvertible {
+    /// The rendered text, so a failing test prints the screen rather than every cell.
+    public var description: String { renderedText().joined(separator: "\n") }
+}
+
 /// An in-memory screen: a grid of cells the renderer draws into and the backend copies to the terminal.
 ///
 /// Drawing never goes outside `clip`, never splits a wide character, and measures text in display columns
@@ -125,6 +130,12 @@ public struct Canvas: Sendable {
             }
         }
         if truncated {
+            // "Terminal…" reads better than "Terminal …": let the ellipsis take a trailing space's place.
+            if ellipsis, column > x, column - 1 >= clip.x, cells[y * columns + column - 1] == Cell(
+                content: 0x20, width: 1, style: style)
+            {
+                column -= 1
+            }
             if ellipsis && column < limit {
                 write(content: glyphs.ellipsis.unicodeScalars.first!.value, width: 1, x: column, y: y, style: style)
                 column += 1

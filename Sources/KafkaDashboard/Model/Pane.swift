@@ -12,6 +12,17 @@ public enum Pane: Int, CaseIterable, Sendable {
         }
     }
 
+    /// For the stacked layout's tab strip when the full titles do not fit.
+    public var shortTitle: String {
+        switch self {
+        case .topics: return "Top"
+        case .partitions: return "Part"
+        case .offsets: return "Offs"
+        case .send: return "Send"
+        case .tail: return "Tail"
+        }
+    }
+
     public var keyContext: KeyContext {
         switch self {
         case .topics: return .topics

@@ -11,7 +11,7 @@ public struct SendForm: Equatable, Sendable {
             case .partition: return "Partition"
             case .codec: return "Codec"
             case .loadRate: return "Load msg/s"
-            case .loadSize: return "Load size B"
+            case .loadSize: return "Load bytes"
             }
         }
 

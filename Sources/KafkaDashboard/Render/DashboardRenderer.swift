@@ -64,9 +64,11 @@ public struct DashboardRenderer: Sendable {
     /// Stacked mode shows one pane at a time; the strip says which, and which keys reach the others.
     private func drawTabStrip(_ state: DashboardState, in rect: Rect, into canvas: inout Canvas) {
         canvas.fill(rect, style: theme[.normal])
+        let fullWidth = Pane.allCases.reduce(0) { $0 + DisplayWidth.of($1.title) + 4 }
+        let useShortTitles = fullWidth > rect.width
         var x = rect.x
         for pane in Pane.allCases {
-            let label = " \(pane.rawValue + 1) \(pane.title) "
+            let label = " \(pane.rawValue + 1) \(useShortTitles ? pane.shortTitle : pane.title) "
             let style = pane == state.focus ? theme[.selection] : theme[.dim]
             x += canvas.put(label, x: x, y: rect.y, style: style, maxWidth: rect.maxX - x)
             if x >= rect.maxX { break }

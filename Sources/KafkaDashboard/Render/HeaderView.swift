@@ -9,7 +9,6 @@ enum HeaderView {
 
         let produce = state.producer.total, consume = state.consumer.total
         if compact {
-            line.label("kfast ", into: &canvas)
             line.value(state.cluster.clusterID ?? "?", into: &canvas)
             line.separator(into: &canvas)
             line.label("P ", into: &canvas)
@@ -22,23 +21,13 @@ enum HeaderView {
             return
         }
 
-        line.label("kafka-fast dash", into: &canvas)
+        line.label("kafka-fast", into: &canvas)
         line.separator(into: &canvas)
         line.label("cluster ", into: &canvas)
         line.value(state.cluster.clusterID ?? "unknown", into: &canvas)
         line.separator(into: &canvas)
         line.label("brokers ", into: &canvas)
-        if state.cluster.brokers.isEmpty { line.value("none known", into: &canvas) }
-        for broker in state.cluster.brokers {
-            let (glyph, role): (Character, ThemeRole) =
-                switch broker.state {
-                case .connected: (canvas.glyphs.connected, .ok)
-                case .connecting: (canvas.glyphs.connected, .warning)
-                case .disconnected: (canvas.glyphs.disconnected, .error)
-                }
-            line.colored(String(glyph), role: role, into: &canvas)
-            line.value("\(broker.id) \(broker.address)  ", into: &canvas)
-        }
+        drawBrokers(state.cluster.brokers, room: rect.maxX - line.x, line: &line, into: &canvas)
 
         line.newLine(y: rect.y + 1, x: rect.x)
         line.label("produce ", into: &canvas)
@@ -54,6 +43,30 @@ enum HeaderView {
             line.colored("metadata \(age) old", role: .warning, into: &canvas)
         }
         drawFlags(&line, state, &canvas)
+    }
+
+    /// Every broker with its address when that fits; else ids only; else just how many are connected.
+    private static func drawBrokers(
+        _ brokers: [ClusterSnapshot.Broker], room: Int, line: inout HeaderLine, into canvas: inout Canvas
+    ) {
+        if brokers.isEmpty { return line.value("none known", into: &canvas) }
+        let full = brokers.reduce(0) { $0 + DisplayWidth.of("\($1.id) \($1.address)") + 3 }
+        let idsOnly = brokers.reduce(0) { $0 + DisplayWidth.of("\($1.id)") + 2 }
+        guard idsOnly <= room else {
+            let connected = brokers.filter { $0.state == .connected }.count
+            let role: ThemeRole = connected == brokers.count ? .ok : connected == 0 ? .error : .warning
+            return line.colored("\(connected)/\(brokers.count) up", role: role, into: &canvas)
+        }
+        for broker in brokers {
+            let (glyph, role): (Character, ThemeRole) =
+                switch broker.state {
+                case .connected: (canvas.glyphs.connected, .ok)
+                case .connecting: (canvas.glyphs.connected, .warning)
+                case .disconnected: (canvas.glyphs.disconnected, .error)
+                }
+            line.colored(String(glyph), role: role, into: &canvas)
+            line.value(full <= room ? "\(broker.id) \(broker.address)  " : "\(broker.id) ", into: &canvas)
+        }
     }
 
     private static func rate(_ throughput: Throughput) -> String {

@@ -18,19 +18,19 @@ enum PartitionsView {
 
     static let specs: [ColumnSpec] = [
         ColumnSpec(column: .partition, minimumWidth: 4, maximumWidth: 4, priority: 0, rightAligned: true),
-        ColumnSpec(column: .leader, minimumWidth: 6, maximumWidth: 6, priority: 7, rightAligned: true),
+        ColumnSpec(column: .leader, minimumWidth: 6, maximumWidth: 6, priority: 8, rightAligned: true),
         ColumnSpec(column: .low, minimumWidth: 10, maximumWidth: 10, priority: 12, rightAligned: true),
         ColumnSpec(column: .high, minimumWidth: 10, maximumWidth: 10, priority: 11, rightAligned: true),
-        ColumnSpec(column: .messages, minimumWidth: 6, maximumWidth: 6, priority: 6, rightAligned: true),
+        ColumnSpec(column: .messages, minimumWidth: 6, maximumWidth: 6, priority: 7, rightAligned: true),
         ColumnSpec(column: .bufferFill, minimumWidth: 13, maximumWidth: 13, priority: 1, rightAligned: false),
-        ColumnSpec(column: .inFlight, minimumWidth: 4, maximumWidth: 4, priority: 4, rightAligned: true),
+        ColumnSpec(column: .inFlight, minimumWidth: 4, maximumWidth: 4, priority: 5, rightAligned: true),
         ColumnSpec(column: .messageRate, minimumWidth: 6, maximumWidth: 6, priority: 2, rightAligned: true),
-        ColumnSpec(column: .sparkline, minimumWidth: 12, maximumWidth: RateSamples.capacity, priority: 8,
+        ColumnSpec(column: .sparkline, minimumWidth: 10, maximumWidth: RateSamples.capacity, priority: 4,
                    rightAligned: false),
         ColumnSpec(column: .byteRate, minimumWidth: 8, maximumWidth: 8, priority: 9, rightAligned: true),
-        ColumnSpec(column: .ackLatency, minimumWidth: 8, maximumWidth: 8, priority: 5, rightAligned: true),
+        ColumnSpec(column: .ackLatency, minimumWidth: 8, maximumWidth: 8, priority: 6, rightAligned: true),
         ColumnSpec(column: .retries, minimumWidth: 5, maximumWidth: 5, priority: 10, rightAligned: true),
-        ColumnSpec(column: .lastError, minimumWidth: 18, maximumWidth: 40, priority: 3, rightAligned: false),
+        ColumnSpec(column: .lastError, minimumWidth: 12, maximumWidth: 40, priority: 3, rightAligned: false),
     ]
 
     /// Keeps the highest-priority columns that fit, then gives spare room to the last-error column and
