@@ -34,6 +34,9 @@ static inline int kf_key_f(int n) { return KEY_F(n); }
 static inline int kf_key_f0(void) { return KEY_F0; }
 static inline int kf_key_code_yes(void) { return KEY_CODE_YES; }
 
+// newterm instead of initscr: initscr exits the process when the terminal is unusable, newterm returns NULL.
+static inline SCREEN *kf_newterm(void) { return newterm(NULL, stdout, stdin); }
+
 // ncurses picks UTF-8 output from the locale, so the locale must come from the environment first.
 static inline int kf_setlocale_from_environment(void) { return setlocale(LC_ALL, "") != NULL; }
 
@@ -41,6 +44,10 @@ static inline int kf_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
+
+// glibc declares wcwidth only for _XOPEN_SOURCE; tests compare the dashboard's own width table with it.
+extern int wcwidth(wchar_t c);
+static inline int kf_wcwidth(wchar_t c) { return wcwidth(c); }
 
 // Draws one grapheme (base scalar plus combining scalars, NUL-terminated) at row y, column x.
 static inline int kf_put_cell(WINDOW *window, int y, int x, const wchar_t *grapheme, attr_t attrs, short pair) {
