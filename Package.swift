@@ -70,5 +70,6 @@ let package = Package(
             name: "KafkaFastTests",
             dependencies: ["KafkaFast", "KafkaProtocol"]
         ),
+        .testTarget(name: "KafkaDashboardTests", dependencies: ["KafkaDashboard", "CNcursesw"]),
     ]
 )
