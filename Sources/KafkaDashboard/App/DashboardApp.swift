@@ -98,6 +98,13 @@ final class ScreenLoop {
         state.nowMillis = WallClock.nowMillis()
         state.selectedTopic = options.initialTopic
         if let warning { state.status = StatusEvent(.warning, warning, atMillis: state.nowMillis) }
+        if let template = options.sendTemplate {
+            do {
+                state.sendForm = try SendTemplate.load(template)
+            } catch {
+                state.status = StatusEvent(.warning, "\(error)", atMillis: state.nowMillis)
+            }
+        }
     }
 
     func run() -> LoopOutcome {

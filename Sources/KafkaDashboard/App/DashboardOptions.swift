@@ -17,6 +17,8 @@ public struct DashboardOptions: Sendable, Equatable {
     public var tailCapacity = 10_000
     /// Most tail rows added per second before the pane samples.
     public var tailDisplayBudgetPerSecond = 500
+    /// A send template (`Assets/payloads/*.json`) to fill the send form with at start.
+    public var sendTemplate: String?
 
     public init() {}
 
@@ -34,11 +36,18 @@ public struct DashboardOptions: Sendable, Equatable {
           --ascii               ASCII borders, bars and sparklines
           --tail-capacity N     messages kept in the tail scrollback (default 10000)
           --tail-rows-per-s N   tail rows shown per second before sampling (default 500)
+          --template PATH       fill the send form from a template (Assets/payloads/*.json)
+          --config PATH         read these settings from a JSON file first (Assets/dash.example.json)
         """
 
-    /// Reads the flags above; unknown arguments are returned for the caller to handle.
+    /// Reads the flags above (a --config file first, so flags override it); unknown arguments are
+    /// returned for the caller to handle.
     public static func parse(_ arguments: [String]) throws -> (options: DashboardOptions, unused: [String]) {
         var options = DashboardOptions()
+        if let index = arguments.firstIndex(of: "--config") {
+            guard index + 1 < arguments.count else { throw ParseError(description: "--config needs a value") }
+            try DashboardConfigFile.apply(arguments[index + 1], to: &options)
+        }
         var unused: [String] = []
         var iterator = arguments.makeIterator()
         func value(for flag: String) throws -> String {
@@ -62,6 +71,8 @@ public struct DashboardOptions: Sendable, Equatable {
             case "--ascii": options.asciiOnly = true
             case "--tail-capacity": options.tailCapacity = try number(for: argument, minimum: 10)
             case "--tail-rows-per-s": options.tailDisplayBudgetPerSecond = try number(for: argument, minimum: 1)
+            case "--template": options.sendTemplate = try value(for: argument)
+            case "--config": _ = try value(for: argument)  // already applied above
             default: unused.append(argument)
             }
         }
