@@ -78,3 +78,11 @@ import Testing
         #expect(canvas.cells.count == 21)
     }
 }
+
+@Suite struct CanvasAsciiTests {
+    @Test func asciiModeReplacesCharactersTheTerminalCannotShow() {
+        var canvas = Canvas(columns: 12, rows: 1, glyphs: .ascii)
+        canvas.put("キー=値🙂é", x: 0, y: 0, style: .plain)
+        #expect(canvas.renderedText() == ["??=???"])
+    }
+}

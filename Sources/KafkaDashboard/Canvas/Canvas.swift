@@ -86,23 +86,29 @@ public struct Canvas: Sendable {
 
     /// Draws text from (x, y), at most `maxWidth` columns and never past the clip. Text that does not fit
     /// ends in an ellipsis (or is just cut with `ellipsis: false`); a wide character that would straddle
-    /// the edge is left out and the gap padded. Control characters show as "?". Returns the columns used.
+    /// the edge is left out and the gap padded. Control characters, and with ASCII glyphs every non-ASCII
+    /// character, show as "?". Returns the columns used.
     @discardableResult
     public mutating func put(
         _ text: some StringProtocol, x: Int, y: Int, style: Style, maxWidth: Int = Int.max, ellipsis: Bool = true
     ) -> Int {
         guard y >= clip.y, y < clip.maxY, x < clip.maxX, maxWidth > 0 else { return 0 }
+        var isASCII = true
+        for byte in text.utf8 where byte >= 0x80 {
+            isASCII = false
+            break
+        }
+        if !isASCII && glyphs.isASCII {
+            // A terminal without Unicode cannot show CJK keys or emoji either; say "?" in one column each.
+            let replaced = String(text.map { $0.isASCII ? $0 : "?" })
+            return put(replaced, x: x, y: y, style: style, maxWidth: maxWidth, ellipsis: ellipsis)
+        }
         let limit = maxWidth >= clip.maxX - x ? clip.maxX : x + maxWidth
         let available = limit - x
         let total = DisplayWidth.of(text)
         let truncated = total > available
         let contentLimit = truncated && ellipsis ? limit - 1 : limit
         var column = x
-        var isASCII = true
-        for byte in text.utf8 where byte >= 0x80 {
-            isASCII = false
-            break
-        }
         if isASCII {
             for byte in text.utf8 {
                 if column >= contentLimit { break }
