@@ -72,14 +72,14 @@ import Testing
     }
 
     @Test func errorsShowOnTheStatusLineAndTheLastErrorColumnIsColoured() throws {
-        var state = Fixtures.state(columns: 120, rows: 30)
+        var state = Fixtures.state(columns: 160, rows: 30)
         state.apply(.status(StatusEvent(.error, "broker 127.0.0.1:9092 unreachable: connection refused",
                                         atMillis: Fixtures.now - 3000)))
         let canvas = render(state)
         let lines = canvas.renderedText()
         #expect(lines[28] == " broker 127.0.0.1:9092 unreachable: connection refused (3s ago)")
         #expect(canvas.style(ofFirst: "broker 127", inRow: 28) == Theme.builtinDefault[.statusError])
-        let errorRow = try #require(canvas.rowIndex(containing: "NOT_LEADER"))
+        let errorRow = try #require(canvas.rowIndex(containing: "NOT_LEADER_OR_FOLLOWER(6)"))
         #expect(lines[errorRow].contains("12s"))
         #expect(canvas.style(ofFirst: "NOT_LEADER", inRow: errorRow)?.foreground == .red)
         #expect(canvas.style(ofFirst: "none", inRow: errorRow + 1)?.foreground == .red)  // leaderless partition

@@ -3,6 +3,9 @@ enum PartitionsView {
     struct ColumnSpec {
         let column: PartitionColumn
         let minimumWidth: Int
+        /// What the column claims while columns are chosen on a panel at least `roomyWidth` wide: the
+        /// last error gets room for a whole error name before low-priority columns are let in.
+        let preferredWidth: Int
         /// Wider than the minimum only for the two columns that get better with room.
         let maximumWidth: Int
         /// Lower is kept longer when the panel is narrow.
@@ -16,21 +19,48 @@ enum PartitionsView {
         var width: Int
     }
 
+    static let roomyWidth = 60
+
     static let specs: [ColumnSpec] = [
-        ColumnSpec(column: .partition, minimumWidth: 4, maximumWidth: 4, priority: 0, rightAligned: true),
-        ColumnSpec(column: .leader, minimumWidth: 6, maximumWidth: 6, priority: 8, rightAligned: true),
-        ColumnSpec(column: .low, minimumWidth: 10, maximumWidth: 10, priority: 12, rightAligned: true),
-        ColumnSpec(column: .high, minimumWidth: 10, maximumWidth: 10, priority: 11, rightAligned: true),
-        ColumnSpec(column: .messages, minimumWidth: 6, maximumWidth: 6, priority: 7, rightAligned: true),
-        ColumnSpec(column: .bufferFill, minimumWidth: 13, maximumWidth: 13, priority: 1, rightAligned: false),
-        ColumnSpec(column: .inFlight, minimumWidth: 4, maximumWidth: 4, priority: 5, rightAligned: true),
-        ColumnSpec(column: .messageRate, minimumWidth: 6, maximumWidth: 6, priority: 2, rightAligned: true),
-        ColumnSpec(column: .sparkline, minimumWidth: 10, maximumWidth: RateSamples.capacity, priority: 4,
-                   rightAligned: false),
-        ColumnSpec(column: .byteRate, minimumWidth: 8, maximumWidth: 8, priority: 9, rightAligned: true),
-        ColumnSpec(column: .ackLatency, minimumWidth: 8, maximumWidth: 8, priority: 6, rightAligned: true),
-        ColumnSpec(column: .retries, minimumWidth: 5, maximumWidth: 5, priority: 10, rightAligned: true),
-        ColumnSpec(column: .lastError, minimumWidth: 12, maximumWidth: 40, priority: 3, rightAligned: false),
+        ColumnSpec(
+            column: .partition, minimumWidth: 4, preferredWidth: 4, maximumWidth: 4, priority: 0,
+            rightAligned: true),
+        ColumnSpec(
+            column: .leader, minimumWidth: 6, preferredWidth: 6, maximumWidth: 6, priority: 8,
+            rightAligned: true),
+        ColumnSpec(
+            column: .low, minimumWidth: 10, preferredWidth: 10, maximumWidth: 10, priority: 12,
+            rightAligned: true),
+        ColumnSpec(
+            column: .high, minimumWidth: 10, preferredWidth: 10, maximumWidth: 10, priority: 11,
+            rightAligned: true),
+        ColumnSpec(
+            column: .messages, minimumWidth: 6, preferredWidth: 6, maximumWidth: 6, priority: 7,
+            rightAligned: true),
+        ColumnSpec(
+            column: .bufferFill, minimumWidth: 13, preferredWidth: 13, maximumWidth: 13, priority: 1,
+            rightAligned: false),
+        ColumnSpec(
+            column: .inFlight, minimumWidth: 4, preferredWidth: 4, maximumWidth: 4, priority: 5,
+            rightAligned: true),
+        ColumnSpec(
+            column: .messageRate, minimumWidth: 6, preferredWidth: 6, maximumWidth: 6, priority: 2,
+            rightAligned: true),
+        ColumnSpec(
+            column: .sparkline, minimumWidth: 10, preferredWidth: 10, maximumWidth: RateSamples.capacity, priority: 4,
+            rightAligned: false),
+        ColumnSpec(
+            column: .byteRate, minimumWidth: 8, preferredWidth: 8, maximumWidth: 8, priority: 9,
+            rightAligned: true),
+        ColumnSpec(
+            column: .ackLatency, minimumWidth: 8, preferredWidth: 8, maximumWidth: 8, priority: 6,
+            rightAligned: true),
+        ColumnSpec(
+            column: .retries, minimumWidth: 5, preferredWidth: 5, maximumWidth: 5, priority: 10,
+            rightAligned: true),
+        ColumnSpec(
+            column: .lastError, minimumWidth: 12, preferredWidth: 29, maximumWidth: 40, priority: 3,
+            rightAligned: false),
     ]
 
     /// Keeps the highest-priority columns that fit, then gives spare room to the last-error column and
@@ -38,15 +68,21 @@ enum PartitionsView {
     static func placeColumns(width: Int) -> [PlacedColumn] {
         var chosen: [ColumnSpec] = []
         var used = 0
+        var claimed: [PartitionColumn: Int] = [:]
         for spec in specs.sorted(by: { $0.priority < $1.priority }) {
-            let needed = spec.minimumWidth + (chosen.isEmpty ? 0 : 1)
-            if used + needed <= width {
-                chosen.append(spec)
-                used += needed
+            let preferred = width >= roomyWidth ? spec.preferredWidth : spec.minimumWidth
+            for candidate in Set([preferred, spec.minimumWidth]).sorted(by: >) {
+                let needed = candidate + (chosen.isEmpty ? 0 : 1)
+                if used + needed <= width {
+                    chosen.append(spec)
+                    claimed[spec.column] = candidate
+                    used += needed
+                    break
+                }
             }
         }
         chosen.sort { $0.column.rawValue < $1.column.rawValue }
-        var widths = chosen.map(\.minimumWidth)
+        var widths = chosen.map { claimed[$0.column]! }
         var spare = width - used
         for flexible in [PartitionColumn.lastError, .sparkline] {
             guard let index = chosen.firstIndex(where: { $0.column == flexible }) else { continue }
