@@ -54,4 +54,18 @@ import Testing
             #expect(DisplayWidth.of(scalar) == expected, "U+\(String(value, radix: 16))")
         }
     }
+
+    /// Every scalar glibc knows, up to U+3FFFF. A few may differ where glibc and Swift follow different
+    /// Unicode versions (U+1171E, Mn in one and Mc in the other, on Debian 12); more means the table broke.
+    @Test func agreesWithTheCLibraryAlmostEverywhere() {
+        guard setlocale(LC_ALL, "C.UTF-8") != nil else { return }
+        var mismatches: [String] = []
+        for value in UInt32(0x20)...UInt32(0x3FFFF) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let expected = Int(kf_wcwidth(wchar_t(bitPattern: value)))
+            if expected < 0 { continue }  // unassigned, or a control character
+            if DisplayWidth.of(scalar) != expected { mismatches.append("U+\(String(value, radix: 16))") }
+        }
+        #expect(mismatches.count <= 8, "\(mismatches.prefix(40))")
+    }
 }

@@ -2,8 +2,8 @@
 /// move its cursor) counts them: East Asian Wide and Fullwidth characters and emoji take two, combining
 /// marks and format characters none, everything else one.
 public enum DisplayWidth {
-    /// East Asian Width W and F ranges (Unicode 15), sorted, as closed ranges. Emoji are found through
-    /// the standard library's Emoji_Presentation property instead of being listed here.
+    /// East Asian Width W and F ranges (Unicode 15, plus the few glibc also counts wide), sorted, as closed
+    /// ranges. Emoji are found through the standard library's Emoji_Presentation property instead.
     private static let wideRanges: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
         0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693,
@@ -14,7 +14,7 @@ public enum DisplayWidth {
         0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55,
         0x2E80...0x2E99, 0x2E9B...0x2EF3, 0x2F00...0x2FD5, 0x2FF0...0x2FFF, 0x3000...0x303E,
         0x3041...0x3096, 0x3099...0x30FF, 0x3105...0x312F, 0x3131...0x318E, 0x3190...0x31E3,
-        0x31EF...0x321E, 0x3220...0x3247, 0x3250...0x4DBF, 0x4E00...0xA48C, 0xA490...0xA4C6,
+        0x31EF...0x321E, 0x3220...0xA48C, 0xA490...0xA4C6,
         0xA960...0xA97C, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE52,
         0xFE54...0xFE66, 0xFE68...0xFE6B, 0xFF01...0xFF60, 0xFFE0...0xFFE6,
         0x16FE0...0x16FE4, 0x16FF0...0x16FF1, 0x17000...0x187F7, 0x18800...0x18CD5, 0x18D00...0x18D08,
@@ -23,6 +23,10 @@ public enum DisplayWidth {
         0x1F004...0x1F004, 0x1F0CF...0x1F0CF, 0x1F18E...0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F202,
         0x1F210...0x1F23B, 0x1F240...0x1F248, 0x1F250...0x1F251, 0x1F260...0x1F265,
         0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+
+    private static let prependedConcatenationMarks: Set<UInt32> = [
+        0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD,
     ]
 
     /// Columns one scalar takes on its own: 0, 1 or 2. Control characters count as 0; the canvas
@@ -41,6 +45,10 @@ public enum DisplayWidth {
         // Hangul medial vowels and final consonants combine with the preceding syllable.
         if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return 0 }
         if value == 0x200B { return 0 }  // zero width space
+        // Format characters that are nonetheless drawn (Arabic number signs and the like): glibc counts one.
+        if prependedConcatenationMarks.contains(value) { return 1 }
+        // Regional indicators pair up into flags, but glibc (so ncurses) counts each as one column.
+        if (0x1F1E6...0x1F1FF).contains(value) { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break
