@@ -151,6 +151,16 @@ import Testing
         return nil
     }
 
+    @Test func aDeletedTopicStopsItsTail() {
+        var state = Fixtures.state()
+        var cluster = Fixtures.cluster()
+        cluster.topics.removeAll { $0.name == "orders" }
+        #expect(state.apply(.cluster(cluster, atMillis: Fixtures.now)) == [.stopTail])
+        #expect(state.tail.request == nil)
+        #expect(state.status?.message == "topic orders no longer exists; tail stopped")
+        #expect(state.selectedTopic == "payments")  // the cursor's row now
+    }
+
     @Test func lateBatchesFromAReplacedTailAreIgnored() {
         var state = Fixtures.state()
         let old = state.tail.request!.generation

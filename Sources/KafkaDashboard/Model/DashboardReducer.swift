@@ -84,6 +84,11 @@ public struct DashboardReducer: Sendable {
         state.cluster = cluster
         state.clusterUpdatedAtMillis = at
         refreshRows(&state)
+        if let tailed = state.tail.request?.topic, !cluster.topics.contains(where: { $0.name == tailed }) {
+            state.tail.request = nil
+            report(.warning, "topic \(tailed) no longer exists; tail stopped", &state)
+            return [.stopTail]
+        }
         // The first topic to appear is opened so the screen has something to show straight away.
         guard state.tail.request == nil, let topic = state.selectedTopic else { return [] }
         return [startTail(topic: topic, partition: nil, start: .end, state: &state)]
