@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(name: "CCRC32C", path: "Sources/CCRC32C"),
+        // No pkgConfig: ncursesw.pc only adds feature macros SwiftPM refuses; the shim header sets its own.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
         .target(
             name: "KafkaCompression",
@@ -64,6 +66,12 @@ let package = Package(
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),
 
+        // The terminal dashboard (`kfast dash`). Deliberately independent of KafkaFast/KafkaProtocol:
+        // it consumes its own input types, and an adapter maps the client's metrics onto them.
+        .target(name: "KafkaDashboard", dependencies: ["CNcursesw"]),
+        // Development aid only: runs the dashboard against a synthetic in-process data source.
+        .executableTarget(name: "kfast-dash-demo", dependencies: ["KafkaDashboard"]),
+
         .testTarget(name: "KafkaCompressionTests", dependencies: ["KafkaCompression"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(
@@ -74,5 +82,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "KafkaDashboardTests", dependencies: ["KafkaDashboard", "CNcursesw"]),
     ]
 )

@@ -1,0 +1,134 @@
+import Synchronization
+
+/// The tasks that talk to the data source: polling snapshots, listening for status events, tailing,
+/// and carrying out the model's effects. They only ever hand results to the UI loop through the inbox
+/// and the tail collector, so however slow the source is, the screen keeps updating.
+final class BackgroundWork<Source: DashboardDataSource>: Sendable {
+    let source: Source
+    let options: DashboardOptions
+    let inbox: EventInbox
+    let tailCollector: TailCollector
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let tailTask = Mutex<Task<Void, Never>?>(nil)
+
+    init(source: Source, options: DashboardOptions, inbox: EventInbox, tailCollector: TailCollector) {
+        self.source = source
+        self.options = options
+        self.inbox = inbox
+        self.tailCollector = tailCollector
+    }
+
+    func start(effects: AsyncStream<DashboardEffect>) {
+        let started = [
+            Task { await self.pollCluster() },
+            Task { await self.pollMetrics() },
+            Task { await self.forwardStatusEvents() },
+            Task { await self.perform(effects) },
+        ]
+        tasks.withLock { $0.append(contentsOf: started) }
+    }
+
+    func stop() {
+        tasks.withLock { tasks in
+            for task in tasks { task.cancel() }
+            tasks.removeAll()
+        }
+        tailTask.withLock { $0?.cancel() }
+    }
+
+    private func pollCluster() async {
+        var lastFailure: String?
+        while !Task.isCancelled {
+            do {
+                let snapshot = try await source.clusterSnapshot()
+                inbox.post(.cluster(snapshot, atMillis: WallClock.nowMillis()))
+                if lastFailure != nil {
+                    inbox.post(.status(StatusEvent(.info, "metadata refresh recovered", atMillis: WallClock.nowMillis())))
+                }
+                lastFailure = nil
+            } catch {
+                // Report a failure once, not every second it goes on; the header shows how stale the data is.
+                let message = "metadata refresh failed: \(error)"
+                if message != lastFailure {
+                    inbox.post(.status(StatusEvent(.error, message, atMillis: WallClock.nowMillis())))
+                }
+                lastFailure = message
+            }
+            try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
+        }
+    }
+
+    private func pollMetrics() async {
+        while !Task.isCancelled {
+            inbox.post(.producer(await source.producerSnapshot()))
+            inbox.post(.consumer(await source.consumerSnapshot()))
+            try? await Task.sleep(for: .milliseconds(options.refreshMillis))
+        }
+    }
+
+    private func forwardStatusEvents() async {
+        for await event in source.statusEvents() {
+            if Task.isCancelled { break }
+            inbox.post(.status(event))
+        }
+    }
+
+    private func perform(_ effects: AsyncStream<DashboardEffect>) async {
+        for await effect in effects {
+            switch effect {
+            case .quit, .redrawAll:
+                break  // the UI loop handles these itself
+            case .send(let request):
+                Task {
+                    let result = await source.send(request)
+                    inbox.post(.sendCompleted(result))
+                }
+            case .setLoadGenerator(let settings):
+                // Awaited in order, so "start, retune, stop" reach the source in that order.
+                await source.setLoadGenerator(settings)
+            case .startTail(let request):
+                startTail(request)
+            case .stopTail:
+                tailTask.withLock { $0?.cancel() }
+            case .setTailPaused(let paused):
+                tailCollector.setPaused(paused)
+            case let .queryGroupOffsets(group, topic):
+                Task {
+                    do {
+                        inbox.post(.groupOffsets(try await source.groupOffsets(group: group, topic: topic)))
+                    } catch {
+                        let message = "offsets of group \(group) on \(topic) failed: \(error)"
+                        inbox.post(.status(StatusEvent(.error, message, atMillis: WallClock.nowMillis())))
+                    }
+                }
+            }
+        }
+    }
+
+    private func startTail(_ request: TailRequest) {
+        tailCollector.reset(generation: request.generation)
+        let task = Task {
+            do {
+                for try await batch in source.tail(request) {
+                    if Task.isCancelled { return }
+                    tailCollector.post(batch, generation: request.generation)
+                    // While paused, stop reading so the consumer stops fetching (backpressure), instead of
+                    // piling messages up somewhere.
+                    while tailCollector.isPaused && !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                if !Task.isCancelled {
+                    let message = "tail of \(request.topic) ended"
+                    inbox.post(.status(StatusEvent(.info, message, atMillis: WallClock.nowMillis())))
+                }
+            } catch {
+                if !Task.isCancelled { inbox.post(.tailFailed(generation: request.generation, message: "\(error)")) }
+            }
+        }
+        tailTask.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the UI loop checks, so it can leave the loop and restore
+/// the terminal itself instead of dying with the terminal in raw mode. Installed before ncurses starts,
+/// so ncurses leaves these signals alone.
+final class SignalWatcher: @unchecked Sendable {
+    static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    private let flag = SignalFlag()
+    // Unchecked: only touched by init and stop(), which the app calls from the same task.
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        for number in Self.watched {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [flag] in flag.record(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The first signal received, if any.
+    var receivedSignal: Int32? { flag.first }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
+        for number in Self.watched { signal(number, SIG_DFL) }
+    }
+}
+
+private final class SignalFlag: Sendable {
+    private let value = Mutex<Int32?>(nil)
+
+    func record(_ signal: Int32) {
+        value.withLock { if $0 == nil { $0 = signal } }
+    }
+
+    var first: Int32? { value.withLock { $0 } }
+}

@@ -1,0 +1,33 @@
+/// Everything the dashboard reads from, or asks of, a Kafka client.
+///
+/// The app calls these from background tasks, never from the UI loop, so a slow or unreachable broker
+/// shows up as a status-line message and stale numbers, never as a frozen screen. Implementations should
+/// still return promptly where they can (a cached snapshot is better than a fresh network round trip).
+public protocol DashboardDataSource: Sendable {
+    /// Cluster id, brokers and their connection state, topics with partitions and watermarks.
+    /// Polled about once a second; a thrown error is shown on the status line and the last snapshot kept.
+    func clusterSnapshot() async throws -> ClusterSnapshot
+
+    /// Producer metrics, polled every refresh.
+    func producerSnapshot() async -> ProducerSnapshot
+
+    /// Consumer metrics, polled every refresh.
+    func consumerSnapshot() async -> ConsumerSnapshot
+
+    /// Things worth telling the user as they happen (broker unreachable, request failed, ...).
+    /// The stream is read until the dashboard exits.
+    func statusEvents() -> AsyncStream<StatusEvent>
+
+    /// Sends one test message and reports where it landed.
+    func send(_ request: SendRequest) async -> SendResult
+
+    /// Starts, retunes (a new value) or stops (nil) the load generator.
+    func setLoadGenerator(_ settings: LoadGeneratorSettings?) async
+
+    /// Follows a topic. The dashboard cancels the reading task to stop the tail; batches should be
+    /// whatever one fetch returned, so the dashboard can keep up by sampling rather than by waiting.
+    func tail(_ request: TailRequest) -> AsyncThrowingStream<[ConsumedMessage], any Error>
+
+    /// Committed offsets (and, when the source knows it, lag) of a consumer group on a topic.
+    func groupOffsets(group: String, topic: String) async throws -> GroupOffsets
+}

@@ -1,0 +1,34 @@
+/// Everything a key can ask for. The key table maps keys to these; the reducer carries them out.
+public enum DashboardAction: Hashable, Sendable {
+    // Moving around a list, a form or an overlay.
+    case moveUp, moveDown, pageUp, pageDown, moveToTop, moveToBottom
+    case focusNext, focusPrevious
+    case focus(Pane)
+
+    // Whole-screen actions.
+    case showHelp, quit, redraw, togglePause, toggleZoom, back, startTopicFilter
+
+    // Topics panel.
+    case openTopic, toggleInternalTopics
+
+    // Partitions panel.
+    case sortPartitions(PartitionColumn)
+    case tailSelectedPartition
+
+    // Offsets view.
+    case chooseGroup, refreshGroupOffsets
+
+    // Send pane.
+    case editField, sendMessage, toggleLoadGenerator
+
+    // Tail pane.
+    case openMessage, cycleValueFormat
+    case tailFromBeginning, tailFromEnd, tailFromOffset, tailFromTime
+    case tailNextPartition, tailPreviousPartition, tailAllPartitions, clearTail
+
+    // Typing into a field (filter, form field, offset, group).
+    case commitText, cancelText, deleteBackward, clearText, insertText
+
+    // Help and message detail overlays.
+    case closeOverlay
+}

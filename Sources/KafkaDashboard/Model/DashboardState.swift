@@ -1,0 +1,127 @@
+/// A full-screen overlay above the panes.
+public enum Overlay: Equatable, Sendable {
+    case help(scroll: Int)
+    /// The message with this scrollback sequence number, opened from the tail pane.
+    case messageDetail(sequence: Int, scroll: Int)
+}
+
+/// A one-line text field being typed into: the topic filter, a send-form field, a tail offset or time,
+/// or a consumer group id.
+public struct TextEntry: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable {
+        case topicFilter
+        case sendField(SendForm.Field)
+        case tailOffset
+        case tailTime
+        case consumerGroup
+    }
+
+    public var purpose: Purpose
+    public var text: String
+    /// What Esc restores.
+    public var original: String
+
+    public init(purpose: Purpose, text: String) {
+        self.purpose = purpose
+        self.text = text
+        self.original = text
+    }
+
+    public var prompt: String {
+        switch purpose {
+        case .topicFilter: return "Filter"
+        case .sendField(let field): return field.label
+        case .tailOffset: return "Tail from offset"
+        case .tailTime: return "Tail from time (-5m, -2h, 2024-05-01T12:00:00Z, epoch ms)"
+        case .consumerGroup: return "Consumer group"
+        }
+    }
+}
+
+/// The last message sent from the send pane, and its result once it arrives.
+public struct SendStatus: Equatable, Sendable {
+    public var request: SendRequest
+    public var result: SendResult?
+}
+
+/// The whole screen model. Rendering is a pure function of this plus a theme; `DashboardReducer`
+/// is the only thing that changes it.
+public struct DashboardState: Sendable {
+    public var nowMillis: Int64 = 0
+    /// Local time zone offset used for the tail's time column (the model itself never reads a clock).
+    public var utcOffsetSeconds = 0
+    public var size: TerminalSize
+
+    // Data, as last shown.
+    public var cluster = ClusterSnapshot()
+    public var clusterUpdatedAtMillis: Int64?
+    public var producer = ProducerSnapshot()
+    public var consumer = ConsumerSnapshot()
+    public var groupID = ""
+    public var groupOffsets: GroupOffsets?
+    /// Data that arrived while paused, applied on resume.
+    var pendingCluster: (ClusterSnapshot, Int64)?
+    var pendingProducer: ProducerSnapshot?
+    var pendingConsumer: ConsumerSnapshot?
+
+    // View.
+    public var focus: Pane = .topics
+    /// Whether the shared partitions/offsets slot shows partitions or offsets.
+    public var slotPane: Pane = .partitions
+    public var zoomed = false
+    public var paused = false
+    public var overlay: Overlay?
+    public var textEntry: TextEntry?
+    public var topicFilter = ""
+    public var showInternalTopics = false
+    public var topicRows: [TopicRow] = []
+    public var topicCursor = ListCursor()
+    /// The topic the partitions, offsets and send panes are about (the one under the topics cursor).
+    public var selectedTopic: String?
+    public var partitionRows: [PartitionRow] = []
+    public var partitionCursor = ListCursor()
+    public var partitionSort = PartitionSort()
+    public var offsetsCursor = ListCursor()
+    public var sendForm = SendForm()
+    public var lastSend: SendStatus?
+    public var nextRequestID = 1
+    public var loadGenerator: LoadGeneratorSettings?
+    public var tail: TailState
+    public var nextTailGeneration = 1
+    public var history = RateHistory()
+    /// The open message's lines, formatted once when it is opened or its value format changes.
+    public var detailLines: [String] = []
+
+    // Status line.
+    public var status: StatusEvent?
+    public var statusErrorCount = 0
+
+    public init(size: TerminalSize, tailCapacity: Int = 10_000, tailDisplayBudgetPerSecond: Int = 500) {
+        self.size = size
+        self.tail = TailState(capacity: tailCapacity, displayBudgetPerSecond: tailDisplayBudgetPerSecond)
+    }
+
+    public var selectedTopicMetadata: ClusterSnapshot.Topic? {
+        guard let selectedTopic else { return nil }
+        return cluster.topics.first { $0.name == selectedTopic }
+    }
+
+    public var selectedPartitionRow: PartitionRow? {
+        partitionRows.indices.contains(partitionCursor.selected) ? partitionRows[partitionCursor.selected] : nil
+    }
+
+    /// The key context keys are looked up in: typing first, then an overlay, then the focused pane.
+    public var keyContext: KeyContext {
+        if textEntry != nil { return .textEntry }
+        switch overlay {
+        case .help: return .help
+        case .messageDetail: return .messageDetail
+        case nil: return focus.keyContext
+        }
+    }
+
+    /// Every error the header counts: the client's own plus those reported as status events.
+    public var errorCount: Int64 {
+        producer.errorCount + consumer.errorCount + Int64(statusErrorCount)
+    }
+}

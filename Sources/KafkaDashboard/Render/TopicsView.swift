@@ -1,0 +1,71 @@
+/// Topics panel: name, partitions, messages, produce and consume rates; filter line when filtering.
+enum TopicsView {
+    private struct Column: Sendable {
+        let header: String
+        let width: Int
+        let value: @Sendable (TopicRow) -> String
+    }
+
+    /// Right-hand numeric columns, dropped from the right when the panel is narrow.
+    private static let numericColumns: [Column] = [
+        Column(header: "Parts", width: 5) { String($0.partitionCount) },
+        Column(header: "Msgs", width: 6) { Format.compact($0.messages) },
+        Column(header: "Prod/s", width: 6) { Format.compact($0.produce.messagesPerSecond) },
+        Column(header: "Cons/s", width: 6) { Format.compact($0.consume.messagesPerSecond) },
+    ]
+    private static let minimumNameWidth = 12
+
+    static func draw(_ context: RenderContext, in rect: Rect, into canvas: inout Canvas) {
+        let state = context.state, theme = context.theme
+        var y = rect.y
+        let editingFilter = state.textEntry?.purpose == .topicFilter
+        if !state.topicFilter.isEmpty || editingFilter {
+            let style = editingFilter ? theme[.editing] : theme[.accent]
+            let text = "/" + (editingFilter ? state.textEntry!.text + "_" : state.topicFilter)
+            canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
+            canvas.put(text, x: rect.x, y: y, style: style, maxWidth: rect.width)
+            y += 1
+        }
+
+        var columns = numericColumns
+        while !columns.isEmpty, minimumNameWidth + columns.reduce(0, { $0 + $1.width + 1 }) > rect.width {
+            columns.removeLast()
+        }
+        let nameWidth = rect.width - columns.reduce(0) { $0 + $1.width + 1 }
+
+        canvas.put("Name", x: rect.x, y: y, style: theme[.columnHeader], maxWidth: nameWidth)
+        var x = rect.x + nameWidth
+        for column in columns {
+            canvas.putRight(column.header, rightEdge: x + 1 + column.width, y: y, style: theme[.columnHeader],
+                            maxWidth: column.width)
+            x += column.width + 1
+        }
+        y += 1
+
+        if state.topicRows.isEmpty {
+            let message = state.cluster.topics.isEmpty ? "waiting for metadata..." : "no topic matches the filter"
+            canvas.put(message, x: rect.x, y: y, style: theme[.dim], maxWidth: rect.width)
+            return
+        }
+        let visibleRows = rect.maxY - y
+        let cursor = state.topicCursor
+        let first = min(cursor.top, max(0, state.topicRows.count - visibleRows))
+        for index in first..<min(state.topicRows.count, first + visibleRows) {
+            let row = state.topicRows[index]
+            let selected = index == cursor.selected
+            var style = row.isInternal ? theme[.dim] : theme[.normal]
+            if selected {
+                style = context.selectionStyle(for: .topics)
+                canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
+            }
+            canvas.put(row.name, x: rect.x, y: y, style: style, maxWidth: nameWidth - 1)
+            var x = rect.x + nameWidth
+            for column in columns {
+                canvas.putRight(column.value(row), rightEdge: x + 1 + column.width, y: y, style: style,
+                                maxWidth: column.width)
+                x += column.width + 1
+            }
+            y += 1
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Synchronization
+import Testing
+
+@testable import KafkaDashboard
+
+/// A terminal that plays back scripted input and records what it was asked to show.
+private final class ScriptedScreen: TerminalScreen, @unchecked Sendable {
+    // Only the UI thread touches these while the loop runs; the test reads them after it ended.
+    var script: [(afterFrames: Int, input: TerminalInput)]
+    var frames: [[String]] = []
+    var invalidations = 0
+    var shutdowns = 0
+    private(set) var size = TerminalSize(columns: 100, rows: 30)
+    let supportsColor = true
+    let supportsUnicode = true
+
+    init(script: [(afterFrames: Int, input: TerminalInput)]) {
+        self.script = script
+    }
+
+    func readInput(timeoutMillis: Int) -> TerminalInput? {
+        guard let next = script.first, frames.count >= next.afterFrames else { return nil }
+        script.removeFirst()
+        if case .resize(let newSize) = next.input { size = newSize }
+        return next.input
+    }
+
+    func present(_ canvas: Canvas, previous: Canvas?) { frames.append(canvas.renderedText()) }
+    func invalidate() { invalidations += 1 }
+    func shutdown() { shutdowns += 1 }
+}
+
+/// A data source that answers at once and remembers what it was asked.
+private final class RecordingSource: DashboardDataSource {
+    let tailRequests = Mutex<[TailRequest]>([])
+    let loadSettings = Mutex<[LoadGeneratorSettings?]>([])
+
+    func clusterSnapshot() async throws -> ClusterSnapshot { Fixtures.cluster() }
+    func producerSnapshot() async -> ProducerSnapshot { Fixtures.producer() }
+    func consumerSnapshot() async -> ConsumerSnapshot { ConsumerSnapshot() }
+    func statusEvents() -> AsyncStream<StatusEvent> {
+        AsyncStream { continuation in
+            continuation.yield(StatusEvent(.error, "broker 127.0.0.1:9093 unreachable: connection refused",
+                                           atMillis: Fixtures.now))
+        }
+    }
+    func send(_ request: SendRequest) async -> SendResult {
+        SendResult(requestID: request.id, outcome: .delivered(partition: 0, offset: 1))
+    }
+    func setLoadGenerator(_ settings: LoadGeneratorSettings?) async { loadSettings.withLock { $0.append(settings) } }
+    func tail(_ request: TailRequest) -> AsyncThrowingStream<[ConsumedMessage], any Error> {
+        tailRequests.withLock { $0.append(request) }
+        return AsyncThrowingStream { continuation in
+            continuation.yield([Fixtures.message(offset: 1, key: "キー", value: "値🙂", topic: request.topic)])
+        }
+    }
+    func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {
+        GroupOffsets(group: group, topic: topic, partitions: [])
+    }
+}
+
+@Suite struct AppLoopTests {
+    @Test(.timeLimit(.minutes(1))) func quitsWithZeroAfterDrawingDataAndRestoresTheTerminal() async throws {
+        // Wait for data to arrive (a few frames), open help, resize, start the load generator, quit.
+        let screen = ScriptedScreen(script: [
+            (8, .key(.character("?"))),
+            (9, .key(.escape)),
+            (10, .resize(TerminalSize(columns: 60, rows: 20))),
+            (11, .key(.character("4"))),
+            (12, .key(.character("L"))),
+            (13, .key(.character("q"))),
+        ])
+        let source = RecordingSource()
+        var options = DashboardOptions()
+        options.refreshMillis = 20
+        options.metadataRefreshMillis = 100
+        let status = try await DashboardApp.run(source: source, options: options) { screen }
+        #expect(status == 0)
+        #expect(screen.shutdowns == 1)
+        #expect(screen.invalidations >= 1)  // the resize repaints everything
+        let text = screen.frames.map { $0.joined(separator: "\n") }
+        #expect(text.contains { $0.contains("cluster test-cluster") })
+        #expect(text.contains { $0.contains("Keys (Esc closes)") })
+        #expect(text.contains { $0.contains("unreachable: connection refused") })
+        #expect(screen.frames.last?.count == 20)
+        #expect(source.tailRequests.withLock { $0.first?.topic } == "big")
+        // The running load generator is stopped on the way out.
+        #expect(source.loadSettings.withLock { $0.count == 2 && $0.last! == nil })
+    }
+
+    @Test func optionsParseTheirFlagsAndLeaveTheRest() throws {
+        let (options, unused) = try DashboardOptions.parse(
+            ["--refresh-ms", "100", "--ascii", "--no-color", "--theme", "mono", "--topic", "orders", "--other"])
+        #expect(options.refreshMillis == 100)
+        #expect(options.asciiOnly && options.monochrome)
+        #expect(options.theme == "mono" && options.initialTopic == "orders")
+        #expect(unused == ["--other"])
+        #expect(throws: DashboardOptions.ParseError.self) { try DashboardOptions.parse(["--refresh-ms", "x"]) }
+    }
+}
