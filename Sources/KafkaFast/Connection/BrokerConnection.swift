@@ -154,7 +154,14 @@ public final class BrokerConnection: Sendable {
     }
 
     private func encodeFrame<Request: KafkaRequestMessage>(_ request: Request, version: Int16) throws(KafkaError) -> ByteBuffer {
-        var frame = channel.allocator.buffer(capacity: 256)
+        try Self.encodeFrame(request, version: version, allocator: channel.allocator, clientId: clientId)
+    }
+
+    /// A complete request frame with correlation id 0 (the channel handler fills in the real one).
+    static func encodeFrame<Request: KafkaRequestMessage>(
+        _ request: Request, version: Int16, allocator: ByteBufferAllocator, clientId: String
+    ) throws(KafkaError) -> ByteBuffer {
+        var frame = allocator.buffer(capacity: 256)
         do {
             try request.encodeRequestFrame(into: &frame, version: version, correlationId: 0, clientId: clientId)
         } catch {

@@ -14,7 +14,7 @@ extension BrokerConnection {
         var version = min(apiVersionsFirstTry, config.apiVersionMax[ApiVersionsRequest.apiKey] ?? apiVersionsFirstTry)
         for _ in 0..<2 {
             let request = ApiVersionsRequest(clientSoftwareName: "kafka-fast", clientSoftwareVersion: KafkaFastVersion.string)
-            let frame = try encodeBootstrapFrame(request, version: version, channel: channel, clientId: config.clientId)
+            let frame = try encodeFrame(request, version: version, allocator: channel.allocator, clientId: config.clientId)
             let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
             channel.writeAndFlush(OutboundRequest(
                 frame: frame, apiKey: ApiVersionsRequest.apiKey, response: promise, responseHeaderVersion: 0,
@@ -48,18 +48,6 @@ extension BrokerConnection {
             return ApiVersionTable(response)
         }
         throw .unsupportedApi(broker: address.description, api: "ApiVersions", detail: "no version in common")
-    }
-
-    private static func encodeBootstrapFrame(
-        _ request: ApiVersionsRequest, version: Int16, channel: any Channel, clientId: String
-    ) throws(KafkaError) -> ByteBuffer {
-        var frame = channel.allocator.buffer(capacity: 64)
-        do {
-            try request.encodeRequestFrame(into: &frame, version: version, correlationId: 0, clientId: clientId)
-        } catch {
-            throw .invalidConfiguration("cannot encode ApiVersions v\(version): \(error)")
-        }
-        return frame
     }
 }
 

@@ -64,8 +64,14 @@ public final class KafkaConnector: Sendable {
         topic: String, value: String?, key: String? = nil, headers: [MessageHeader] = [],
         partition: Int32? = nil, timestamp: Int64? = nil
     ) -> SendStatus {
-        send(topic: topic, value: value.map { Array($0.utf8) }, key: key.map { Array($0.utf8) },
-             headers: headers, partition: partition, timestamp: timestamp)
+        // Borrow the strings' UTF-8 storage: no copy per message.
+        var key = key
+        var value = value
+        return withUTF8Bytes(of: &key) { key in
+            withUTF8Bytes(of: &value) { value in
+                send(topic: topic, value: value, key: key, headers: headers, partition: partition, timestamp: timestamp)
+            }
+        }
     }
 
     /// Sends one message and waits for its acknowledgement: returns where it landed, throws
@@ -122,4 +128,9 @@ public final class KafkaConnector: Sendable {
     /// Messages delivered and failed since the connector started.
     public var deliveredCount: Int { core.delivered.load(ordering: .relaxed) }
     public var failedCount: Int { core.failed.load(ordering: .relaxed) }
+}
+
+private func withUTF8Bytes<R>(of text: inout String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard text != nil else { return body(nil) }
+    return text!.withUTF8 { body(UnsafeRawBufferPointer($0)) }
 }
