@@ -30,7 +30,11 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     init(_ error: KafkaError) {
-        if case .broker(let code, _, _) = error { self.code = code }
+        switch error {
+        case .broker(let code, _, _): self.code = code
+        case .unknownTopic, .unknownPartition: self.code = .unknownTopicOrPartition
+        default: break
+        }
         self.description = error.description
     }
 

@@ -170,15 +170,14 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// Batches not acknowledged within `deadline`, removed and returned for failing.
+    /// Batches created before `deadline` and not in flight, taken out so no sink sends them;
+    /// the caller fails them through `complete`, which books them.
     func expire(olderThan deadline: NIODeadline) -> [ProducerBatch] {
         lock.withLock {
             var expired: [ProducerBatch] = []
             while let head = batches.first, head.stage == .ready || head.stage == .sealed, head.createdAt < deadline {
                 batches.removeFirst()
                 expired.append(head)
-                counters.bufferedMessages -= head.messageCount
-                counters.bufferedBytes -= head.payloadBytes
             }
             return expired
         }

@@ -43,16 +43,14 @@ final class ProducerCore: @unchecked Sendable {
     ) -> SendStatus {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         if closed.load(ordering: .relaxed) {
-            if reserved { accounting.release(messages: 1, bytes: size) }
-            return reject(.init(KafkaError.clientClosed), waiter: waiter)
+            return reject(.init(KafkaError.clientClosed), topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
         if size + 128 > settings.maxMessageBytes {
-            if reserved { accounting.release(messages: 1, bytes: size) }
             let error = DeliveryError(
                 code: .messageTooLarge, topic: topic, partition: partition ?? -1,
                 detail: "message of \(size) bytes exceeds message.max.bytes (\(settings.maxMessageBytes))")
             failed.wrappingIncrement(ordering: .relaxed)
-            return reject(error, waiter: waiter)
+            return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
         if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
         let route = route(for: topic)
@@ -64,9 +62,8 @@ final class ProducerCore: @unchecked Sendable {
                               partition: partition, timestamp: stamp, now: now, waiter: waiter, size: size)
             }
             if let failure = route.failure {
-                accounting.release(messages: 1, bytes: size)
                 failed.wrappingIncrement(ordering: .relaxed)
-                return reject(.init(failure), waiter: waiter)
+                return reject(.init(failure), topic: topic, waiter: waiter, releasing: size)
             }
             let pending = TopicRoute.PendingMessage(
                 key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
@@ -75,8 +72,14 @@ final class ProducerCore: @unchecked Sendable {
         }
     }
 
-    private func reject(_ error: DeliveryError, waiter: CheckedContinuation<DeliveryReport, any Error>?) -> SendStatus {
-        waiter?.resume(throwing: error)
+    /// Every message gets a report: a refused one too, on the report stream when nobody awaits it.
+    /// Its reserved space (`releasing` bytes) is given back only after the report is out, so a
+    /// flush waiting for the buffer to empty cannot close the stream before the report is in it.
+    private func reject(
+        _ error: DeliveryError, topic: String, waiter: CheckedContinuation<DeliveryReport, any Error>?, releasing reservedBytes: Int?
+    ) -> SendStatus {
+        if let waiter { waiter.resume(throwing: error) } else { publishFailure(topic: topic, error: error) }
+        if let reservedBytes { accounting.release(messages: 1, bytes: reservedBytes) }
         return .rejected(error)
     }
 
@@ -89,9 +92,9 @@ final class ProducerCore: @unchecked Sendable {
         let chosen: Int32
         if let partition {
             guard partition >= 0 && partition < count else {
-                accounting.release(messages: 1, bytes: size)
                 failed.wrappingIncrement(ordering: .relaxed)
-                return reject(.init(KafkaError.unknownPartition(topic: route.name, partition: partition)), waiter: waiter)
+                return reject(.init(KafkaError.unknownPartition(topic: route.name, partition: partition)), topic: route.name,
+                              waiter: waiter, releasing: size)
             }
             chosen = partition
         } else {
@@ -173,12 +176,9 @@ final class ProducerCore: @unchecked Sendable {
             for message in failedPending {
                 // Each was reserved when queued; the failure reaches the sender as a report.
                 let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
-                accounting.release(messages: 1, bytes: size)
                 failed.wrappingIncrement(ordering: .relaxed)
                 if case .failure(let error) = result {
-                    let failure = DeliveryError(error)
-                    message.waiter?.resume(throwing: failure)
-                    if message.waiter == nil { publishFailure(topic: route.name, error: failure) }
+                    _ = reject(DeliveryError(error), topic: route.name, waiter: message.waiter, releasing: size)
                 }
             }
             return
@@ -352,11 +352,7 @@ final class ProducerCore: @unchecked Sendable {
 
     private func finishExpired(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
         let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
-        // `expire` already removed the batch and its buffered counts; report and release.
-        failed.wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
-        for (_, continuation) in batch.waiters { continuation.resume(throwing: error) }
-        batch.waiters.removeAll()
-        accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes)
+        finish(batch, of: buffer, result: .failure(error))
     }
 
     func close() {
