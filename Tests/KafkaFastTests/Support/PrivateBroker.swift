@@ -6,51 +6,74 @@ import Foundation
 final class PrivateBroker: @unchecked Sendable {
     let kind: BrokerKind
     let port: Int
-    private let process: Process
+    private var process: Process
+    private let makeProcess: () throws -> Process
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(kind: BrokerKind, port: Int, process: Process) {
+    private init(kind: BrokerKind, port: Int, process: Process, makeProcess: @escaping () throws -> Process) {
         self.kind = kind
         self.port = port
         self.process = process
+        self.makeProcess = makeProcess
     }
 
     static func start(_ kind: BrokerKind) async throws -> PrivateBroker {
         let port = try TestPorts.unusedPort()
         let log = try TestEnvironment.runDirectory() + "/private-\(kind)-\(port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process: Process
+        let executable: String
+        let arguments: [String]
         switch kind {
         case .tansu:
-            process = try SignalSafeProcess.make(
-                try TestEnvironment.value("KAFKA_FAST_TANSU_BIN"),
-                ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"])
+            executable = try TestEnvironment.value("KAFKA_FAST_TANSU_BIN")
+            arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"]
         case .noida:
             let data = try TestEnvironment.runDirectory() + "/private-noida-\(port)"
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            process = try SignalSafeProcess.make(
-                try TestEnvironment.value("KAFKA_FAST_NOIDA_BIN"), ["start", "--only", "kafka", "--kafka-port", "\(port)", "--data-dir", data])
+            executable = try TestEnvironment.value("KAFKA_FAST_NOIDA_BIN")
+            arguments = ["start", "--only", "kafka", "--kafka-port", "\(port)", "--data-dir", data]
         }
-        process.standardOutput = logHandle
-        process.standardError = logHandle
+        let makeProcess = {
+            let process = try SignalSafeProcess.make(executable, arguments)
+            let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            logHandle.seekToEndOfFile()
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            return process
+        }
+        let process = try makeProcess()
         try process.run()
-        let broker = PrivateBroker(kind: kind, port: port, process: process)
+        let broker = PrivateBroker(kind: kind, port: port, process: process, makeProcess: makeProcess)
+        try await broker.waitUntilReady(log: log)
+        return broker
+    }
+
+    private func waitUntilReady(log: String) async throws {
+        let port = self.port
         // Ready when it answers ApiVersions, as the harness checks its own brokers.
         for _ in 0..<200 {
             if let connection = try? await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfig()) {
                 connection.close()
-                return broker
+                return
             }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        broker.stop()
+        stop()
         throw TestEnvironmentError(description: "private \(kind) broker on port \(port) did not answer within 10 s (log: \(log))")
     }
 
+    /// SIGTERM, which lets noida save its data, then wait for the exit.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Starts the broker again on the same port (and, for noida, the same data).
+    func start() async throws {
+        guard !process.isRunning else { return }
+        process = try makeProcess()
+        try process.run()
+        try await waitUntilReady(log: "the \(kind) log under \(try TestEnvironment.runDirectory())")
     }
 }
