@@ -72,8 +72,9 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
             return
         }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let timeoutTask = context.eventLoop.scheduleTask(in: request.timeout) {
-            loopBound.value.timedOut(correlationId: correlationId, apiKey: request.apiKey, after: request.timeout)
+        let (apiKey, timeout) = (request.apiKey, request.timeout)
+        let timeoutTask = context.eventLoop.scheduleTask(in: timeout) {
+            loopBound.value.timedOut(correlationId: correlationId, apiKey: apiKey, after: timeout)
         }
         pending.append(Pending(
             correlationId: correlationId, promise: responsePromise,
