@@ -57,6 +57,8 @@ public struct ProducerMetrics: Sendable {
     public var maxBufferedBytes: Int
     public var delivered: Int
     public var failed: Int
+    /// Ack latency of every partition together (from a batch's first message to its acknowledgement).
+    public var ackLatency: LatencyHistogram
     public var messagesPerSecond: Double { partitions.reduce(0) { $0 + $1.messagesPerSecond } }
     public var bytesPerSecond: Double { partitions.reduce(0) { $0 + $1.bytesPerSecond } }
 }
@@ -66,8 +68,10 @@ extension KafkaConnector {
     public func metrics() -> ProducerMetrics {
         let now = NIODeadline.now()
         let settings = core.settings
+        var allLatency = LatencyHistogram()
         let partitions = core.allPartitions().map { buffer -> ProducerMetrics.Partition in
             let c = buffer.snapshotCounters(now: now)
+            allLatency.merge(c.ackLatency)
             return ProducerMetrics.Partition(
                 topic: buffer.topic, partition: buffer.partition, leader: buffer.leader,
                 bufferedMessages: c.bufferedMessages, bufferedBytes: c.bufferedBytes,
@@ -94,6 +98,6 @@ extension KafkaConnector {
             partitions: partitions, brokers: brokers,
             bufferedMessages: core.accounting.bufferedMessages, bufferedBytes: core.accounting.bufferedBytes,
             maxBufferedMessages: core.accounting.maxMessages, maxBufferedBytes: core.accounting.maxBytes,
-            delivered: deliveredCount, failed: failedCount)
+            delivered: deliveredCount, failed: failedCount, ackLatency: allLatency)
     }
 }

@@ -4,6 +4,8 @@ indirect enum JSON: Equatable {
     case bool(Bool)
     case int(Int64)
     case string(String)
+    /// A number already formatted (e.g. a decimal with fixed precision).
+    case raw(String)
     case array([JSON])
     case object([(String, JSON)])
 
@@ -21,6 +23,7 @@ indirect enum JSON: Equatable {
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
         case .string(let value): JSON.quote(value, into: &out)
+        case .raw(let value): out += value
         case .array(let values):
             out += "["
             for (index, value) in values.enumerated() {

@@ -68,3 +68,22 @@ import Testing
         #expect(usage.stderr.contains("-k and -K cannot be used together"))
     }
 }
+
+/// `kfast bench`: the original library's benchmark, as a command.
+@Suite struct CLIBenchTests {
+    @Test(arguments: BrokerKind.allCases)
+    func benchReportsWhatItDeliveredAsJSON(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("cli-bench")
+        try #require(try Kfast.run(["create-topic", topic, "-p", "4", "-b", address]).status == 0)
+        let result = try Kfast.run(["bench", "-t", topic, "-n", "3000", "-z", "lz4", "-b", address, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(Set(report.keys) == ["msgs", "bytes", "enqueue_seconds", "seconds", "msgs_per_sec", "mb_per_sec", "p50_ms", "p99_ms", "errors", "cpu_seconds"])
+        #expect(report["msgs"] as? Int == 3000 && report["bytes"] as? Int == 3000 * 1001 && report["errors"] as? Int == 0)
+        #expect((report["msgs_per_sec"] as? Double ?? 0) > 0 && (report["p99_ms"] as? Double ?? 0) >= (report["p50_ms"] as? Double ?? 1))
+        let consumed = try await Peer.consume(topic: topic, from: broker, count: 3000)
+        #expect(consumed.count == 3000)
+        #expect(consumed.allSatisfy { $0.value == Data((0...277).map(String.init).joined(separator: ",").utf8) })
+    }
+}

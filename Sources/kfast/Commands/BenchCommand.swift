@@ -1,0 +1,147 @@
+import ArgumentParser
+import KafkaFast
+import KafkaProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "The original library's benchmark: produce N messages of ~1 KB and report throughput and latency.",
+        discussion: "The payload is the numbers 0..277 joined by commas (1,001 bytes), as the original benchmark sent.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .short, help: "The topic (it must exist).")
+    var topic: String
+
+    @Option(name: .customShort("n"), help: "Number of messages.")
+    var count = 1_000_000
+
+    @Option(name: .short, help: "Message size in bytes (default: the original payload; it is repeated or cut to fit).")
+    var size: Int?
+
+    @Option(name: .customShort("z"), help: "Compression: none, gzip, snappy, lz4, zstd.")
+    var codec: String?
+
+    @Option(name: .long, help: "Acknowledgements: 0, 1 or all.")
+    var acks: String?
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("-n must be positive") }
+        if let size, size <= 0 { throw ValidationError("-s must be positive") }
+    }
+
+    func run() async throws {
+        var config = try connection.config()
+        do {
+            if let codec { try config.set("compression.codec", codec) }
+            if let acks { try config.set("acks", acks) }
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+        let client = try KafkaClient(config: config)
+        guard try await client.metadata(topics: [topic], refresh: true).topics[topic]?.error == KafkaErrorCode.none else {
+            client.close()
+            throw KafkaError.unknownTopic(topic)
+        }
+        let connector = try KafkaConnector(client: client)
+        let payload = Self.payload(size: size)
+        let cpuStart = Self.cpuSeconds()
+        let start = ContinuousClock.now
+        try payload.withUnsafeBytes { value in
+            for _ in 0..<count {
+                var status = connector.send(topic: topic, value: value)
+                while status == .queueFull {
+                    usleep(200)  // the buffer is full: wait for acknowledgements to make room
+                    status = connector.send(topic: topic, value: value)
+                }
+                if case .rejected(let error) = status { throw CLIError.runtime("\(error)") }
+            }
+        }
+        let enqueued = ContinuousClock.now - start
+        await connector.flush()
+        let elapsed = ContinuousClock.now - start
+        let metrics = connector.metrics()
+        let p50 = metrics.ackLatency.quantileMilliseconds(0.5) ?? 0
+        let p99 = metrics.ackLatency.quantileMilliseconds(0.99) ?? 0
+        await connector.close()
+        client.close()
+        let cpu = Self.cpuSeconds() - cpuStart
+
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let enqueueSeconds = Double(enqueued.components.seconds) + Double(enqueued.components.attoseconds) / 1e18
+        let bytes = Int64(count) * Int64(payload.count)
+        let result = BenchResult(
+            msgs: count, bytes: bytes, enqueueSeconds: enqueueSeconds, seconds: seconds,
+            msgsPerSec: Double(connector.deliveredCount) / seconds, mbPerSec: Double(bytes) / seconds / 1_000_000,
+            p50Ms: p50, p99Ms: p99, errors: connector.failedCount, cpuSeconds: cpu)
+        Output.line(json ? result.json : result.text(topic: topic))
+        if connector.failedCount > 0 { throw CLIError.runtime("\(connector.failedCount) messages were not delivered") }
+    }
+
+    /// "0,1,2,...,277" (1,001 bytes), repeated or cut to `size` when given.
+    static func payload(size: Int?) -> [UInt8] {
+        let base = Array((0...277).map(String.init).joined(separator: ",").utf8)
+        guard let size else { return base }
+        var result: [UInt8] = []
+        result.reserveCapacity(size)
+        while result.count < size { result += base.prefix(size - result.count) }
+        return result
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+}
+
+struct BenchResult {
+    var msgs: Int
+    var bytes: Int64
+    var enqueueSeconds: Double
+    var seconds: Double
+    var msgsPerSec: Double
+    var mbPerSec: Double
+    var p50Ms: Double
+    var p99Ms: Double
+    var errors: Int
+    var cpuSeconds: Double
+
+    var json: String {
+        func number(_ value: Double) -> JSON { .raw(String(format3(value))) }
+        return JSON.object([
+            ("msgs", .int(Int64(msgs))), ("bytes", .int(bytes)), ("enqueue_seconds", number(enqueueSeconds)),
+            ("seconds", number(seconds)), ("msgs_per_sec", number(msgsPerSec)), ("mb_per_sec", number(mbPerSec)),
+            ("p50_ms", number(p50Ms)), ("p99_ms", number(p99Ms)), ("errors", .int(Int64(errors))), ("cpu_seconds", number(cpuSeconds)),
+        ]).rendered
+    }
+
+    func text(topic: String) -> String {
+        """
+        \(msgs) messages (\(bytes / 1_000_000) MB) to \(topic)
+          enqueued in   \(format3(enqueueSeconds)) s
+          acknowledged  \(format3(seconds)) s: \(Int(msgsPerSec)) msg/s, \(format3(mbPerSec)) MB/s
+          ack latency   p50 \(format3(p50Ms)) ms, p99 \(format3(p99Ms)) ms
+          errors        \(errors)
+          client CPU    \(format3(cpuSeconds)) s (\(format3(cpuSeconds / Double(max(msgs, 1)) * 1e6)) µs per message)
+        """
+    }
+}
+
+/// Three decimals without Foundation.
+func format3(_ value: Double) -> String {
+    guard value.isFinite else { return "0" }
+    let scaled = (value * 1000).rounded()
+    let whole = Int64(scaled / 1000)
+    let fraction = Int64(abs(scaled.truncatingRemainder(dividingBy: 1000)))
+    let sign = value < 0 && whole == 0 ? "-" : ""
+    return "\(sign)\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
+}
