@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: release build, then .build/release/KafkaBench (if the package has it) with both
-# brokers up, as for the tests (run folder .test-run/bench). Arguments go to KafkaBench.
+# `make bench`: release build, KafkaBench's micro-benchmarks, then kfast bench against our librdkafka
+# peer on both brokers (run folder .test-run/bench). Arguments go to Tests/Bench/produce_bench.py.
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -8,9 +8,16 @@ cd "$ROOT"
 
 "$HARNESS_DIR/ensure-deps.sh"
 swift build -c release
-bench="$ROOT/.build/release/KafkaBench"
-if [ ! -x "$bench" ]; then
-    say "no KafkaBench product in the package yet: nothing to run"
-    exit 0
-fi
-exec "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" "$bench" "$@"
+release="$ROOT/.build/release"
+
+# The librdkafka peer: our C program linked against the librdkafka inside the confluent-kafka
+# wheel (2.16, the version the tests use); Debian's librdkafka-dev only provides the headers.
+rdkafka_lib=$(ls "$VENV"/lib/python3*/site-packages/confluent_kafka.libs/librdkafka-*.so.1 | head -n 1)
+cc -O2 -Wall -o "$ROOT/.build/rdkafka_bench" "$ROOT/Tests/Bench/rdkafka_bench.c" \
+    -L"$(dirname "$rdkafka_lib")" -l:"$(basename "$rdkafka_lib")" -Wl,-rpath,"$(dirname "$rdkafka_lib")"
+
+# Micro-benchmarks (CRC32C, record batches per codec, gzip implementations), then the
+# producer side by side with librdkafka on both brokers. Arguments go to the producer part.
+exec "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
+    "$0/KafkaBench" && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
+' "$release" "$ROOT" "$@"
