@@ -1,7 +1,7 @@
 # kafka-fast: everything goes through these targets; Tests/Harness/ holds the scripts.
 #   make build | release       debug | release build (installs missing dependencies first)
 #   make test [ARGS=...]       deps, build, start Tansu + noida, swift test ARGS, stop them
-#   make run [BROKERS=h:p]     release build, `kfast topics` (against a fresh Tansu unless BROKERS)
+#   make run [BROKERS=h:p]     release build, `kfast dash` (on a fresh Tansu with load on `demo` unless BROKERS)
 #   make bench [ARGS=...]      release build, KafkaBench against fresh brokers (when it exists)
 #   make deps                  only install what is missing (Debian packages, .tools/venv)
 #   make brokers | stop-brokers  leave both brokers running for hand testing (.test-run/brokers.env)

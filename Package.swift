@@ -56,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "kfast",
             dependencies: [
-                "KafkaFast",
+                "KafkaFast", "KafkaDashboard",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,7 +10,10 @@ struct Kfast: AsyncParsableCommand {
         commandName: "kfast",
         abstract: "A fast Kafka client: topics, offsets, produce, consume and a live dashboard.",
         version: KafkaFastVersion.string,
-        subcommands: [TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self, ProduceCommand.self, BenchCommand.self]
+        subcommands: [
+            TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self,
+            ProduceCommand.self, BenchCommand.self, DashCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,238 @@
+import Foundation
+import KafkaDashboard
+import KafkaFast
+import NIOCore
+import Synchronization
+
+/// The dashboard's data source on the real client: one `KafkaClient` for metadata, watermarks and the
+/// tail, and a `KafkaConnector` sharing it for sends and the load generator.
+///
+/// Every call returns what one round of requests gives; errors become status events or thrown errors
+/// with the client's one-line description, so the dashboard never waits on a dead broker.
+final class KafkaDashboardSource: DashboardDataSource {
+    let client: KafkaClient
+    let connector: KafkaConnector
+    let events: AsyncStream<StatusEvent>.Continuation
+    private let eventStream: AsyncStream<StatusEvent>
+    let state = Mutex(MutableState())
+
+    /// Watermark requests in flight at once: enough to refresh a few dozen topics within a second,
+    /// few enough not to crowd out the tail and the producer on a small broker.
+    static let watermarkConcurrency = 4
+
+    struct MutableState: Sendable {
+        /// Watermarks from the last successful request per topic, kept when a refresh of them fails.
+        var watermarks: [String: [Int32: PartitionWatermarks]] = [:]
+        /// Topics whose watermark failure was already reported, so it is said once, not every second.
+        var reportedWatermarkFailures: Set<String> = []
+        /// Connectors for codecs other than the configured one, created on first use.
+        var codecConnectors: [KafkaDashboard.CompressionCodec: KafkaConnector] = [:]
+        var load: LoadGenerator?
+        var consumed = ConsumedRates()
+    }
+
+    init(config: KafkaConfig) throws(KafkaError) {
+        client = try KafkaClient(config: config)
+        connector = try KafkaConnector(client: client)
+        (eventStream, events) = AsyncStream<StatusEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
+    }
+
+    /// Stops the load generator, gives buffered messages `flushSeconds` to be delivered and closes every
+    /// connection: quitting must not wait out the delivery timeout when a broker is gone.
+    func shutdown(flushSeconds: Int = 2) async {
+        await setLoadGenerator(nil)
+        let connectors = [connector] + state.withLock { Array($0.codecConnectors.values) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for each in connectors { await each.close() }
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(flushSeconds)) }
+            await group.next()
+            group.cancelAll()
+        }
+        client.close()
+        events.finish()
+    }
+
+    func report(_ severity: StatusEvent.Severity, _ message: String) {
+        events.yield(StatusEvent(severity, message, atMillis: Self.nowMillis()))
+    }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    // MARK: - Cluster
+
+    func clusterSnapshot() async throws -> ClusterSnapshot {
+        let metadata = try await client.metadata(refresh: true)
+        let connected = Set(client.connectionStats().map { $0.broker })
+        let brokers = metadata.sortedBrokers.map { broker in
+            // A broker the client has no connection to is not known to be down: it has not been needed yet.
+            ClusterSnapshot.Broker(
+                id: broker.id, address: broker.address.description,
+                state: connected.contains(broker.address) ? .connected : .connecting)
+        }
+        let topics = metadata.sortedTopics
+        await refreshWatermarks(of: topics.filter { $0.error == .none && !$0.partitions.isEmpty }.map(\.name))
+        let watermarks = state.withLock { $0.watermarks }
+        return ClusterSnapshot(
+            clusterID: metadata.clusterId, brokers: brokers,
+            topics: topics.map { topic in
+                let known = watermarks[topic.name] ?? [:]
+                return ClusterSnapshot.Topic(
+                    name: topic.name, isInternal: topic.isInternal,
+                    partitions: topic.partitions.sorted { $0.id < $1.id }.map { partition in
+                        ClusterSnapshot.Partition(
+                            id: partition.id, leader: partition.leader,
+                            lowWatermark: known[partition.id]?.low ?? 0, highWatermark: known[partition.id]?.high ?? 0)
+                    })
+            })
+    }
+
+    /// Asks for the watermarks of `topics`, at most `watermarkConcurrency` at a time.
+    private func refreshWatermarks(of topics: [String]) async {
+        await withTaskGroup(of: (String, Result<[PartitionWatermarks], KafkaError>).self) { group in
+            var pending = topics.makeIterator()
+            func startNext() {
+                guard let topic = pending.next() else { return }
+                group.addTask {
+                    do throws(KafkaError) {
+                        return (topic, .success(try await self.client.watermarks(topic: topic)))
+                    } catch {
+                        return (topic, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<Self.watermarkConcurrency { startNext() }
+            while let (topic, result) = await group.next() {
+                startNext()
+                record(result, for: topic)
+            }
+        }
+        let current = Set(topics)
+        state.withLock { state in state.watermarks = state.watermarks.filter { current.contains($0.key) } }
+    }
+
+    private func record(_ result: Result<[PartitionWatermarks], KafkaError>, for topic: String) {
+        switch result {
+        case .success(let marks):
+            state.withLock { state in
+                state.watermarks[topic] = Dictionary(marks.map { ($0.partition, $0) }, uniquingKeysWith: { $1 })
+                state.reportedWatermarkFailures.remove(topic)
+            }
+        case .failure(let error):
+            let isNew = state.withLock { $0.reportedWatermarkFailures.insert(topic).inserted }
+            if isNew { report(.warning, "watermarks of \(topic): \(error.description)") }
+        }
+    }
+
+    // MARK: - Producer and consumer metrics
+
+    func producerSnapshot() async -> ProducerSnapshot {
+        let connectors = [connector] + state.withLock { Array($0.codecConnectors.values) }
+        let now = Self.nowMillis()
+        var partitions: [TopicPartition: PartitionProducerStats] = [:]
+        var total = Throughput.zero
+        var errorCount: Int64 = 0
+        for metrics in connectors.map({ $0.metrics() }) {
+            errorCount += Int64(metrics.failed)
+            for partition in metrics.partitions {
+                let stats = Self.dashboardStats(partition, nowMillis: now)
+                partitions[TopicPartition(partition.topic, partition.partition), default: PartitionProducerStats()]
+                    .add(stats)
+                total.messagesPerSecond += stats.throughput.messagesPerSecond
+                total.bytesPerSecond += stats.throughput.bytesPerSecond
+            }
+        }
+        let loadStatus = state.withLock { $0.load?.status() }
+        return ProducerSnapshot(partitions: partitions, total: total, errorCount: errorCount, loadGenerator: loadStatus)
+    }
+
+    private static func dashboardStats(_ partition: ProducerMetrics.Partition, nowMillis: Int64) -> PartitionProducerStats {
+        var lastError: ErrorRecord?
+        if let code = partition.lastError {
+            let ageMillis = Int64((partition.lastErrorAge ?? 0) * 1000)
+            lastError = ErrorRecord(code: code.rawValue, name: code.name, atMillis: nowMillis - ageMillis)
+        }
+        return PartitionProducerStats(
+            bufferedMessages: partition.bufferedMessages, bufferedBytes: partition.bufferedBytes,
+            capacityMessages: partition.capacityMessages, capacityBytes: partition.capacityBytes,
+            inFlightBatches: partition.inFlightBatches, sentMessages: Int64(partition.sentMessages),
+            ackedMessages: Int64(partition.ackedMessages),
+            throughput: Throughput(messagesPerSecond: partition.messagesPerSecond, bytesPerSecond: partition.bytesPerSecond),
+            ackLatencyP99Millis: partition.ackLatencyP99Ms, retries: Int64(partition.retries), lastError: lastError)
+    }
+
+    func consumerSnapshot() async -> ConsumerSnapshot {
+        state.withLock { $0.consumed.snapshot(nowMillis: Self.nowMillis()) }
+    }
+
+    func statusEvents() -> AsyncStream<StatusEvent> { eventStream }
+
+    // MARK: - Sending
+
+    func send(_ request: SendRequest) async -> SendResult {
+        let started = ContinuousClock.now
+        do {
+            let sender = try connector(for: request.codec)
+            let report = try await sender.sendAndWait(
+                topic: request.topic, value: request.value, key: request.key,
+                headers: request.headers.map { MessageHeader($0.key, $0.value) }, partition: request.partition)
+            let elapsed = ContinuousClock.now - started
+            let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            return SendResult(requestID: request.id, outcome: .delivered(partition: report.partition, offset: report.offset),
+                              latencyMillis: millis)
+        } catch {
+            return SendResult(requestID: request.id, outcome: .failed(errorName: Self.errorName(error)))
+        }
+    }
+
+    /// The Kafka error name where there is one, else the client's one-line description.
+    static func errorName(_ error: any Error) -> String {
+        switch error {
+        case let delivery as DeliveryError: return delivery.name
+        case KafkaError.broker(let code, _, _): return code.name
+        case let kafka as KafkaError: return kafka.description
+        default: return "\(error)"
+        }
+    }
+
+    /// The configured connector when its codec is the one asked for; otherwise a connector of that codec,
+    /// with a client of its own (a connector's codec comes from its client's configuration).
+    func connector(for codec: KafkaDashboard.CompressionCodec) throws -> KafkaConnector {
+        var config = client.config
+        try config.set("compression.codec", codec.rawValue)
+        if config.producer.compression == client.config.producer.compression { return connector }
+        return try state.withLock { state in
+            if let existing = state.codecConnectors[codec] { return existing }
+            let created = try KafkaConnector(config: config)
+            state.codecConnectors[codec] = created
+            return created
+        }
+    }
+
+    func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {
+        throw UnsupportedFeature(description: "consumer groups are not supported yet")
+    }
+}
+
+struct UnsupportedFeature: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension PartitionProducerStats {
+    /// Sums another connector's stats for the same partition (sends with another codec).
+    mutating func add(_ other: PartitionProducerStats) {
+        bufferedMessages += other.bufferedMessages
+        bufferedBytes += other.bufferedBytes
+        capacityMessages = max(capacityMessages, other.capacityMessages)
+        capacityBytes = max(capacityBytes, other.capacityBytes)
+        inFlightBatches += other.inFlightBatches
+        sentMessages += other.sentMessages
+        ackedMessages += other.ackedMessages
+        throughput.messagesPerSecond += other.throughput.messagesPerSecond
+        throughput.bytesPerSecond += other.throughput.bytesPerSecond
+        ackLatencyP99Millis = [ackLatencyP99Millis, other.ackLatencyP99Millis].compactMap { $0 }.max()
+        retries += other.retries
+        if let error = other.lastError, error.atMillis >= (lastError?.atMillis ?? .min) { lastError = error }
+    }
+}
