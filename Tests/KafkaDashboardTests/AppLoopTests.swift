@@ -61,14 +61,16 @@ private final class RecordingSource: DashboardDataSource {
 
 @Suite struct AppLoopTests {
     @Test(.timeLimit(.minutes(1))) func quitsWithZeroAfterDrawingDataAndRestoresTheTerminal() async throws {
-        // Wait for data to arrive (a few frames), open help, resize, start the load generator, quit.
+        // Give the background tasks time to deliver data (100 frames of 20 ms: generous, since a
+        // loaded 2-core machine running the whole suite can be slow), then open help, resize,
+        // start the load generator and quit.
         let screen = ScriptedScreen(script: [
-            (8, .key(.character("?"))),
-            (9, .key(.escape)),
-            (10, .resize(TerminalSize(columns: 60, rows: 20))),
-            (11, .key(.character("4"))),
-            (12, .key(.character("L"))),
-            (13, .key(.character("q"))),
+            (100, .key(.character("?"))),
+            (101, .key(.escape)),
+            (102, .resize(TerminalSize(columns: 60, rows: 20))),
+            (103, .key(.character("4"))),
+            (104, .key(.character("L"))),
+            (105, .key(.character("q"))),
         ])
         let source = RecordingSource()
         var options = DashboardOptions()

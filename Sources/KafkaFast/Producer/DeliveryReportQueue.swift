@@ -10,7 +10,7 @@ public final class DeliveryReports: AsyncSequence, Sendable {
     public typealias Element = DeliveryReport
 
     private struct State {
-        var queue = Deque<(report: DeliveryReport, bytes: Int)>()
+        var queue = Deque<(report: DeliveryReport, messages: Int, bytes: Int)>()
         var waiter: CheckedContinuation<DeliveryReport?, Never>?
         var finished = false
     }
@@ -22,17 +22,19 @@ public final class DeliveryReports: AsyncSequence, Sendable {
         self.accounting = accounting
     }
 
-    func push(_ report: DeliveryReport, bytes: Int) {
+    /// Queues a report holding `messages` reserved messages and `bytes` of buffer space, given
+    /// back when it is read (0 and 0 for a report whose space was never reserved or is released already).
+    func push(_ report: DeliveryReport, messages: Int = 1, bytes: Int) {
         let waiter = state.withLockedValue { state -> CheckedContinuation<DeliveryReport?, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
                 return waiter
             }
-            state.queue.append((report, bytes))
+            state.queue.append((report, messages, bytes))
             return nil
         }
         if let waiter {
-            accounting.release(messages: 1, bytes: bytes)
+            if messages > 0 || bytes > 0 { accounting.release(messages: messages, bytes: bytes) }
             waiter.resume(returning: report)
         }
     }
@@ -48,15 +50,15 @@ public final class DeliveryReports: AsyncSequence, Sendable {
 
     func next() async -> DeliveryReport? {
         await withCheckedContinuation { continuation in
-            let ready = state.withLockedValue { state -> (DeliveryReport, Int)?? in
+            let ready = state.withLockedValue { state -> (DeliveryReport, Int, Int)?? in
                 if let head = state.queue.popFirst() { return .some(head) }
                 if state.finished { return .some(nil) }
                 state.waiter = continuation
                 return nil
             }
             switch ready {
-            case .some(.some(let (report, bytes))):
-                accounting.release(messages: 1, bytes: bytes)
+            case .some(.some(let (report, messages, bytes))):
+                if messages > 0 || bytes > 0 { accounting.release(messages: messages, bytes: bytes) }
                 continuation.resume(returning: report)
             case .some(.none):
                 continuation.resume(returning: nil)

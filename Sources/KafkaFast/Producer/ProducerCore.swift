@@ -324,7 +324,8 @@ final class ProducerCore: @unchecked Sendable {
 
     private func publishFailure(topic: String, error: DeliveryError) {
         guard reportsEnabled.load(ordering: .relaxed) else { return }
-        reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), bytes: 0)
+        // `reject` gives back any reserved space itself: this report holds none.
+        reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), messages: 0, bytes: 0)
     }
 
     func enableReports() -> DeliveryReports {

@@ -29,10 +29,11 @@ import Testing
                 while connector.send(topic: topic, value: "message-\(i)") == .queueFull {
                     try await Task.sleep(nanoseconds: 1_000_000)
                 }
-                if i % 100 == 0 { try await Task.sleep(nanoseconds: 10_000_000) }  // about 0.6 s of traffic
+                if i % 100 == 0 { try await Task.sleep(nanoseconds: 25_000_000) }  // about 1.5 s of traffic
             }
         }
-        try await Task.sleep(nanoseconds: 250_000_000)
+        // Stop the broker once the first messages are acknowledged, while most are still to come.
+        for _ in 0..<1_000 where connector.deliveredCount == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
         let deliveredBeforeStop = connector.deliveredCount
         broker.stop()
         try await Task.sleep(nanoseconds: 1_000_000_000)
