@@ -70,8 +70,6 @@ let package = Package(
         // The terminal dashboard (`kfast dash`). Deliberately independent of KafkaFast/KafkaProtocol:
         // it consumes its own input types, and an adapter maps the client's metrics onto them.
         .target(name: "KafkaDashboard", dependencies: ["CNcursesw"]),
-        // Development aid only: runs the dashboard against a synthetic in-process data source.
-        .executableTarget(name: "kfast-dash-demo", dependencies: ["KafkaDashboard"]),
 
         .testTarget(name: "KafkaCompressionTests", dependencies: ["KafkaCompression"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),

@@ -2,9 +2,8 @@ import Testing
 
 @testable import KafkaDashboard
 
-/// The frame budget (well under 2 ms in release for a 1,000-partition topic) is measured by
-/// `kfast-dash-demo --bench`; in a debug test build this only guards against frames that grow with
-/// the partition count instead of the screen size.
+/// The frame budget is well under 2 ms in release for a 1,000-partition topic; in a debug test build
+/// this only guards against frames that grow with the partition count instead of the screen size.
 @Suite struct PerformanceTests {
     @Test func frameCostDoesNotGrowWithThePartitionCount() {
         func averageMicros(partitions: Int) -> Double {

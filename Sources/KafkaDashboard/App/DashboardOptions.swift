@@ -1,5 +1,5 @@
-/// Settings for `DashboardApp.run`. `parse` reads them from command-line arguments so the future
-/// `kfast dash` command and the demo accept the same flags.
+/// Settings for `DashboardApp.run`. `parse` reads them from command-line arguments for hosts that
+/// take the dashboard's flags as they are (`kfast dash` declares its own and fills these in).
 public struct DashboardOptions: Sendable, Equatable {
     /// Screen refresh and metrics polling interval.
     public var refreshMillis = 250
