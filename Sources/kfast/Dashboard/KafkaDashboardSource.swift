@@ -90,23 +90,20 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     /// Asks for the watermarks of `topics`, at most `watermarkConcurrency` at a time.
     private func refreshWatermarks(of topics: [String]) async {
-        await withTaskGroup(of: (String, Result<[PartitionWatermarks], KafkaError>).self) { group in
-            var pending = topics.makeIterator()
-            func startNext() {
-                guard let topic = pending.next() else { return }
-                group.addTask {
-                    do throws(KafkaError) {
-                        return (topic, .success(try await self.client.watermarks(topic: topic)))
-                    } catch {
-                        return (topic, .failure(error))
-                    }
+        // Kept plain on purpose: a release build crashed copying this group's results when the
+        // children used a typed-throws do block and a nested function captured the group.
+        let client = self.client
+        await withTaskGroup(of: WatermarkResult.self) { group in
+            var running = 0
+            for topic in topics {
+                if running >= Self.watermarkConcurrency, let done = await group.next() {
+                    record(done.result, for: done.topic)
+                    running -= 1
                 }
+                group.addTask { await WatermarkResult.fetch(topic, from: client) }
+                running += 1
             }
-            for _ in 0..<Self.watermarkConcurrency { startNext() }
-            while let (topic, result) = await group.next() {
-                startNext()
-                record(result, for: topic)
-            }
+            for await done in group { record(done.result, for: done.topic) }
         }
         let current = Set(topics)
         state.withLock { state in state.watermarks = state.watermarks.filter { current.contains($0.key) } }
@@ -234,5 +231,19 @@ extension PartitionProducerStats {
         ackLatencyP99Millis = [ackLatencyP99Millis, other.ackLatencyP99Millis].compactMap { $0 }.max()
         retries += other.retries
         if let error = other.lastError, error.atMillis >= (lastError?.atMillis ?? .min) { lastError = error }
+    }
+}
+
+/// One topic's watermarks, or why they could not be read.
+private struct WatermarkResult: Sendable {
+    let topic: String
+    let result: Result<[PartitionWatermarks], KafkaError>
+
+    static func fetch(_ topic: String, from client: KafkaClient) async -> WatermarkResult {
+        do {
+            return WatermarkResult(topic: topic, result: .success(try await client.watermarks(topic: topic)))
+        } catch {
+            return WatermarkResult(topic: topic, result: .failure(error as? KafkaError ?? .noBrokerAvailable("\(error)")))
+        }
     }
 }
