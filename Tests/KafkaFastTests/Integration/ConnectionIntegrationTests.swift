@@ -49,15 +49,17 @@ import Testing
 
     @Test func aDeadBrokerFailsFastWithOneLine() async throws {
         let port = try TestPorts.unusedPort()
+        let config = KafkaConfig()
         let start = ContinuousClock.now
         do {
-            _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfig())
+            _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: config)
             Issue.record("connected to a port nobody listens on")
         } catch {
-            #expect(error.description.hasPrefix("cannot connect to broker 127.0.0.1:\(port): "))
-            #expect(!error.description.contains("\n"))
+            #expect(error.description == "cannot connect to broker 127.0.0.1:\(port): connection refused")
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // The promise is "within the connect timeout" (a refusal is normally instant; a saturated
+        // 2-core machine running the whole suite once took 7 s).
+        #expect(ContinuousClock.now - start < .milliseconds(config.connectTimeoutMs))
     }
 
     @Test func aBrokerThatNeverAnswersTimesOut() async throws {
