@@ -102,7 +102,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("kfast: no broker available: cannot connect to broker 127.0.0.1:\(port)"), "\(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 15, "within the 10 s connect timeout, plus starting a process on a busy machine")
     }
 
     @Test(arguments: BrokerKind.allCases)

@@ -74,6 +74,8 @@ import Testing
         } catch {
             #expect(error.description == "ApiVersions request to broker 127.0.0.1:\(silent.port) timed out after 300 ms")
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Bounded by what the client promises (dial, then the request timeout); the message above
+        // shows the 300 ms timer fired. A saturated 2-core run once needed 5 s end to end.
+        #expect(ContinuousClock.now - start < .milliseconds(config.connectTimeoutMs + config.requestTimeoutMs))
     }
 }
