@@ -7,6 +7,11 @@ import Testing
 private final class ScriptedScreen: TerminalScreen, @unchecked Sendable {
     // Only the UI thread touches these while the loop runs; the test reads them after it ended.
     var script: [(afterFrames: Int, input: TerminalInput)]
+    /// The script starts only once a presented frame satisfies this (the background data arrived),
+    /// so a slow machine delays the keys instead of sending them before there is anything to see.
+    let startWhen: ([String]) -> Bool
+    private var started = false
+    private var startFrame = 0
     var frames: [[String]] = []
     var invalidations = 0
     var shutdowns = 0
@@ -14,12 +19,17 @@ private final class ScriptedScreen: TerminalScreen, @unchecked Sendable {
     let supportsColor = true
     let supportsUnicode = true
 
-    init(script: [(afterFrames: Int, input: TerminalInput)]) {
+    init(script: [(afterFrames: Int, input: TerminalInput)], startWhen: @escaping ([String]) -> Bool = { _ in true }) {
         self.script = script
+        self.startWhen = startWhen
     }
 
     func readInput(timeoutMillis: Int) -> TerminalInput? {
-        guard let next = script.first, frames.count >= next.afterFrames else { return nil }
+        if !started, let last = frames.last, startWhen(last) {
+            started = true
+            startFrame = frames.count
+        }
+        guard started, let next = script.first, frames.count - startFrame >= next.afterFrames else { return nil }
         script.removeFirst()
         if case .resize(let newSize) = next.input { size = newSize }
         return next.input
@@ -61,17 +71,19 @@ private final class RecordingSource: DashboardDataSource {
 
 @Suite struct AppLoopTests {
     @Test(.timeLimit(.minutes(1))) func quitsWithZeroAfterDrawingDataAndRestoresTheTerminal() async throws {
-        // Give the background tasks time to deliver data (100 frames of 20 ms: generous, since a
-        // loaded 2-core machine running the whole suite can be slow), then open help, resize,
-        // start the load generator and quit.
+        // Once the cluster and the status event are on screen: open help, resize, start the load
+        // generator and quit (the time limit bounds the wait on a loaded machine).
         let screen = ScriptedScreen(script: [
-            (100, .key(.character("?"))),
-            (101, .key(.escape)),
-            (102, .resize(TerminalSize(columns: 60, rows: 20))),
-            (103, .key(.character("4"))),
-            (104, .key(.character("L"))),
-            (105, .key(.character("q"))),
-        ])
+            (1, .key(.character("?"))),
+            (2, .key(.escape)),
+            (3, .resize(TerminalSize(columns: 60, rows: 20))),
+            (4, .key(.character("4"))),
+            (5, .key(.character("L"))),
+            (6, .key(.character("q"))),
+        ], startWhen: { frame in
+            let text = frame.joined(separator: "\n")
+            return text.contains("cluster test-cluster") && text.contains("unreachable: connection refused")
+        })
         let source = RecordingSource()
         var options = DashboardOptions()
         options.refreshMillis = 20

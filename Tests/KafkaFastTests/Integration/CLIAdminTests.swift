@@ -5,25 +5,25 @@ import Testing
 /// what confluent-kafka (librdkafka) reports for the same cluster.
 @Suite struct CLIAdminTests {
     /// Produces `count` messages with confluent-kafka, spread over the partitions round-robin.
-    func produceWithPeer(broker: String, topic: String, partitions: Int, count: Int) throws {
+    func produceWithPeer(broker: String, topic: String, partitions: Int, count: Int) async throws {
         let lines = (0..<count).map { i in
             #"{"partition":\#(i % partitions),"key_b64":null,"value_b64":"\#(Data("m\(i)".utf8).base64EncodedString())","headers":[],"timestamp_ms":null}"#
         }.joined(separator: "\n")
-        let result = try Peer.run("peer_produce.py", args: ["--client", "confluent", "--bootstrap", broker, "--topic", topic, "--codec", "none", "--messages", "-"], stdin: lines)
+        let result = try await Peer.run("peer_produce.py", args: ["--client", "confluent", "--bootstrap", broker, "--topic", topic, "--codec", "none", "--messages", "-"], stdin: lines)
         try #require(result.status == 0, "peer_produce failed: \(result.stderr)")
     }
 
     @Test(arguments: BrokerKind.allCases)
-    func topicsJsonAgreesWithLibrdkafka(_ broker: BrokerKind) throws {
+    func topicsJsonAgreesWithLibrdkafka(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-topics")
-        let created = try Kfast.run(["create-topic", topic, "-p", "3", "-b", address])
+        let created = try await Kfast.run(["create-topic", topic, "-p", "3", "-b", address])
         try #require(created.status == 0, "create-topic: \(created.stderr)")
-        try produceWithPeer(broker: address, topic: topic, partitions: 3, count: 10)
+        try await produceWithPeer(broker: address, topic: topic, partitions: 3, count: 10)
 
-        let ours = try Kfast.run(["topics", "-b", address, "-t", topic, "--json"])
+        let ours = try await Kfast.run(["topics", "-b", address, "-t", topic, "--json"])
         try #require(ours.status == 0, "kfast topics: \(ours.stderr)")
-        let theirs = try Peer.run("peer_metadata.py", args: ["--bootstrap", address, "--topic", topic])
+        let theirs = try await Peer.run("peer_metadata.py", args: ["--bootstrap", address, "--topic", topic])
         try #require(theirs.status == 0, "peer_metadata: \(theirs.stderr)")
 
         let ourJSON = try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as! [String: Any]
@@ -36,15 +36,15 @@ import Testing
     }
 
     @Test(arguments: BrokerKind.allCases)
-    func offsetsJsonAgreesWithLibrdkafka(_ broker: BrokerKind) throws {
+    func offsetsJsonAgreesWithLibrdkafka(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-offsets")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
-        try produceWithPeer(broker: address, topic: topic, partitions: 2, count: 7)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        try await produceWithPeer(broker: address, topic: topic, partitions: 2, count: 7)
 
-        let ours = try Kfast.run(["offsets", "-b", address, "-t", topic, "--json"])
+        let ours = try await Kfast.run(["offsets", "-b", address, "-t", topic, "--json"])
         try #require(ours.status == 0, "kfast offsets: \(ours.stderr)")
-        let theirs = try Peer.run("peer_metadata.py", args: ["--bootstrap", address, "--topic", topic])
+        let theirs = try await Peer.run("peer_metadata.py", args: ["--bootstrap", address, "--topic", topic])
         let ourJSON = try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as! [String: Any]
         let theirJSON = try JSONSerialization.jsonObject(with: Data(theirs.stdout.utf8)) as! [String: Any]
         #expect(ourJSON["topic"] as? String == topic)
@@ -53,19 +53,19 @@ import Testing
             .map { [$0["partition"] as! Int, $0["low"] as! Int, $0["high"] as! Int] }
         #expect(ourMarks == theirMarks)
 
-        let text = try Kfast.run(["offsets", "-b", address, "-t", topic])
+        let text = try await Kfast.run(["offsets", "-b", address, "-t", topic])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Topic \(topic): 2 partitions"))
     }
 
     @Test(arguments: BrokerKind.allCases)
-    func deleteTopicRemovesIt(_ broker: BrokerKind) throws {
+    func deleteTopicRemovesIt(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-delete")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "1", "-b", address]).status == 0)
-        let deleted = try Kfast.run(["delete-topic", topic, "-b", address])
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "1", "-b", address]).status == 0)
+        let deleted = try await Kfast.run(["delete-topic", topic, "-b", address])
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        let after = try Kfast.run(["offsets", "-b", address, "-t", topic])
+        let after = try await Kfast.run(["offsets", "-b", address, "-t", topic])
         #expect(after.status == 1)
         #expect(after.stderr == "kfast: unknown topic '\(topic)': it does not exist on the cluster\n")
     }
@@ -87,18 +87,18 @@ import Testing
     ]
 
     @Test(arguments: badInputs)
-    func badInputIsOneLineAndAUsageExit(_ input: BadInput) throws {
-        let result = try Kfast.run(input.args, environment: ["KAFKA_BROKERS": ""])
+    func badInputIsOneLineAndAUsageExit(_ input: BadInput) async throws {
+        let result = try await Kfast.run(input.args, environment: ["KAFKA_BROKERS": ""])
         #expect(result.status == input.status, "stderr: \(result.stderr)")
         #expect(result.stderr.hasPrefix("kfast: "))
         #expect(result.stderr.contains(input.message), "stderr: \(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)")
     }
 
-    @Test func aDeadBrokerIsARuntimeErrorWithinTheTimeout() throws {
+    @Test func aDeadBrokerIsARuntimeErrorWithinTheTimeout() async throws {
         let port = try TestPorts.unusedPort()
         let start = Date()
-        let result = try Kfast.run(["topics", "-b", "127.0.0.1:\(port)"])
+        let result = try await Kfast.run(["topics", "-b", "127.0.0.1:\(port)"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("kfast: no broker available: cannot connect to broker 127.0.0.1:\(port)"), "\(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
@@ -106,9 +106,9 @@ import Testing
     }
 
     @Test(arguments: BrokerKind.allCases)
-    func anUnknownTopicIsARuntimeError(_ broker: BrokerKind) throws {
+    func anUnknownTopicIsARuntimeError(_ broker: BrokerKind) async throws {
         let topic = uniqueTopicName("nope")
-        let result = try Kfast.run(["topics", "-b", try TestBrokers.address(broker), "-t", topic])
+        let result = try await Kfast.run(["topics", "-b", try TestBrokers.address(broker), "-t", topic])
         #expect(result.status == 1)
         #expect(result.stderr == "kfast: unknown topic '\(topic)': it does not exist on the cluster\n")
     }

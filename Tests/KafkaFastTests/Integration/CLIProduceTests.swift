@@ -7,8 +7,8 @@ import Testing
     func linesWithKeysAndHeadersArriveAsTyped(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-produce")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
-        let result = try Kfast.run(
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        let result = try await Kfast.run(
             ["produce", "-t", topic, "-b", address, "-K", ":", "-H", "source=cli", "-H", "source=again", "-z", "gzip"],
             stdin: "user-1:hello\nuser-2:wörld:with:colons\nno delimiter here\n")
         #expect(result.status == 0, "\(result.stderr)")
@@ -26,14 +26,14 @@ import Testing
     func jsonEnvelopesCarryBinaryNullsAndPartitions(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-produce-json")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "3", "-b", address]).status == 0)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "3", "-b", address]).status == 0)
         let input = """
             {"key":"k1","payload":"text value","partition":2,"headers":["h","1","h",null]}
             {"key":null,"payload":"AP+A","payload_encoding":"base64","partition":1}
             {"key":"AQI=","key_encoding":"base64","payload":null,"partition":0}
 
             """
-        let result = try Kfast.run(["produce", "-t", topic, "-b", address, "--json"], stdin: input)
+        let result = try await Kfast.run(["produce", "-t", topic, "-b", address, "--json"], stdin: input)
         #expect(result.status == 0, "\(result.stderr)")
         let consumed = try await Peer.consume(topic: topic, from: broker, count: 3).sorted { $0.partition > $1.partition }
         #expect(consumed.map(\.partition) == [2, 1, 0])
@@ -44,26 +44,26 @@ import Testing
     }
 
     @Test(arguments: BrokerKind.allCases)
-    func failuresAreOneLineAndExitOne(_ broker: BrokerKind) throws {
+    func failuresAreOneLineAndExitOne(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let missing = uniqueTopicName("cli-missing")
-        let unknown = try Kfast.run(["produce", "-t", missing, "-b", address], stdin: "x\n")
+        let unknown = try await Kfast.run(["produce", "-t", missing, "-b", address], stdin: "x\n")
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "kfast: delivered 0 messages to \(missing), 1 failed (UNKNOWN_TOPIC_OR_PARTITION: 1); first failure: unknown topic '\(missing)': it does not exist on the cluster\n")
 
         let topic = uniqueTopicName("cli-too-large")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "1", "-b", address]).status == 0)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "1", "-b", address]).status == 0)
         let big = String(repeating: "x", count: 20_000)
-        let tooLarge = try Kfast.run(["produce", "-t", topic, "-b", address, "-X", "message.max.bytes=10000"], stdin: "small\n\(big)\nafter\n")
+        let tooLarge = try await Kfast.run(["produce", "-t", topic, "-b", address, "-X", "message.max.bytes=10000"], stdin: "small\n\(big)\nafter\n")
         #expect(tooLarge.status == 1)
         #expect(tooLarge.stderr.hasPrefix("kfast: delivered 2 messages to \(topic), 1 failed (MESSAGE_TOO_LARGE: 1)"), "\(tooLarge.stderr)")
         #expect(tooLarge.stderr.filter { $0 == "\n" }.count == 1)
 
-        let badJSON = try Kfast.run(["produce", "-t", topic, "-b", address, "--json"], stdin: "{\"payload\":\"ok\"}\n{oops\n")
+        let badJSON = try await Kfast.run(["produce", "-t", topic, "-b", address, "--json"], stdin: "{\"payload\":\"ok\"}\n{oops\n")
         #expect(badJSON.status == 1)
         #expect(badJSON.stderr == "kfast: stopped reading input at line 2: not a JSON object; delivered 1 message to \(topic) before it\n")
 
-        let usage = try Kfast.run(["produce", "-t", topic, "-b", address, "-k", "a", "-K", ":"])
+        let usage = try await Kfast.run(["produce", "-t", topic, "-b", address, "-k", "a", "-K", ":"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("-k and -K cannot be used together"))
     }
@@ -75,8 +75,8 @@ import Testing
     func benchReportsWhatItDeliveredAsJSON(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-bench")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "4", "-b", address]).status == 0)
-        let result = try Kfast.run(["bench", "-t", topic, "-n", "3000", "-z", "lz4", "-b", address, "--json"])
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "4", "-b", address]).status == 0)
+        let result = try await Kfast.run(["bench", "-t", topic, "-n", "3000", "-z", "lz4", "-b", address, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         #expect(Set(report.keys) == ["msgs", "bytes", "enqueue_seconds", "seconds", "msgs_per_sec", "mb_per_sec", "p50_ms", "p99_ms", "errors", "cpu_seconds"])

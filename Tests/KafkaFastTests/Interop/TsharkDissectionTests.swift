@@ -49,7 +49,7 @@ import Testing
         try await client.deleteTopic(topic)
         client.close()
 
-        let frames = try capture.stopAndDecode()
+        let frames = try await capture.stopAndDecode()
         let requests = Set(frames.compactMap { $0.requestVersion == nil ? nil : $0.apiKey })
         #expect(requests.isSuperset(of: [18, 3, 19, 0, 2, 1, 20]), "every API used was captured: \(requests.sorted())")
         for frame in frames where frame.malformed {
@@ -107,11 +107,11 @@ struct TsharkCapture {
         throw TestEnvironmentError(description: "tshark recorded nothing on port \(port) within 5 s")
     }
 
-    func stopAndDecode() throws -> [TsharkDissectionTests.Frame] {
-        Thread.sleep(forTimeInterval: 0.3)  // let the last packets reach the capture
+    func stopAndDecode() async throws -> [TsharkDissectionTests.Frame] {
+        try await Task.sleep(nanoseconds: 300_000_000)  // let the last packets reach the capture
         process.interrupt()
         process.waitUntilExit()
-        let output = try Peer.execute("/usr/bin/tshark", arguments: [
+        let output = try await Peer.execute("/usr/bin/tshark", arguments: [
             "-r", file, "-d", "tcp.port==\(port),kafka", "-T", "fields", "-E", "separator=|",
             "-e", "frame.number", "-e", "kafka.api_key", "-e", "kafka.api_version", "-e", "_ws.malformed", "-e", "_ws.expert.message",
         ], stdin: nil, timeout: 60)

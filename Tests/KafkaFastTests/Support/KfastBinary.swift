@@ -11,8 +11,8 @@ enum Kfast {
     }
 
     /// Runs `kfast args`; `environment` entries are set for the child only (an empty value clears one).
-    static func run(_ args: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) throws -> Peer.Output {
+    static func run(_ args: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) async throws -> Peer.Output {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        return try Peer.execute("/usr/bin/env", arguments: assignments + [path] + args, stdin: stdin, timeout: timeout)
+        return try await Peer.execute("/usr/bin/env", arguments: assignments + [path] + args, stdin: stdin, timeout: timeout)
     }
 }

@@ -22,11 +22,8 @@ enum Peer {
     static let defaultTimeout: TimeInterval = 120
 
     /// Runs `Tests/Peers/<script>` with the venv python. A non-zero status is returned, not thrown.
-    static func run(_ script: String, args: [String] = [], stdin: String? = nil,
-                    timeout: TimeInterval = defaultTimeout) throws -> Output {
-        try execute(TestEnvironment.python(), arguments: [peerPath(script)] + args, stdin: stdin, timeout: timeout)
-    }
-
+    /// Everything here is async: a test that blocked a thread on a child would starve the
+    /// 2-thread cooperative pool every other test in the process runs on.
     static func run(_ script: String, args: [String] = [], stdin: String? = nil,
                     timeout: TimeInterval = defaultTimeout) async throws -> Output {
         let child = try Child(TestEnvironment.python(), [peerPath(script)] + args, stdin: stdin, timeout: timeout)
@@ -36,12 +33,6 @@ enum Peer {
 
     /// Runs a peer and decodes its stdout as one JSON value; throws (with its stderr) unless the
     /// exit status is in `acceptedStatuses`.
-    static func json<T: Decodable>(_ type: T.Type = T.self, _ script: String, args: [String] = [],
-                                   stdin: String? = nil, timeout: TimeInterval = defaultTimeout,
-                                   acceptedStatuses: Set<Int32> = [0]) throws -> T {
-        try decode(type, script, run(script, args: args, stdin: stdin, timeout: timeout), acceptedStatuses)
-    }
-
     static func json<T: Decodable>(_ type: T.Type = T.self, _ script: String, args: [String] = [],
                                    stdin: String? = nil, timeout: TimeInterval = defaultTimeout,
                                    acceptedStatuses: Set<Int32> = [0]) async throws -> T {
@@ -60,9 +51,9 @@ enum Peer {
 
     /// Runs any executable with the same timeout and capture rules (used for the harness scripts).
     static func execute(_ executable: String, arguments: [String], stdin: String?,
-                        timeout: TimeInterval) throws -> Output {
+                        timeout: TimeInterval) async throws -> Output {
         let child = try Child(executable, arguments, stdin: stdin, timeout: timeout)
-        child.waitUntilFinished()
+        await child.finished()
         return try child.output()
     }
 
@@ -95,7 +86,6 @@ private final class Child: @unchecked Sendable {
     private let timeout: TimeInterval
     private let files: [URL]  // stdout, stderr, stdin
     private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
     private var isFinished = false
     private var timedOut = false
     private var waiter: CheckedContinuation<Void, Never>?
@@ -124,7 +114,6 @@ private final class Child: @unchecked Sendable {
             let continuation = waiter
             waiter = nil
             lock.unlock()
-            done.signal()
             continuation?.resume()
         }
         do {
@@ -152,11 +141,6 @@ private final class Child: @unchecked Sendable {
                 if stillRunning { kill(pid, SIGKILL) }
             }
         }
-    }
-
-    func waitUntilFinished() {
-        done.wait()
-        done.signal()  // later waiters pass straight through
     }
 
     func finished() async {

@@ -57,23 +57,23 @@ enum TestBrokers {
     /// Stops noida, keeping its port and data. `kill: true` sends SIGKILL: noida saves its data to disk
     /// a couple of seconds after a write and on SIGTERM, so a kill can lose the latest acknowledged writes.
     /// Other tests using noida at the same time see the outage too.
-    static func noidaStop(kill: Bool = false) throws {
-        try noidaControl(kill ? ["stop", "--kill"] : ["stop"])
+    static func noidaStop(kill: Bool = false) async throws {
+        try await noidaControl(kill ? ["stop", "--kill"] : ["stop"])
     }
 
     /// Starts noida again on the same port and data dir; returns once it answers ApiVersions.
-    static func noidaStart() throws {
-        try noidaControl(["start"])
+    static func noidaStart() async throws {
+        try await noidaControl(["start"])
     }
 
     /// Stops noida (gracefully unless `kill`) and starts it again on the same port and data dir.
-    static func noidaRestart(kill: Bool = false) throws {
-        try noidaControl(kill ? ["restart", "--kill"] : ["restart"])
+    static func noidaRestart(kill: Bool = false) async throws {
+        try await noidaControl(kill ? ["restart", "--kill"] : ["restart"])
     }
 
-    private static func noidaControl(_ arguments: [String]) throws {
+    private static func noidaControl(_ arguments: [String]) async throws {
         let script = try TestEnvironment.harnessDirectory() + "/noida-ctl.sh"
-        let result = try Peer.execute("/bin/bash", arguments: [script] + arguments, stdin: nil, timeout: 60)
+        let result = try await Peer.execute("/bin/bash", arguments: [script] + arguments, stdin: nil, timeout: 60)
         guard result.status == 0 else {
             throw TestEnvironmentError(
                 description: "noida-ctl.sh \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
