@@ -103,19 +103,15 @@ public final class BrokerConnection: Sendable {
     /// Sends without suspending: the frame is queued before this returns, so calls made one
     /// after another reach the socket in that order (the producer's sinks rely on it).
     func sendFuture<Request: KafkaRequestMessage>(_ request: Request, version: Int16) -> EventLoopFuture<Request.Response> {
-        let frame: ByteBuffer
+        let response: EventLoopFuture<ByteBuffer>
         do {
-            frame = try encodeFrame(request, version: version)
+            response = Self.enqueue(try encodeFrame(request, version: version), of: Request.self, version: version,
+                                    on: channel, timeout: requestTimeout)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        channel.writeAndFlush(OutboundRequest(
-            frame: frame, apiKey: Request.apiKey, response: promise,
-            responseHeaderVersion: Request.responseHeaderVersion(version), timeout: requestTimeout)
-        ).whenFailure { promise.fail($0) }
         let broker = address.description
-        return promise.futureResult.flatMapErrorThrowing { throw Self.kafkaError($0, broker: broker) }
+        return response.flatMapErrorThrowing { throw Self.kafkaError($0, broker: broker) }
             .flatMapThrowing { body in
                 var body = body
                 do {
@@ -140,17 +136,26 @@ public final class BrokerConnection: Sendable {
     func sendEncoded<Request: KafkaRequestMessage>(
         _ request: Request, version: Int16, timeout: TimeAmount
     ) async throws(KafkaError) -> ByteBuffer {
-        let frame = try encodeFrame(request, version: version)
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        let outbound = OutboundRequest(
-            frame: frame, apiKey: Request.apiKey, response: promise,
-            responseHeaderVersion: Request.responseHeaderVersion(version), timeout: timeout)
-        channel.writeAndFlush(outbound).whenFailure { promise.fail($0) }
+        let response = Self.enqueue(try encodeFrame(request, version: version), of: Request.self, version: version,
+                                    on: channel, timeout: timeout)
         do {
-            return try await promise.futureResult.get()
+            return try await response.get()
         } catch {
             throw Self.kafkaError(error, broker: address.description)
         }
+    }
+
+    /// Queues an encoded request on the channel; the future holds the response body. The one
+    /// place a request enters the pipeline, so every caller gets the same failure handling.
+    static func enqueue<Request: KafkaRequestMessage>(
+        _ frame: ByteBuffer, of _: Request.Type, version: Int16, on channel: any Channel, timeout: TimeAmount
+    ) -> EventLoopFuture<ByteBuffer> {
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        channel.writeAndFlush(OutboundRequest(
+            frame: frame, apiKey: Request.apiKey, response: promise,
+            responseHeaderVersion: Request.responseHeaderVersion(version), timeout: timeout)
+        ).whenFailure { promise.fail($0) }
+        return promise.futureResult
     }
 
     private func encodeFrame<Request: KafkaRequestMessage>(_ request: Request, version: Int16) throws(KafkaError) -> ByteBuffer {

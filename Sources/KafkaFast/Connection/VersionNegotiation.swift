@@ -15,14 +15,11 @@ extension BrokerConnection {
         for _ in 0..<2 {
             let request = ApiVersionsRequest(clientSoftwareName: "kafka-fast", clientSoftwareVersion: KafkaFastVersion.string)
             let frame = try encodeFrame(request, version: version, allocator: channel.allocator, clientId: config.clientId)
-            let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-            channel.writeAndFlush(OutboundRequest(
-                frame: frame, apiKey: ApiVersionsRequest.apiKey, response: promise, responseHeaderVersion: 0,
-                timeout: .milliseconds(Int64(config.requestTimeoutMs)))
-            ).whenFailure { promise.fail($0) }
+            let answered = enqueue(frame, of: ApiVersionsRequest.self, version: version, on: channel,
+                                   timeout: .milliseconds(Int64(config.requestTimeoutMs)))
             let body: ByteBuffer
             do {
-                body = try await promise.futureResult.get()
+                body = try await answered.get()
             } catch {
                 throw kafkaError(error, broker: address.description)
             }
