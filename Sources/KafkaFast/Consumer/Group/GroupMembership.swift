@@ -36,7 +36,7 @@ struct GroupMembership: Sendable {
         case failed(String)
     }
 
-    enum Action: Sendable, Equatable, CustomStringConvertible {
+    enum Action: Sendable, Equatable {
         case findCoordinator(backoffMs: Int)
         case join(memberId: String, backoffMs: Int)
         /// SyncGroup: as leader with every member's metadata to assign, as follower with none.
@@ -52,16 +52,18 @@ struct GroupMembership: Sendable {
         case fail(KafkaError)
         case none
 
-        var description: String {
-            if case .fail(let error) = self { return "fail(\(error.description))" }
-            return String(reflecting: self)
-        }
-
         static func == (lhs: Action, rhs: Action) -> Bool {
             switch (lhs, rhs) {
-            case (.fail(let a), .fail(let b)): return a.description == b.description
-            case (.fail, _), (_, .fail): return false
-            default: return String(reflecting: lhs) == String(reflecting: rhs)
+            case let (.findCoordinator(a), .findCoordinator(b)): return a == b
+            case let (.join(a, x), .join(b, y)): return a == b && x == y
+            case let (.sync(a, x), .sync(b, y)): return a == b && x == y
+            case let (.startConsuming(a, x), .startConsuming(b, y)): return a == b && x == y
+            case let (.resumeHeartbeats(a), .resumeHeartbeats(b)): return a == b
+            case let (.revokeAll(a), .revokeAll(b)): return a == b
+            case let (.leave(a), .leave(b)): return a == b
+            case let (.fail(a), .fail(b)): return a.description == b.description
+            case (.none, .none): return true
+            default: return false
             }
         }
     }
