@@ -1,4 +1,3 @@
-import Glibc
 import KafkaProtocol
 import NIOConcurrencyHelpers
 import NIOCore
@@ -28,7 +27,6 @@ struct GroupMemberSettings: Sendable {
 /// The driver of `GroupMembership`: performs the actions the state machine returns (the
 /// requests to the coordinator, heartbeats, revocation) and feeds the answers back.
 /// One task runs `run(delegate:)`; commits may come from any task.
-let debugGroup = getenv("KFAST_DEBUG_GROUP") != nil
 final class GroupMember: Sendable {
     let client: KafkaClient
     let groupId: String
@@ -70,7 +68,6 @@ final class GroupMember: Sendable {
                 closedDown = true
                 action = await closeDown(&machine, delegate: delegate)
             }
-            if debugGroup { let line = "[group \(ContinuousClock.now)] \(action) state=\(machine.state)\n"; _ = line.withCString { write(2, $0, strlen($0)) } }
             switch action {
             case .none:
                 return
