@@ -19,12 +19,13 @@ struct PeerMemberStatus: Decodable, Sendable {
 /// on both brokers: who owns which partition, what happens when one of ours leaves, and what
 /// the group committed as librdkafka reads it.
 @Suite(.serialized) struct GroupInteropTests {
-    /// Short timeouts so a test waits seconds, not the 45 s default (Tansu holds a forming
-    /// group's JoinGroup for half the session timeout).
+    /// A 10 s session so a test waits seconds, not the 45 s default (Tansu holds a forming
+    /// group's JoinGroup for half the session timeout), yet long enough that heartbeats
+    /// delayed on a saturated machine do not evict a member mid-test.
     static func config(_ broker: BrokerKind, clientId: String) throws -> KafkaConfig {
         try KafkaConfig([
             "bootstrap.servers": TestBrokers.address(broker), "client.id": clientId,
-            "session.timeout.ms": "6000", "heartbeat.interval.ms": "1000",
+            "session.timeout.ms": "10000", "heartbeat.interval.ms": "1000",
             "auto.offset.reset": "earliest", "auto.commit.interval.ms": "1000",
         ])
     }
@@ -66,7 +67,7 @@ struct PeerMemberStatus: Decodable, Sendable {
         let peer = Task {
             try await Peer.json(PeerMemberReport.self, "peer_group.py", args: [
                 "member", "--bootstrap", address, "--group", group, "--topic", topic,
-                "--stop-file", stopFile, "--status-file", statusFile, "--session-timeout-ms", "6000",
+                "--stop-file", stopFile, "--status-file", statusFile, "--session-timeout-ms", "10000",
             ], timeout: 300)
         }
         defer { FileManager.default.createFile(atPath: stopFile, contents: Data()) }
@@ -91,7 +92,7 @@ struct PeerMemberStatus: Decodable, Sendable {
             let settled = !overlap && owners.count == 8 && shares.allSatisfy { !$0.isEmpty }
             stableChecks = settled && owners == lastOwners ? stableChecks + 1 : 0
             lastOwners = owners
-            return stableChecks >= 8  // unchanged for two seconds
+            return stableChecks >= 16  // unchanged for four seconds
         }
 
         // kfast groups sees the same group as librdkafka's admin client.
