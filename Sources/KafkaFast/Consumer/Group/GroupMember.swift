@@ -38,6 +38,8 @@ final class GroupMember: Sendable {
         var generation: GroupGeneration?
         /// A group-level error a commit saw, for the loop to act on.
         var pendingError: KafkaErrorCode?
+        /// A heartbeat that got no answer (connection lost, timeout).
+        var pendingFailure: KafkaError?
         var closing = false
         var wakeup: CheckedContinuation<Void, Never>?
         var woken = false
@@ -147,27 +149,51 @@ final class GroupMember: Sendable {
     }
 
     /// Heartbeats every `heartbeat.interval.ms` until an answer (or a commit) says the
-    /// membership changed, or close is asked.
+    /// membership changed, or close is asked. The heartbeats are timed and sent on the
+    /// coordinator connection's event loop, not from this task: an application that keeps
+    /// Swift's cooperative threads busy cannot starve them into a session timeout.
     private func heartbeatUntilChange(_ machine: inout GroupMembership) async -> GroupMembership.Action {
+        guard let generation = machine.generation else { return .none }
+        let heartbeats: RepeatedTask
+        do throws(KafkaError) {
+            heartbeats = try await startHeartbeats(generation)
+        } catch {
+            return machine.requestFailed(error)
+        }
+        defer { heartbeats.cancel() }
         while true {
-            await sleepOrWake(milliseconds: settings.heartbeatIntervalMs)
-            let (closing, pending) = shared.withLockedValue { state in
-                defer { state.pendingError = nil }
-                return (state.closing, state.pendingError)
+            await sleepOrWake(milliseconds: max(settings.heartbeatIntervalMs, 1_000) * 10)
+            let (closing, pending, failure) = shared.withLockedValue { state in
+                defer {
+                    state.pendingError = nil
+                    state.pendingFailure = nil
+                }
+                return (state.closing, state.pendingError, state.pendingFailure)
             }
             if closing { return .none }
+            if let failure {
+                let action = machine.requestFailed(failure)
+                if action != .none { return action }
+            }
             if let pending {
                 let action = machine.membershipResponse(pending)
                 if action != .none { return action }
             }
-            guard let generation = machine.generation else { return .none }
-            do throws(KafkaError) {
-                let code = try await heartbeat(generation)
-                let action = machine.membershipResponse(code)
-                if action != .none { return action }
-            } catch {
-                let action = machine.requestFailed(error)
-                if action != .none { return action }
+        }
+    }
+
+    private func startHeartbeats(_ generation: GroupGeneration) async throws(KafkaError) -> RepeatedTask {
+        let connection = try await coordinatorConnection()
+        let version = connection.version(for: HeartbeatRequest.self) ?? 0
+        let request = HeartbeatRequest(
+            groupId: groupId, generationId: generation.id, memberId: generation.memberId, groupInstanceId: settings.groupInstanceId)
+        let interval = TimeAmount.milliseconds(Int64(settings.heartbeatIntervalMs))
+        return connection.channel.eventLoop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { [weak self] _ in
+            connection.sendFuture(request, version: version).map { response in
+                let code = KafkaErrorCode(rawValue: response.errorCode)
+                if code != .none { self?.reportMembershipError(code) }
+            }.flatMapErrorThrowing { error in
+                self?.reportRequestFailure(BrokerConnection.kafkaError(error, broker: connection.address.description))
             }
         }
     }
@@ -255,13 +281,6 @@ final class GroupMember: Sendable {
         }
     }
 
-    private func heartbeat(_ generation: GroupGeneration) async throws(KafkaError) -> KafkaErrorCode {
-        let connection = try await coordinatorConnection()
-        let response = try await connection.send(HeartbeatRequest(
-            groupId: groupId, generationId: generation.id, memberId: generation.memberId, groupInstanceId: settings.groupInstanceId))
-        return KafkaErrorCode(rawValue: response.errorCode)
-    }
-
     private func leave(memberId: String) async {
         guard let connection = try? await coordinatorConnection() else { return }
         let version = connection.version(for: LeaveGroupRequest.self) ?? 0
@@ -318,6 +337,16 @@ final class GroupMember: Sendable {
                 throw .broker(code: code, context: "cannot commit offsets of group '\(groupId)' (\(topic.name)/\(partition.partitionIndex))", message: nil)
             }
         }
+    }
+
+    private func reportRequestFailure(_ error: KafkaError) {
+        let waiter = shared.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            state.pendingFailure = error
+            state.woken = true
+            defer { state.wakeup = nil }
+            return state.wakeup
+        }
+        waiter?.resume()
     }
 
     private func reportMembershipError(_ code: KafkaErrorCode) {
