@@ -15,6 +15,8 @@ public struct KafkaConfig: Sendable {
     public var apiVersionMax: [Int16: Int16] = [:]
     /// The producer's settings (`linger.ms`, `acks`, `compression.codec`, ...).
     public var producer = ProducerSettings()
+    /// The consumer's settings (`fetch.max.bytes`, `auto.offset.reset`, `group.id`, ...).
+    public var consumer = ConsumerSettings()
 
     public init() {}
 
@@ -39,7 +41,12 @@ public struct KafkaConfig: Sendable {
             metadataRefreshIntervalMs = try Self.integer(name, value, in: 1_000...3_600_000)
         case "api.version.max":
             apiVersionMax = try Self.apiVersionCeilings(value)
+        case "retry.backoff.ms", "retry.backoff.max.ms":
+            // Shared by producer and consumer, as in librdkafka.
+            try producer.set(name, value)
+            _ = try consumer.set(name, value)
         default:
+            if try consumer.set(name, value) { return }
             try producer.set(name, value)
         }
     }

@@ -14,6 +14,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case broker(code: KafkaErrorCode, context: String, message: String?)
     case unknownTopic(String)
     case unknownPartition(topic: String, partition: Int32)
+    /// No consumer group of this name exists (no members, no committed offsets).
+    case unknownGroup(String)
     case noBrokerAvailable(String)
     case clientClosed
 
@@ -40,6 +42,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "unknown topic '\(topic)': it does not exist on the cluster"
         case .unknownPartition(let topic, let partition):
             return "unknown partition \(partition) of topic '\(topic)'"
+        case .unknownGroup(let group):
+            return "unknown group '\(group)': no consumer group of that name exists on the cluster"
         case .noBrokerAvailable(let reason):
             return "no broker available: \(reason)"
         case .clientClosed:

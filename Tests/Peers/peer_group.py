@@ -1,27 +1,34 @@
 #!/usr/bin/env python3
-"""Committed offsets of a consumer group, as librdkafka reads them (confluent-kafka).
+"""A consumer group as librdkafka sees it (confluent-kafka).
 
     peer_group.py committed --bootstrap B --group G --topic T [--timeout S]
+    peer_group.py member --bootstrap B --group G --topic T --stop-file F --status-file S
+                         [--session-timeout-ms MS] [--assignor range|roundrobin]
+    peer_group.py describe --bootstrap B --group G
 
-Prints {"group","topic","partitions":[{"partition","offset"}]} with offset null where the
-group has committed nothing for that partition. Does not join the group (no rebalance).
+committed: prints {"group","topic","partitions":[{"partition","offset"}]} with offset null where
+the group has committed nothing for that partition. Does not join the group (no rebalance).
+
+member: joins the group and consumes (auto.offset.reset=earliest, auto-commit every second)
+until F exists, then commits and leaves. While running it keeps S up to date with
+{"assignment":[partitions],"consumed":n}; at the end it prints
+{"messages":[[partition,offset],...],"assignments":[[partitions],...]}.
+
+describe: prints {"group","state","members":[{"client_id","host","partitions"}]} from
+AdminClient.describe_consumer_groups.
 """
 import argparse
+import json
+import os
+import time
 
 from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
 
 from peer_common import emit, fail, run
 
 
-def main():
-    parser = argparse.ArgumentParser(description="print a group's committed offsets as JSON")
-    parser.add_argument("action", choices=("committed",))
-    parser.add_argument("--bootstrap", required=True)
-    parser.add_argument("--group", required=True)
-    parser.add_argument("--topic", required=True)
-    parser.add_argument("--timeout", type=float, default=20.0)
-    args = parser.parse_args()
-
+def committed(args):
     consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
                          "enable.auto.commit": False})
     try:
@@ -29,15 +36,94 @@ def main():
         if topic is None or topic.error is not None:
             fail("topic %s: %s" % (args.topic, "does not exist" if topic is None else topic.error))
         wanted = [TopicPartition(args.topic, p) for p in sorted(topic.partitions)]
-        committed = consumer.committed(wanted, timeout=args.timeout)
+        result = consumer.committed(wanted, timeout=args.timeout)
     finally:
         consumer.close()
     partitions = []
-    for tp in sorted(committed, key=lambda tp: tp.partition):
+    for tp in sorted(result, key=lambda tp: tp.partition):
         if tp.error is not None:
             fail("partition %d: %s" % (tp.partition, tp.error))
         partitions.append({"partition": tp.partition, "offset": tp.offset if tp.offset >= 0 else None})
     emit({"group": args.group, "topic": args.topic, "partitions": partitions})
+
+
+def member(args):
+    assignment = set()
+    history = []
+    messages = []
+
+    def write_status():
+        tmp = args.status_file + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump({"assignment": sorted(assignment), "consumed": len(messages)}, f)
+        os.replace(tmp, args.status_file)
+
+    def on_assign(consumer, partitions):
+        assignment.clear()
+        assignment.update(tp.partition for tp in partitions)
+        history.append(sorted(assignment))
+        write_status()
+
+    def on_revoke(consumer, partitions):
+        assignment.difference_update(tp.partition for tp in partitions)
+        write_status()
+
+    consumer = Consumer({
+        "bootstrap.servers": args.bootstrap, "group.id": args.group, "client.id": "peer-confluent",
+        "auto.offset.reset": "earliest", "enable.auto.commit": True, "auto.commit.interval.ms": 1000,
+        "session.timeout.ms": args.session_timeout_ms, "heartbeat.interval.ms": max(args.session_timeout_ms // 6, 100),
+        "partition.assignment.strategy": args.assignor,
+    })
+    consumer.subscribe([args.topic], on_assign=on_assign, on_revoke=on_revoke)
+    write_status()
+    last_status = time.monotonic()
+    try:
+        while not os.path.exists(args.stop_file):
+            message = consumer.poll(0.2)
+            if message is not None and message.error() is None:
+                messages.append([message.partition(), message.offset()])
+            if time.monotonic() - last_status > 0.5:
+                write_status()
+                last_status = time.monotonic()
+        if messages:
+            try:
+                consumer.commit(asynchronous=False)
+            except Exception:  # noqa: BLE001 - nothing new to commit is reported as an error
+                pass
+    finally:
+        consumer.close()
+    emit({"messages": messages, "assignments": history})
+
+
+def describe(args):
+    admin = AdminClient({"bootstrap.servers": args.bootstrap})
+    group = admin.describe_consumer_groups([args.group])[args.group].result(timeout=args.timeout)
+    emit({"group": group.group_id, "state": str(group.state).split(".")[-1],
+          "members": [{"client_id": m.client_id, "host": m.host,
+                       "partitions": sorted(tp.partition for tp in (m.assignment.topic_partitions if m.assignment else []))}
+                      for m in group.members]})
+
+
+def main():
+    parser = argparse.ArgumentParser(description="a consumer group seen through confluent-kafka")
+    parser.add_argument("action", choices=("committed", "member", "describe"))
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--group", required=True)
+    parser.add_argument("--topic")
+    parser.add_argument("--timeout", type=float, default=20.0)
+    parser.add_argument("--stop-file")
+    parser.add_argument("--status-file")
+    parser.add_argument("--session-timeout-ms", type=int, default=6000)
+    parser.add_argument("--assignor", default="range")
+    args = parser.parse_args()
+    if args.action == "committed":
+        committed(args)
+    elif args.action == "member":
+        if not (args.topic and args.stop_file and args.status_file):
+            fail("member needs --topic, --stop-file and --status-file")
+        member(args)
+    else:
+        describe(args)
     return 0
 
 

@@ -1,0 +1,114 @@
+import KafkaProtocol
+import NIOCore
+
+/// One group as ListGroups reports it.
+public struct GroupListing: Sendable, Equatable {
+    public var groupId: String
+    public var protocolType: String
+    /// Empty when the broker's ListGroups version does not report states (v0-3).
+    public var state: String
+}
+
+/// One member of a described group.
+public struct GroupMemberDescription: Sendable, Equatable {
+    public var memberId: String
+    public var groupInstanceId: String?
+    public var clientId: String
+    public var clientHost: String
+    /// Decoded from the member's assignment bytes for consumer groups; empty otherwise.
+    public var assignment: PartitionsByTopic
+    /// Topics of the member's subscription, when its metadata is readable.
+    public var subscribedTopics: [String]
+}
+
+/// A group as DescribeGroups reports it.
+public struct GroupDescription: Sendable, Equatable {
+    public var groupId: String
+    /// Kafka's states: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead (a group
+    /// the coordinator does not know), or whatever else a broker says.
+    public var state: String
+    public var protocolType: String
+    /// The assignor chosen for consumer groups.
+    public var protocolName: String
+    public var members: [GroupMemberDescription]
+    public var coordinator: GroupCoordinatorAddress
+}
+
+/// A partition's committed offset and lag for one group.
+public struct GroupPartitionOffset: Sendable, Equatable {
+    public var partition: Int32
+    public var low: Int64
+    public var high: Int64
+    /// Nil when the group has committed nothing for the partition.
+    public var committed: Int64?
+    /// high watermark − committed; nil when nothing is committed.
+    public var lag: Int64? { committed.map { max(high - $0, 0) } }
+}
+
+extension KafkaClient {
+    /// Every group on the cluster: ListGroups to each broker (each lists the groups it
+    /// coordinates), merged and sorted by id.
+    public func listGroups() async throws(KafkaError) -> [GroupListing] {
+        let metadata = try await metadata(refresh: true)
+        var byId: [String: GroupListing] = [:]
+        var lastError: KafkaError?
+        for broker in metadata.sortedBrokers {
+            do throws(KafkaError) {
+                let connection = try await pool.connection(to: broker.address)
+                let response = try await connection.send(ListGroupsRequest(statesFilter: [], typesFilter: []))
+                guard response.errorCode == 0 else {
+                    throw KafkaError.broker(code: KafkaErrorCode(rawValue: response.errorCode), context: "ListGroups on broker \(broker.address)", message: nil)
+                }
+                for group in response.groups {
+                    byId[group.groupId] = GroupListing(groupId: group.groupId, protocolType: group.protocolType, state: group.groupState)
+                }
+            } catch {
+                lastError = error
+            }
+        }
+        if byId.isEmpty, let lastError { throw lastError }
+        return byId.values.sorted { $0.groupId < $1.groupId }
+    }
+
+    /// DescribeGroups for one group at its coordinator, members' assignments decoded.
+    public func describeGroup(_ group: String) async throws(KafkaError) -> GroupDescription {
+        let coordinator = try await findGroupCoordinator(group)
+        let connection = try await groupConnection(coordinator)
+        let response = try await connection.send(DescribeGroupsRequest(groups: [group], includeAuthorizedOperations: false))
+        guard let described = response.groups.first(where: { $0.groupId == group }) ?? response.groups.first else {
+            throw .protocolViolation(broker: connection.address.description, detail: "DescribeGroups response lacks group '\(group)'")
+        }
+        let code = KafkaErrorCode(rawValue: described.errorCode)
+        if code == .groupIdNotFound { throw .unknownGroup(group) }
+        guard code == .none else { throw .broker(code: code, context: "cannot describe group '\(group)'", message: nil) }
+        let isConsumer = described.protocolType == ConsumerProtocol.protocolType || described.protocolType.isEmpty
+        let members = described.members.map { member in
+            GroupMemberDescription(
+                memberId: member.memberId, groupInstanceId: member.groupInstanceId, clientId: member.clientId,
+                clientHost: member.clientHost,
+                assignment: isConsumer ? ((try? ConsumerProtocol.decodeAssignment(member.memberAssignment))?.partitions ?? [:]) : [:],
+                subscribedTopics: isConsumer && member.memberMetadata.readableBytes > 0
+                    ? ((try? ConsumerProtocol.decodeSubscription(member.memberMetadata))?.topics ?? []) : [])
+        }
+        return GroupDescription(
+            groupId: group, state: described.groupState, protocolType: described.protocolType,
+            protocolName: described.protocolData, members: members.sorted { $0.memberId < $1.memberId }, coordinator: coordinator)
+    }
+
+    /// The group's committed offset and lag for every partition of `topic`.
+    public func groupOffsets(group: String, topic: String) async throws(KafkaError) -> [GroupPartitionOffset] {
+        let marks = try await watermarks(topic: topic)
+        let committed = try await committedOffsets(group: group, partitions: [topic: marks.map(\.partition)])[topic] ?? [:]
+        return marks.map { GroupPartitionOffset(partition: $0.partition, low: $0.low, high: $0.high, committed: committed[$0.partition]) }
+    }
+
+    /// Whether the cluster knows `group`: it has members, is listed, or has committed offsets.
+    /// Brokers answer DescribeGroups for any id (Kafka says "Dead", Tansu an empty group), so
+    /// the description alone cannot tell.
+    public func groupExists(_ description: GroupDescription) async throws(KafkaError) -> Bool {
+        if !description.members.isEmpty { return true }
+        if description.state == "Dead" { return false }
+        if try await listGroups().contains(where: { $0.groupId == description.groupId }) { return true }
+        return !(try await committedOffsets(group: description.groupId, partitions: nil)).isEmpty
+    }
+}

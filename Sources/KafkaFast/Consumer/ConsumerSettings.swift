@@ -1,0 +1,110 @@
+/// The consumer's part of `KafkaConfig`, under librdkafka's property names and defaults.
+///
+/// The group settings (`group.id` and below) are stored here so the partition consumer and
+/// the group consumer read one struct; the fetch engine itself ignores them.
+public struct ConsumerSettings: Sendable, Equatable {
+    /// What to do when a fetch position is outside the partition's log (OFFSET_OUT_OF_RANGE),
+    /// or a group has no committed offset for a partition.
+    public enum OffsetReset: String, Sendable, CaseIterable {
+        case earliest
+        case latest
+        /// Report the error instead of moving the position.
+        case error
+    }
+
+    /// `fetch.min.bytes`: the broker waits for this much data (up to `fetch.wait.max.ms`).
+    public var fetchMinBytes = 1
+    /// `fetch.wait.max.ms`: how long the broker may hold a Fetch waiting for `fetch.min.bytes`.
+    public var fetchWaitMaxMs = 500
+    /// `fetch.max.bytes`: the most data one Fetch response should carry.
+    public var fetchMaxBytes = 52_428_800
+    /// `max.partition.fetch.bytes`: the most data one partition contributes to one Fetch.
+    public var maxPartitionFetchBytes = 1_048_576
+    /// `queued.max.messages.kbytes`: fetched data buffered ahead of the reader, in kilobytes.
+    /// Fetching stops while the buffer holds more; a slow reader slows fetching.
+    public var queuedMaxKilobytes = 65_536
+    /// `auto.offset.reset` (aliases smallest/beginning, largest/end).
+    public var autoOffsetReset: OffsetReset = .latest
+    /// `check.crcs`: verify each batch's CRC-32C (librdkafka's default is off; ours is on,
+    /// it costs little with SSE4.2).
+    public var checkCRCs = true
+    /// `isolation.level`: read_committed hides aborted transactional records (not supported
+    /// yet: only read_uncommitted is accepted).
+    public var readCommitted = false
+    /// `retry.backoff.ms` / `retry.backoff.max.ms` for fetch and metadata retries.
+    public var retryBackoffMs = 100
+    public var retryBackoffMaxMs = 1_000
+
+    // Group settings, stored for the group consumer (librdkafka defaults).
+    /// `group.id`: nil when not set.
+    public var groupId: String?
+    /// `group.instance.id`: static membership; nil when not set.
+    public var groupInstanceId: String?
+    public var sessionTimeoutMs = 45_000
+    public var heartbeatIntervalMs = 3_000
+    public var maxPollIntervalMs = 300_000
+    public var autoCommitIntervalMs = 5_000
+    public var enableAutoCommit = true
+    /// `partition.assignment.strategy`, in preference order.
+    public var partitionAssignmentStrategy = ["range", "roundrobin"]
+
+    public init() {}
+
+    /// Sets one consumer property; returns false for a name the consumer does not know, so
+    /// the caller can try the next part of the configuration.
+    mutating func set(_ name: String, _ value: String) throws(KafkaError) -> Bool {
+        switch name {
+        case "fetch.min.bytes":
+            fetchMinBytes = try KafkaConfig.integer(name, value, in: 1...100_000_000)
+        case "fetch.wait.max.ms":
+            fetchWaitMaxMs = try KafkaConfig.integer(name, value, in: 0...300_000)
+        case "fetch.max.bytes":
+            fetchMaxBytes = try KafkaConfig.integer(name, value, in: 0...2_147_483_135)
+        case "max.partition.fetch.bytes", "fetch.message.max.bytes":
+            maxPartitionFetchBytes = try KafkaConfig.integer(name, value, in: 1...1_000_000_000)
+        case "queued.max.messages.kbytes":
+            queuedMaxKilobytes = try KafkaConfig.integer(name, value, in: 1...2_097_151)
+        case "auto.offset.reset":
+            switch value.lowercased() {
+            case "earliest", "smallest", "beginning": autoOffsetReset = .earliest
+            case "latest", "largest", "end": autoOffsetReset = .latest
+            case "error": autoOffsetReset = .error
+            default: throw .invalidConfiguration("\(name)=\(value): expected earliest, latest or error")
+            }
+        case "retry.backoff.ms":
+            retryBackoffMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+        case "retry.backoff.max.ms":
+            retryBackoffMaxMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+        case "check.crcs":
+            checkCRCs = try ProducerSettings.boolean(name, value)
+        case "isolation.level":
+            switch value {
+            case "read_uncommitted": readCommitted = false
+            case "read_committed":
+                throw .invalidConfiguration("\(name)=\(value): read_committed is not supported yet, only read_uncommitted")
+            default: throw .invalidConfiguration("\(name)=\(value): expected read_uncommitted")
+            }
+        case "group.id":
+            groupId = value.isEmpty ? nil : value
+        case "group.instance.id":
+            groupInstanceId = value.isEmpty ? nil : value
+        case "session.timeout.ms":
+            sessionTimeoutMs = try KafkaConfig.integer(name, value, in: 1...3_600_000)
+        case "heartbeat.interval.ms":
+            heartbeatIntervalMs = try KafkaConfig.integer(name, value, in: 1...3_600_000)
+        case "max.poll.interval.ms":
+            maxPollIntervalMs = try KafkaConfig.integer(name, value, in: 1...86_400_000)
+        case "auto.commit.interval.ms":
+            autoCommitIntervalMs = try KafkaConfig.integer(name, value, in: 0...86_400_000)
+        case "enable.auto.commit":
+            enableAutoCommit = try ProducerSettings.boolean(name, value)
+        case "partition.assignment.strategy":
+            let names = value.split(separator: ",").map { String($0.trimmingWhitespace()) }.filter { !$0.isEmpty }
+            guard !names.isEmpty else { throw .invalidConfiguration("\(name)=\(value): expected a list such as range,roundrobin") }
+            partitionAssignmentStrategy = names
+        default:
+            return false
+        }
+        return true
+    }
+}

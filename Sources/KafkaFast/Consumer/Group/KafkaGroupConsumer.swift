@@ -1,0 +1,231 @@
+import KafkaProtocol
+import NIOConcurrencyHelpers
+
+/// The high-level consumer: a member of a consumer group (classic protocol) that consumes the
+/// partitions the group assigns it, commits what was processed and hands partitions over on
+/// rebalance. At-least-once: offsets are committed only after the application has processed
+/// the messages before them, so a member that dies loses nothing.
+///
+///     let consumer = try KafkaGroupConsumer(group: "billing", topics: ["orders"], config: config)
+///     for try await message in consumer.messages { handle(message) }   // or run(workers:handler:)
+///     await consumer.close()   // commits and leaves the group
+///
+/// Auto-commit (`enable.auto.commit`, every `auto.commit.interval.ms`) and `commit()` commit
+/// the messages processed: with `messages`, every message handed out before the current one;
+/// with `run(workers:handler:)`, every message whose handler returned.
+public final class KafkaGroupConsumer: Sendable {
+    public let client: KafkaClient
+    public let group: String
+    public let topics: [String]
+    let engine: FetchEngine
+    let member: GroupMember
+    let offsets = ProcessedOffsets()
+    let settings: ConsumerSettings
+
+    private struct Lifecycle {
+        var membership: Task<Void, Never>?
+        var autoCommit: Task<Void, Never>?
+        var failure: KafkaError?
+        var closed = false
+        var assignmentListeners: [@Sendable (Set<KafkaTopicPartition>) -> Void] = []
+    }
+
+    private let lifecycle = NIOLockedValueBox(Lifecycle())
+
+    /// Joins `group` for `topics` right away (in the background); messages flow once the group
+    /// assigned partitions. `config.consumer` supplies the group settings (session timeout,
+    /// heartbeat interval, assignors, auto-commit, `auto.offset.reset` for partitions without
+    /// a committed offset).
+    public init(group: String, topics: [String], config: KafkaConfig) throws(KafkaError) {
+        guard !group.isEmpty else { throw .invalidConfiguration("group.id is empty: name the consumer group") }
+        guard !topics.isEmpty else { throw .invalidConfiguration("a group consumer needs at least one topic") }
+        var assignors: [any PartitionAssignor] = []
+        for name in config.consumer.partitionAssignmentStrategy {
+            guard let assignor = PartitionAssignors.named(name) else {
+                throw .invalidConfiguration("partition.assignment.strategy=\(name): supported are range and roundrobin")
+            }
+            assignors.append(assignor)
+        }
+        // Its own client: a JoinGroup held open by the coordinator must not block another
+        // member's requests on a shared connection.
+        let client = try KafkaClient(config: config)
+        self.client = client
+        self.group = group
+        self.topics = topics
+        self.settings = config.consumer
+        self.engine = FetchEngine(client: client)
+        self.member = GroupMember(
+            client: client, groupId: group, topics: topics,
+            settings: GroupMemberSettings(
+                sessionTimeoutMs: Int32(config.consumer.sessionTimeoutMs),
+                rebalanceTimeoutMs: Int32(config.consumer.maxPollIntervalMs),
+                heartbeatIntervalMs: config.consumer.heartbeatIntervalMs,
+                groupInstanceId: config.consumer.groupInstanceId,
+                assignors: assignors))
+        start()
+    }
+
+    private func start() {
+        let membership = Task { [member, engine] in
+            do throws(KafkaError) {
+                try await member.run(delegate: MembershipDelegate(consumer: self))
+            } catch {
+                self.lifecycle.withLockedValue { $0.failure = error }
+                engine.close()
+            }
+        }
+        var autoCommit: Task<Void, Never>?
+        if settings.enableAutoCommit, settings.autoCommitIntervalMs > 0 {
+            let interval = UInt64(settings.autoCommitIntervalMs) * 1_000_000
+            autoCommit = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: interval)
+                    guard let self, !Task.isCancelled else { return }
+                    try? await self.commit()
+                }
+            }
+        }
+        lifecycle.withLockedValue { state in
+            state.membership = membership
+            state.autoCommit = autoCommit
+        }
+    }
+
+    /// The partitions currently assigned to this member.
+    public var assignment: [KafkaTopicPartition] { offsets.assigned.sorted() }
+
+    /// Why the consumer stopped, if the group refused it for good.
+    public var failure: KafkaError? { lifecycle.withLockedValue { $0.failure } }
+
+    /// Commits every processed message's offset now (synchronously with the coordinator).
+    /// Throws when the group is rebalancing or the coordinator refuses; what was not committed
+    /// is committed by the next commit, or before the partitions are handed over.
+    public func commit() async throws(KafkaError) {
+        let pending = offsets.uncommitted()
+        guard !pending.isEmpty else { return }
+        try await member.commit(pending)
+        offsets.didCommit(pending)
+    }
+
+    /// Commits what was processed, leaves the group (the others take over at once) and stops.
+    public func close() async {
+        let (membership, autoCommit, alreadyClosed) = lifecycle.withLockedValue { state in
+            defer { state.closed = true }
+            return (state.membership, state.autoCommit, state.closed)
+        }
+        guard !alreadyClosed else {
+            await membership?.value
+            return
+        }
+        autoCommit?.cancel()
+        member.close()
+        await membership?.value
+        engine.close()
+        client.close()
+    }
+
+    /// Called on every new assignment (empty on revoke); used by the worker dispatcher.
+    func onAssignmentChange(_ listener: @escaping @Sendable (Set<KafkaTopicPartition>) -> Void) {
+        lifecycle.withLockedValue { $0.assignmentListeners.append(listener) }
+    }
+
+    fileprivate func assigned(_ partitions: PartitionsByTopic, committed: OffsetsByTopic) {
+        var starts: [KafkaTopicPartition: StartPosition] = [:]
+        var committedByPartition: [KafkaTopicPartition: Int64] = [:]
+        let reset: StartPosition = settings.autoOffsetReset == .latest ? .end : .beginning
+        for (topic, ids) in partitions {
+            for id in ids {
+                let tp = KafkaTopicPartition(topic, id)
+                if let offset = committed[topic]?[id] {
+                    starts[tp] = .offset(offset)
+                    committedByPartition[tp] = offset
+                } else {
+                    starts[tp] = reset
+                }
+            }
+        }
+        offsets.assign(Set(starts.keys), committed: committedByPartition)
+        engine.assign(starts)
+        notify(Set(starts.keys))
+    }
+
+    fileprivate func revoked() async -> OffsetsByTopic {
+        engine.revokeAll()
+        notify([])
+        await waitForWorkersIdle()
+        return offsets.revokeAll()
+    }
+
+    private func notify(_ partitions: Set<KafkaTopicPartition>) {
+        for listener in lifecycle.withLockedValue({ $0.assignmentListeners }) { listener(partitions) }
+    }
+
+    /// Set by `run(workers:handler:)`: waits until no handler is running, so the commit before
+    /// a rebalance covers every message a worker finished.
+    let idleWaiter = NIOLockedValueBox<(@Sendable () async -> Void)?>(nil)
+
+    private func waitForWorkersIdle() async {
+        if let wait = idleWaiter.withLockedValue({ $0 }) { await wait() }
+    }
+
+    /// The messages of the partitions assigned to this member, in offset order per partition,
+    /// across rebalances. One reader at a time. Ends when the consumer is closed; throws when
+    /// the group refused the member for good.
+    public var messages: GroupMessages { GroupMessages(consumer: self) }
+}
+
+/// Bridges the group member's callbacks to the consumer.
+private final class MembershipDelegate: GroupMemberDelegate {
+    // The consumer owns the membership task that holds this; no cycle outlives close().
+    let consumer: KafkaGroupConsumer
+    init(consumer: KafkaGroupConsumer) { self.consumer = consumer }
+
+    func partitionsAssigned(_ partitions: PartitionsByTopic, committed: OffsetsByTopic) async {
+        consumer.assigned(partitions, committed: committed)
+    }
+
+    func partitionsRevoked() async -> OffsetsByTopic {
+        await consumer.revoked()
+    }
+}
+
+/// `KafkaGroupConsumer.messages`: each message handed out counts as processed once the next
+/// one is asked for (or the loop ends).
+public struct GroupMessages: AsyncSequence, Sendable {
+    public typealias Element = ConsumedMessage
+    let consumer: KafkaGroupConsumer
+
+    public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let consumer: KafkaGroupConsumer
+        var chunk: FetchChunk?
+        var index = 0
+
+        public mutating func next() async throws -> ConsumedMessage? {
+            while true {
+                if let chunk, index < chunk.messages.count {
+                    // The message before this one is done.
+                    if index > 0 { consumer.offsets.mark(chunk.topicPartition, next: chunk.messages[index - 1].offset + 1) }
+                    defer { index += 1 }
+                    return chunk.messages[index]
+                }
+                if let chunk, let last = chunk.messages.last { consumer.offsets.mark(chunk.topicPartition, next: last.offset + 1) }
+                chunk = nil
+                index = 0
+                let next: FetchChunk?
+                do {
+                    next = try await consumer.engine.poll()
+                } catch {
+                    // A partition's error stops that partition only; the group goes on.
+                    continue
+                }
+                guard let next else {
+                    if let failure = consumer.failure { throw failure }
+                    return nil
+                }
+                chunk = next
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import KafkaProtocol
+import NIOConcurrencyHelpers
+
+/// The partition consumer: reads partitions directly, without a group.
+///
+///     let consumer = try KafkaConsumer(config: config)
+///     for try await message in consumer.tail(topic: "events", from: .fromEnd(10)) { ... }
+///     consumer.close()
+///
+/// Each `tail` runs its own `FetchEngine`; leaving the loop (or cancelling its task) stops
+/// it and releases what it buffered. `close()` stops every tail and, when the consumer made
+/// its own client, closes the client.
+public final class KafkaConsumer: Sendable {
+    public let client: KafkaClient
+    private let ownsClient: Bool
+    private let engines = NIOLockedValueBox<(closed: Bool, running: [WeakEngine])>((false, []))
+
+    private struct WeakEngine: @unchecked Sendable {
+        weak var engine: FetchEngine?
+    }
+
+    public init(config: KafkaConfig) throws(KafkaError) {
+        client = try KafkaClient(config: config)
+        ownsClient = true
+    }
+
+    /// A consumer on a shared client, which `close()` leaves open.
+    public init(client: KafkaClient) {
+        self.client = client
+        ownsClient = false
+    }
+
+    /// The messages of `topic` (every partition, or `partitions`) from `start` on, in offset
+    /// order per partition. With `untilEnd`, the sequence finishes once every partition has
+    /// been read up to the high watermark it had when reached (kcat's `-e`).
+    ///
+    /// Throws when it starts for an unknown topic or partition, and later for a partition
+    /// error the engine cannot handle (an offset out of range with `auto.offset.reset=error`,
+    /// or `StartPosition.offset(_, strict: true)`, the topic deleted).
+    public func tail(
+        topic: String, partitions: [Int32]? = nil, from start: StartPosition = .end, untilEnd: Bool = false
+    ) -> ConsumerMessages {
+        ConsumerMessages(consumer: self, topic: topic, partitions: partitions, start: start, untilEnd: untilEnd)
+    }
+
+    /// Ends every running tail and closes the client if this consumer created it.
+    public func close() {
+        let running = engines.withLockedValue { state -> [WeakEngine] in
+            state.closed = true
+            defer { state.running.removeAll() }
+            return state.running
+        }
+        running.forEach { $0.engine?.close() }
+        if ownsClient { client.close() }
+    }
+
+    /// A new engine for a tail; false when the consumer is already closed.
+    func register(_ engine: FetchEngine) -> Bool {
+        engines.withLockedValue { state in
+            guard !state.closed else { return false }
+            state.running.removeAll { $0.engine == nil }
+            state.running.append(WeakEngine(engine: engine))
+            return true
+        }
+    }
+}
+
+/// The messages of one `tail`, one by one; `chunks` gives them as fetched, a partition's
+/// batch at a time, for callers that handle many at once.
+public struct ConsumerMessages: AsyncSequence, Sendable {
+    public typealias Element = ConsumedMessage
+
+    let consumer: KafkaConsumer
+    let topic: String
+    let partitions: [Int32]?
+    let start: StartPosition
+    let untilEnd: Bool
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(chunks: chunks.makeAsyncIterator())
+    }
+
+    /// The same tail as fetched: consecutive messages of one partition at a time, never empty.
+    public var chunks: ConsumerChunks {
+        ConsumerChunks(consumer: consumer, topic: topic, partitions: partitions, start: start, untilEnd: untilEnd)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var chunks: ConsumerChunks.Iterator
+        var current: [ConsumedMessage] = []
+        var index = 0
+
+        public mutating func next() async throws -> ConsumedMessage? {
+            while index == current.count {
+                guard let chunk = try await chunks.next() else { return nil }
+                current = chunk.messages
+                index = 0
+            }
+            defer { index += 1 }
+            return current[index]
+        }
+    }
+}
+
+public struct ConsumerChunks: AsyncSequence, Sendable {
+    public typealias Element = FetchChunk
+
+    let consumer: KafkaConsumer
+    let topic: String
+    let partitions: [Int32]?
+    let start: StartPosition
+    let untilEnd: Bool
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(session: TailSession(consumer: consumer, topic: topic, partitions: partitions, start: start, untilEnd: untilEnd))
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let session: TailSession
+
+        public mutating func next() async throws -> FetchChunk? {
+            try await session.next()
+        }
+    }
+}
+
+/// One running tail: its engine, and which partitions still have to reach their end. The
+/// engine closes when the iterator holding this goes away.
+public final class TailSession: @unchecked Sendable {
+    private let consumer: KafkaConsumer
+    private let topic: String
+    private let requested: [Int32]?
+    private let start: StartPosition
+    private let untilEnd: Bool
+    // Touched only by the iterating task (an iterator is not shared across tasks).
+    private var engine: FetchEngine?
+    private var notAtEnd: Set<Int32> = []
+    private var finished = false
+
+    init(consumer: KafkaConsumer, topic: String, partitions: [Int32]?, start: StartPosition, untilEnd: Bool) {
+        self.consumer = consumer
+        self.topic = topic
+        self.requested = partitions
+        self.start = start
+        self.untilEnd = untilEnd
+    }
+
+    deinit { engine?.close() }
+
+    func next() async throws(KafkaError) -> FetchChunk? {
+        if finished { return nil }
+        if engine == nil { try await begin() }
+        guard let engine else { return nil }
+        while true {
+            if untilEnd && notAtEnd.isEmpty { return finish() }
+            let chunk: FetchChunk?
+            do {
+                chunk = try await engine.poll()
+            } catch {
+                _ = finish()
+                throw error
+            }
+            guard let chunk else { return finish() }
+            if untilEnd && chunk.reachedEnd { notAtEnd.remove(chunk.topicPartition.partition) }
+            if !chunk.messages.isEmpty { return chunk }
+        }
+    }
+
+    private func begin() async throws(KafkaError) {
+        let metadata = try await consumer.client.metadata(topics: [topic], refresh: true)
+        guard let topicMetadata = metadata.topics[topic], topicMetadata.error != .unknownTopicOrPartition else {
+            throw .unknownTopic(topic)
+        }
+        if topicMetadata.error != .none, topicMetadata.partitions.isEmpty {
+            throw .broker(code: topicMetadata.error, context: "metadata for topic '\(topic)'", message: nil)
+        }
+        let known = Set(topicMetadata.partitions.map(\.id))
+        let partitions = requested ?? topicMetadata.partitions.map(\.id)
+        for partition in partitions where !known.contains(partition) {
+            throw .unknownPartition(topic: topic, partition: partition)
+        }
+        let engine = FetchEngine(client: consumer.client)
+        guard consumer.register(engine) else { throw .clientClosed }
+        engine.assign(Dictionary(uniqueKeysWithValues: partitions.map { (KafkaTopicPartition(topic, $0), start) }))
+        notAtEnd = Set(partitions)
+        self.engine = engine
+    }
+
+    private func finish() -> FetchChunk? {
+        finished = true
+        engine?.close()
+        return nil
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffered bytes for standard output, written with write(2) in large pieces. A closed pipe
+/// (`kfast consume | head`) is remembered, not fatal: the caller stops quietly.
+struct ByteOutput {
+    private(set) var bytes: [UInt8] = []
+    private(set) var pipeClosed = false
+    private let fd: Int32
+    private let flushThreshold: Int
+
+    init(fd: Int32 = 1, flushThreshold: Int = 256 * 1024) {
+        self.fd = fd
+        self.flushThreshold = flushThreshold
+        bytes.reserveCapacity(flushThreshold + 4096)
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func append(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
+
+    mutating func append<T: BinaryInteger>(decimal value: T) {
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// Writes once the buffer is large; call `flush()` when no more output is coming soon.
+    mutating func flushIfFull() {
+        if bytes.count >= flushThreshold { flush() }
+    }
+
+    mutating func flush() {
+        guard !bytes.isEmpty else { return }
+        defer { bytes.removeAll(keepingCapacity: true) }
+        guard !pipeClosed else { return }
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    pipeClosed = true
+                    return
+                }
+            }
+        }
+    }
+}
