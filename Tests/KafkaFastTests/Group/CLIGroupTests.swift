@@ -11,16 +11,16 @@ import Glibc
     static let fastGroup = ["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000", "-X", "auto.offset.reset=earliest"]
 
     @Test(arguments: BrokerKind.allCases)
-    func unknownGroupIsOneClearLine(_ broker: BrokerKind) throws {
+    func unknownGroupIsOneClearLine(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-nogroup")
-        try #require(try Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
         let group = "no-such-group-" + topic
         let expected = "kfast: unknown group '\(group)': no consumer group of that name exists on the cluster\n"
-        let described = try Kfast.run(["groups", group, "-b", address])
+        let described = try await Kfast.run(["groups", group, "-b", address])
         #expect(described.status == 1)
         #expect(described.stderr == expected)
-        let offsets = try Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address])
+        let offsets = try await Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address])
         #expect(offsets.status == 1)
         #expect(offsets.stderr == expected)
     }
@@ -32,12 +32,12 @@ import Glibc
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-group")
         let group = "g-" + topic
-        try #require(try Kfast.run(["create-topic", topic, "-p", "6", "-b", address]).status == 0)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "6", "-b", address]).status == 0)
         let values = (0..<60).map { "v\($0)" }
         let records = values.enumerated().map { PeerRecord(partition: Int32($0.offset % 6), value: Data($0.element.utf8)) }
         try #require(try await Peer.produce(records, topic: topic, to: broker).errors.isEmpty)
 
-        let consumed = try Kfast.run(["consume", "-t", topic, "-b", address, "-g", group, "--threads", "3", "-c", "60"] + Self.fastGroup, timeout: 120)
+        let consumed = try await Kfast.run(["consume", "-t", topic, "-b", address, "-g", group, "--threads", "3", "-c", "60"] + Self.fastGroup, timeout: 120)
         #expect(consumed.status == 0, "\(consumed.stderr)")
         let lines = consumed.stdout.split(separator: "\n").map(String.init)
         let pattern = /Received on thread ([0-2]): (v[0-9]+)/
@@ -46,7 +46,7 @@ import Glibc
         #expect(Set(matches.map { String($0.output.2) }) == Set(values))
         #expect(Set(matches.map { String($0.output.1) }).count == 3, "each of the 3 workers got partitions")
 
-        let offsets = try Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address, "--json"])
+        let offsets = try await Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address, "--json"])
         #expect(offsets.status == 0, "\(offsets.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(offsets.stdout.utf8)) as? [String: Any]
         let rows = parsed?["partitions"] as? [[String: Any]] ?? []
@@ -54,10 +54,10 @@ import Glibc
         let theirs = try await Peer.committedOffsets(group: group, topic: topic, on: broker)
         #expect(rows.map { $0["committed"] as? Int } == theirs.partitions.map { $0.offset.map(Int.init) })
 
-        let listed = try Kfast.run(["groups", "-b", address, "--json"])
+        let listed = try await Kfast.run(["groups", "-b", address, "--json"])
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("\"group\":\"\(group)\""))
-        let text = try Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address])
+        let text = try await Kfast.run(["offsets", "-t", topic, "-g", group, "-b", address])
         #expect(text.stdout.hasPrefix("Topic \(topic), group \(group): 6 of 6 partitions committed, total lag 0"), "\(text.stdout)")
     }
 

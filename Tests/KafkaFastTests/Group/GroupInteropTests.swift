@@ -96,7 +96,7 @@ struct PeerMemberStatus: Decodable, Sendable {
         }
 
         // kfast groups sees the same group as librdkafka's admin client.
-        let groupsJSON = try Kfast.run(["groups", "-b", address, group, "--json"])
+        let groupsJSON = try await Kfast.run(["groups", "-b", address, group, "--json"])
         #expect(groupsJSON.status == 0, "\(groupsJSON.stderr)")
         let described = try JSONSerialization.jsonObject(with: Data(groupsJSON.stdout.utf8)) as? [String: Any]
         let members = described?["members"] as? [[String: Any]] ?? []
@@ -169,7 +169,7 @@ struct PeerMemberStatus: Decodable, Sendable {
         // The committed offsets as librdkafka reads them agree with ours and with kfast offsets -g.
         let theirs = try await Peer.committedOffsets(group: group, topic: topic, on: broker)
         #expect(theirs.partitions.map(\.offset) == Array(repeating: 60, count: 8))
-        let offsetsJSON = try Kfast.run(["offsets", "-b", address, "-t", topic, "-g", group, "--json"])
+        let offsetsJSON = try await Kfast.run(["offsets", "-b", address, "-t", topic, "-g", group, "--json"])
         #expect(offsetsJSON.status == 0, "\(offsetsJSON.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(offsetsJSON.stdout.utf8)) as? [String: Any]
         let rows = parsed?["partitions"] as? [[String: Any]] ?? []
