@@ -207,13 +207,18 @@ final class KafkaDashboardSource: DashboardDataSource {
         }
     }
 
+    /// Committed offsets and lag of `group` on `topic`. A group the cluster does not know is an
+    /// error naming it, not a table of "nothing committed".
     func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {
-        throw UnsupportedFeature(description: "consumer groups are not supported yet")
+        let offsets = try await client.groupOffsets(group: group, topic: topic)
+        if offsets.allSatisfy({ $0.committed == nil }),
+           try await !client.groupExists(client.describeGroup(group)) {
+            throw KafkaError.unknownGroup(group)
+        }
+        return GroupOffsets(group: group, topic: topic, partitions: offsets.map {
+            GroupOffsets.Partition(partition: $0.partition, committed: $0.committed, lag: $0.lag)
+        })
     }
-}
-
-struct UnsupportedFeature: Error, CustomStringConvertible {
-    var description: String
 }
 
 extension PartitionProducerStats {
