@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(
             name: "KafkaFastTests",
             dependencies: [
-                "KafkaFast", "KafkaProtocol",
+                // KafkaDashboard: the terminal tests of `kfast dash` compare its help with the key table.
+                "KafkaFast", "KafkaProtocol", "KafkaDashboard",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -74,6 +74,7 @@ enum DerivedRows {
         case .messageRate, .sparkline: return by { $0.stats?.throughput.messagesPerSecond ?? -1 }
         case .byteRate: return by { $0.stats?.throughput.bytesPerSecond ?? -1 }
         case .ackLatency: return by { $0.stats?.ackLatencyP99Millis ?? -1 }
+        case .sent: return by { $0.stats?.ackedMessages ?? -1 }
         case .retries: return by { $0.stats?.retries ?? -1 }
         case .lastError: return by { $0.stats?.lastError?.atMillis ?? Int64.min }
         }
