@@ -80,6 +80,8 @@ extension KafkaDashboardSource {
         var next = starts
         var lastFailure: String?
         while !Task.isCancelled {
+            let roundStarted = ContinuousClock.now
+            var received = false
             for partition in partitions where !Task.isCancelled {
                 let offset = next[partition] ?? 0
                 do throws(KafkaError) {
@@ -89,6 +91,7 @@ extension KafkaDashboardSource {
                     next[partition] = fetched.nextOffset
                     lastFailure = nil
                     guard !fetched.messages.isEmpty else { continue }
+                    received = true
                     let batch = fetched.messages.map(Self.dashboardMessage)
                     let bytes = batch.reduce(0) { $0 + ($1.key?.count ?? 0) + ($1.value?.count ?? 0) }
                     state.withLock { $0.consumed.add(topic: topic, messages: batch.count, bytes: bytes, nowMillis: Self.nowMillis()) }
@@ -97,6 +100,10 @@ extension KafkaDashboardSource {
                     try await recover(from: error, topic: topic, partition: partition, next: &next, lastFailure: &lastFailure)
                 }
             }
+            // A broker that answers an empty fetch at once instead of holding it for maxWaitMs (noida
+            // does) would make this a busy loop: an idle round lasts at least that long.
+            let rest = .milliseconds(Int64(Self.tailWaitMillis)) - (ContinuousClock.now - roundStarted)
+            if !received, rest > .zero { try? await Task.sleep(for: rest) }
         }
     }
 
