@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
-        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression"]),
+        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
 
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),
