@@ -136,8 +136,9 @@ final class TmuxSession: @unchecked Sendable {
         return (read("stty.before"), read("stty.after"))
     }
 
-    /// Kills the server and everything in it. Safe to call more than once.
+    /// Kills the server and everything in it, and removes the session's folder. Safe to call more than once.
     func close() {
         _ = try? Peer.execute("/usr/bin/tmux", arguments: ["-S", socket, "kill-server"], stdin: nil, timeout: Self.commandTimeout)
+        try? FileManager.default.removeItem(atPath: folder)
     }
 }
