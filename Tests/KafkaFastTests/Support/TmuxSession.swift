@@ -28,8 +28,9 @@ final class TmuxSession: @unchecked Sendable {
             stty -g > stty.before
             printf 'shell before the program\\n'
             "$@"
-            echo $? > status.partial && mv status.partial status
+            status=$?
             stty -g > stty.after
+            echo $status > status.partial && mv status.partial status
             printf 'shell after the program\\n'
             exec sleep 3600
 
