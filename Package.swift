@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
-        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression"]),
+        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
 
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),
@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(
             name: "KafkaFastTests",
             dependencies: [
-                "KafkaFast", "KafkaProtocol",
+                // KafkaDashboard: the terminal tests of `kfast dash` compare its help with the key table.
+                "KafkaFast", "KafkaProtocol", "KafkaDashboard",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -13,7 +13,7 @@ import Glibc
 import Darwin
 #endif
 
-let sections = ["crc", "batch", "gzip", "contexts"]
+let sections = ["crc", "batch", "gzip", "contexts", "dashboard"]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = arguments.filter { $0.hasPrefix("--only=") }.flatMap { $0.dropFirst("--only=".count).split(separator: ",").map(String.init) }
 let unknown = arguments.filter { !["--json", "--quick"].contains($0) && !$0.hasPrefix("--only=") } + selected.filter { !sections.contains($0) }
@@ -37,6 +37,7 @@ do {
     if wants("batch") { results += try benchmarks.batches() }
     if wants("gzip") { results += try benchmarks.gzip() }
     if wants("contexts") { results += try benchmarks.contexts() }
+    if wants("dashboard") { results += benchmarks.dashboard() }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

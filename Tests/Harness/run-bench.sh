@@ -16,8 +16,12 @@ rdkafka_lib=$(ls "$VENV"/lib/python3*/site-packages/confluent_kafka.libs/librdka
 cc -O2 -Wall -o "$ROOT/.build/rdkafka_bench" "$ROOT/Tests/Bench/rdkafka_bench.c" \
     -L"$(dirname "$rdkafka_lib")" -l:"$(basename "$rdkafka_lib")" -Wl,-rpath,"$(dirname "$rdkafka_lib")"
 
-# Micro-benchmarks (CRC32C, record batches per codec, gzip implementations), then the
-# producer side by side with librdkafka on both brokers. Arguments go to the producer part.
+# Micro-benchmarks (CRC32C, record batches per codec, gzip implementations, dashboard frames), the
+# dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast dash-bench),
+# then the producer side by side with librdkafka on both brokers. Arguments go to the producer part.
 exec "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
-    "$0/KafkaBench" && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
+    "$0/KafkaBench" \
+    && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
+    && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
+    && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
 ' "$release" "$ROOT" "$@"

@@ -102,6 +102,27 @@ private final class RecordingSource: DashboardDataSource {
         #expect(source.loadSettings.withLock { $0.count == 2 && $0.last! == nil })
     }
 
+    @Test(.timeLimit(.minutes(1))) func aLoadGeneratorStartedByOptionShowsFromTheFirstFrameAndKeysStopIt() async throws {
+        let screen = ScriptedScreen(script: [(20, .key(.character("4"))), (21, .key(.character("L"))),
+                                             (22, .key(.character("q")))])
+        let source = RecordingSource()
+        var options = DashboardOptions()
+        options.refreshMillis = 20
+        options.initialTopic = "big"
+        let load = LoadGeneratorSettings(topic: "big", messagesPerSecond: 75, messageSize: 64, codec: .lz4)
+        options.initialLoadGenerator = load
+        let status = try await DashboardApp.run(source: source, options: options) { screen }
+        #expect(status == 0)
+        let first = screen.frames.first?.joined(separator: "\n") ?? ""
+        #expect(first.contains("LOAD ON"))
+        #expect(first.contains("Load ON 75/s x 64 B"))
+        // The form's load fields say what runs, so editing them retunes from there.
+        #expect(first.contains("Load msg/s 75") && first.contains("Load bytes 64") && first.contains("Codec      lz4"))
+        // Started once through the source, then stopped by L (and nothing more to stop on quit).
+        #expect(source.loadSettings.withLock { $0 } == [load, nil])
+        #expect(screen.frames.last?.joined(separator: "\n").contains("Load generator off") == true)
+    }
+
     @Test func optionsParseTheirFlagsAndLeaveTheRest() throws {
         let (options, unused) = try DashboardOptions.parse(
             ["--refresh-ms", "100", "--ascii", "--no-color", "--theme", "mono", "--topic", "orders", "--other"])

@@ -36,7 +36,7 @@ import Testing
             "│                                      │",
             "└──────────────────────────────────────┘",
             " ready",
-            "Enter tail P sort PLOWMFIRBATE Tab pane",
+            "Enter tail P sort PLOWMFIRBASTE",
         ])
     }
 

@@ -38,10 +38,13 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
 
     private func pollCluster() async {
         var lastFailure: String?
+        var lastSnapshot: (snapshot: ClusterSnapshot, atMillis: Int64)?
         while !Task.isCancelled {
             do {
                 let snapshot = try await source.clusterSnapshot()
-                inbox.post(.cluster(snapshot, atMillis: WallClock.nowMillis()))
+                let now = WallClock.nowMillis()
+                inbox.post(.cluster(snapshot, atMillis: now))
+                lastSnapshot = (snapshot, now)
                 if lastFailure != nil {
                     inbox.post(.status(StatusEvent(.info, "metadata refresh recovered", atMillis: WallClock.nowMillis())))
                 }
@@ -51,6 +54,13 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                 let message = "metadata refresh failed: \(error)"
                 if message != lastFailure {
                     inbox.post(.status(StatusEvent(.error, message, atMillis: WallClock.nowMillis())))
+                    // No broker answered: the header shows them down, over the data they last gave
+                    // (with its own time, so the header also says how old that is).
+                    if let (snapshot, at) = lastSnapshot {
+                        var stale = snapshot
+                        for index in stale.brokers.indices { stale.brokers[index].state = .disconnected }
+                        inbox.post(.cluster(stale, atMillis: at))
+                    }
                 }
                 lastFailure = message
             }

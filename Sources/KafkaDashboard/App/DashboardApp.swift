@@ -25,6 +25,7 @@ public enum DashboardApp {
         let signals = SignalWatcher()
         defer { signals.stop() }
         work.start(effects: effects)
+        if let load = options.initialLoadGenerator { effectSink.yield(.setLoadGenerator(load)) }
 
         let outcome: LoopOutcome = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
@@ -104,6 +105,12 @@ final class ScreenLoop {
             } catch {
                 state.status = StatusEvent(.warning, "\(error)", atMillis: state.nowMillis)
             }
+        }
+        if let load = options.initialLoadGenerator {
+            state.loadGenerator = load
+            state.sendForm.loadRate = String(load.messagesPerSecond)
+            state.sendForm.loadSize = String(load.messageSize)
+            state.sendForm.codec = load.codec
         }
     }
 

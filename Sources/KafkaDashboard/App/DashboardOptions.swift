@@ -19,6 +19,9 @@ public struct DashboardOptions: Sendable, Equatable {
     public var tailDisplayBudgetPerSecond = 500
     /// A send template (`Assets/payloads/*.json`) to fill the send form with at start.
     public var sendTemplate: String?
+    /// A load generator to start with (`kfast dash --load`): running from the first frame, and shown
+    /// in the send pane's load fields so the keys that retune or stop it start from what runs.
+    public var initialLoadGenerator: LoadGeneratorSettings?
 
     public init() {}
 

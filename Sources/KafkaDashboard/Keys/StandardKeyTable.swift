@@ -56,7 +56,7 @@ extension KeyTable {
                           action: .sortPartitions(column))
     }
 
-    /// "PLOWMFIRBATE": every sort key, for the hint bar.
+    /// "PLOWMFIRBASTE": every sort key, for the hint bar.
     private static var sortKeysSummary: String {
         String(PartitionColumn.allCases.compactMap(\.sortKey))
     }

@@ -1,7 +1,7 @@
 /// Columns of the partitions panel. Every data column has its own sort key (pressing it again reverses).
 public enum PartitionColumn: Int, CaseIterable, Sendable {
     case partition, leader, low, high, messages, bufferFill, inFlight, messageRate, sparkline, byteRate
-    case ackLatency, retries, lastError
+    case ackLatency, sent, retries, lastError
 
     public var header: String {
         switch self {
@@ -16,6 +16,7 @@ public enum PartitionColumn: Int, CaseIterable, Sendable {
         case .sparkline: return "Last 60s"
         case .byteRate: return "B/s"
         case .ackLatency: return "p99 ack"
+        case .sent: return "Sent"
         case .retries: return "Retry"
         case .lastError: return "Last error"
         }
@@ -34,6 +35,7 @@ public enum PartitionColumn: Int, CaseIterable, Sendable {
         case .sparkline: return "msg/s history"
         case .byteRate: return "bytes/s"
         case .ackLatency: return "ack latency p99"
+        case .sent: return "messages sent (acknowledged)"
         case .retries: return "retries"
         case .lastError: return "last error (newest first)"
         }
@@ -53,6 +55,7 @@ public enum PartitionColumn: Int, CaseIterable, Sendable {
         case .sparkline: return nil
         case .byteRate: return "B"
         case .ackLatency: return "A"
+        case .sent: return "S"
         case .retries: return "T"
         case .lastError: return "E"
         }

@@ -55,6 +55,10 @@ enum PartitionsView {
         ColumnSpec(
             column: .ackLatency, minimumWidth: 8, preferredWidth: 8, maximumWidth: 8, priority: 6,
             rightAligned: true),
+        // Last to be let in: the header already counts errors, and msg/s shows that sends go through.
+        ColumnSpec(
+            column: .sent, minimumWidth: 7, preferredWidth: 7, maximumWidth: 7, priority: 13,
+            rightAligned: true),
         ColumnSpec(
             column: .retries, minimumWidth: 5, preferredWidth: 5, maximumWidth: 5, priority: 10,
             rightAligned: true),
@@ -182,6 +186,7 @@ enum PartitionsView {
             Gauges.sparkline(samples, x: x, y: y, width: width, style: styled(.sparkline), into: &canvas)
         case .byteRate: text(stats.map { Format.bytes($0.throughput.bytesPerSecond) } ?? "-")
         case .ackLatency: text(stats?.ackLatencyP99Millis.map { Format.millis($0) } ?? "-")
+        case .sent: text(stats.map { Format.compact($0.ackedMessages) } ?? "-")
         case .retries:
             let retries = stats?.retries ?? 0
             text(Format.compact(retries), retries > 0 ? styled(.warning) : rowStyle)

@@ -56,11 +56,11 @@ struct DashCommand: AsyncParsableCommand {
         options.monochrome = noColor
         options.theme = theme
         options.initialTopic = topic
+        if let load, let topic {
+            options.initialLoadGenerator = LoadGeneratorSettings(topic: topic, messagesPerSecond: load, messageSize: loadSize)
+        }
 
         let source = try KafkaDashboardSource(config: connection.config())
-        if let load, let topic {
-            await source.setLoadGenerator(LoadGeneratorSettings(topic: topic, messagesPerSecond: load, messageSize: loadSize))
-        }
         let status: Int32
         do {
             status = try await DashboardApp.run(source: source, options: options)

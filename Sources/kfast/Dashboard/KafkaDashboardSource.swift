@@ -39,16 +39,14 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     /// Stops the load generator, gives buffered messages `flushSeconds` to be delivered and closes every
     /// connection: quitting must not wait out the delivery timeout when a broker is gone.
-    func shutdown(flushSeconds: Int = 2) async {
+    func shutdown(flushSeconds: Double = 2) async {
         await setLoadGenerator(nil)
         let connectors = [connector] + state.withLock { Array($0.codecConnectors.values) }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for each in connectors { await each.close() }
-            }
-            group.addTask { try? await Task.sleep(for: .seconds(flushSeconds)) }
-            await group.next()
-            group.cancelAll()
+        // Not a task group: a group waits for all its children before it returns, and a connector's
+        // flush only ends when its messages are acknowledged or time out. The flush is left running
+        // past the bound; the process exits right after.
+        _ = await waitAtMost(.milliseconds(Int(flushSeconds * 1000))) {
+            for each in connectors { await each.close() }
         }
         client.close()
         events.finish()
@@ -186,7 +184,8 @@ final class KafkaDashboardSource: DashboardDataSource {
     /// The Kafka error name where there is one, else the client's one-line description.
     static func errorName(_ error: any Error) -> String {
         switch error {
-        case let delivery as DeliveryError: return delivery.name
+        // A client-side failure has no Kafka name; its description says what went wrong (a refused connection...).
+        case let delivery as DeliveryError: return delivery.name == "CLIENT_ERROR" ? delivery.description : delivery.name
         case KafkaError.broker(let code, _, _): return code.name
         case let kafka as KafkaError: return kafka.description
         default: return "\(error)"
@@ -250,5 +249,35 @@ private struct WatermarkResult: Sendable {
         } catch {
             return WatermarkResult(topic: topic, result: .failure(error as? KafkaError ?? .noBrokerAvailable("\(error)")))
         }
+    }
+}
+
+/// Waits for `work` at most `limit`: true when it finished, false when the limit came first (the work
+/// goes on unawaited).
+func waitAtMost(_ limit: Duration, for work: @escaping @Sendable () async -> Void) async -> Bool {
+    let waiter = OneShot<Bool>()
+    return await withCheckedContinuation { continuation in
+        waiter.arm(continuation)
+        Task {
+            await work()
+            waiter.resume(true)
+        }
+        Task {
+            try? await Task.sleep(for: limit)
+            waiter.resume(false)
+        }
+    }
+}
+
+/// A continuation resumed by whichever caller comes first.
+private final class OneShot<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, Never>?>(nil)
+
+    func arm(_ continuation: CheckedContinuation<Value, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(_ value: Value) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }

@@ -158,7 +158,16 @@ private final class Child: @unchecked Sendable {
 
     /// The captured output; throws if the timeout killed the child.
     func output() throws -> Peer.Output {
-        defer { removeFiles() }
+        defer {
+            removeFiles()
+            // The handler holds this child, which holds the process: without this the pair, and the
+            // process's open output files, would never be freed (tests that poll a tmux screen run
+            // hundreds of children, and Process.run crashes once a process has over a thousand fds).
+            process.terminationHandler = nil
+            for handle in [process.standardOutput, process.standardError, process.standardInput] {
+                if let file = handle as? FileHandle, file !== FileHandle.nullDevice { try? file.close() }
+            }
+        }
         let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
         let (stdout, stderr) = (read(files[0]), read(files[1]))
         lock.lock()

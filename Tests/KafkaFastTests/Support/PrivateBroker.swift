@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 @testable import KafkaFast
 
 /// A broker of the test's own, on a fresh loopback port, for tests whose traffic must not mix
@@ -62,9 +66,22 @@ final class PrivateBroker: @unchecked Sendable {
         throw TestEnvironmentError(description: "private \(kind) broker on port \(port) did not answer within 10 s (log: \(log))")
     }
 
+    /// SIGSTOP: the broker keeps its connections open and answers nothing, a hung broker.
+    func pause() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT after `pause()`.
+    func resume() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGCONT)
+    }
+
     /// SIGTERM, which lets noida save its data, then wait for the exit.
     func stop() {
         guard process.isRunning else { return }
+        resume()  // a paused broker would not act on SIGTERM
         process.terminate()
         process.waitUntilExit()
     }

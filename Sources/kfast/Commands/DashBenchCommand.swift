@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import KafkaDashboard
+import KafkaFast
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `make bench`'s dashboard part (hidden): what the dashboard costs while the connector produces flat
+/// out. The same process produces with and without the dashboard running on a headless terminal, at
+/// the default refresh; the dashboard's cost is the CPU the process spends beyond what its producing
+/// explains. A key press (`?`) is injected every so often and timed until the frame showing it.
+struct DashBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dash-bench", abstract: "Benchmark the dashboard's CPU cost and key latency (make bench).",
+        shouldDisplay: false)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .shortAndLong, help: "Topic to produce to (created with 8 partitions if missing).")
+    var topic = "dash-bench"
+
+    @Option(name: .long, help: "Seconds per phase (without, with, without the dashboard).")
+    var seconds: Double = 10
+
+    @Option(name: .long, help: "Bytes per message.")
+    var size = 100
+
+    @Flag(name: .customLong("no-tail"), help: "Select no topic, so the dashboard tails nothing.")
+    var noTail = false
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() async throws {
+        let source = try KafkaDashboardSource(config: connection.config())
+        do {
+            try await source.client.createTopic(topic, partitions: 8)
+        } catch {
+            // Already there is fine; anything else shows in the first metadata request below.
+        }
+        guard try await source.client.metadata(topics: [topic], refresh: true).topics[topic]?.partitions.isEmpty == false
+        else { throw CLIError.runtime("topic \(topic) has no partitions") }
+
+        let producing = FlatOutProducer(connector: source.connector, topic: topic, size: size)
+        producing.start()
+        try await Task.sleep(for: .seconds(2))  // connections up, buffers in steady state
+
+        let before = await Phase.measure(seconds: seconds, connector: source.connector) {
+            try? await Task.sleep(for: .seconds(seconds))
+        }
+        var options = DashboardOptions()  // the default refresh
+        options.initialTopic = noTail ? nil : topic
+        let screen = HeadlessScreen(size: TerminalSize(columns: 200, rows: 60))
+        let with = await Phase.measure(seconds: seconds, connector: source.connector) {
+            let presser = Task {
+                let started = ContinuousClock.now
+                // Irregular gaps, so presses land anywhere in the refresh cycle.
+                var gap = 317
+                while ContinuousClock.now - started < .seconds(seconds) {
+                    try? await Task.sleep(for: .milliseconds(gap))
+                    screen.pressHelp()
+                    gap = 200 + (gap * 7_919) % 600
+                }
+                screen.press(.escape)
+                screen.press(.character("q"))
+            }
+            _ = try? await DashboardApp.run(source: source, options: options) { screen }
+            presser.cancel()
+        }
+        let after = await Phase.measure(seconds: seconds, connector: source.connector) {
+            try? await Task.sleep(for: .seconds(seconds))
+        }
+        producing.stop()
+        await source.shutdown()
+
+        let report = Report(without: [before, after], with: with, screen: screen.report(), refreshMillis: options.refreshMillis)
+        print(json ? report.json : report.text)
+    }
+}
+
+/// Sends as fast as the connector takes messages; a full buffer waits a millisecond.
+private final class FlatOutProducer: Sendable {
+    let connector: KafkaConnector
+    let topic: String
+    let size: Int
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(connector: KafkaConnector, topic: String, size: Int) {
+        self.connector = connector
+        self.topic = topic
+        self.size = size
+    }
+
+    func start() {
+        let (connector, topic, size) = (connector, topic, size)
+        task.withLock {
+            $0 = Task.detached {
+                let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+                while !Task.isCancelled {
+                    for _ in 0..<1_000 {
+                        if case .enqueued = connector.send(topic: topic, value: payload) { continue }
+                        try? await Task.sleep(for: .milliseconds(1))
+                        break
+                    }
+                    await Task.yield()
+                }
+            }
+        }
+    }
+
+    func stop() { task.withLock { $0?.cancel() } }
+}
+
+
+
+/// Process CPU and messages delivered over one phase.
+private struct Phase {
+    var wallSeconds: Double
+    var cpuSeconds: Double
+    var delivered: Int
+
+    static func measure(seconds: Double, connector: KafkaConnector, _ body: () async -> Void) async -> Phase {
+        let cpu0 = processCPUSeconds(), delivered0 = connector.deliveredCount
+        let start = ContinuousClock.now
+        await body()
+        let wall = ContinuousClock.now - start
+        return Phase(
+            wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+            cpuSeconds: processCPUSeconds() - cpu0, delivered: connector.deliveredCount - delivered0)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+private struct Report {
+    let without: [Phase]
+    let with: Phase
+    let screen: HeadlessScreen.Report
+    let refreshMillis: Int
+
+    /// CPU per delivered message when only producing.
+    var cpuPerMessage: Double {
+        without.reduce(0) { $0 + $1.cpuSeconds } / Double(max(1, without.reduce(0) { $0 + $1.delivered }))
+    }
+    /// The process's CPU beyond what its producing explains, in percent of one core.
+    var dashboardPercent: Double {
+        (with.cpuSeconds - Double(with.delivered) * cpuPerMessage) / with.wallSeconds * 100
+    }
+    var uiThreadPercent: Double { screen.uiThreadCPUSeconds / with.wallSeconds * 100 }
+    var latencies: [Double] { screen.keyLatenciesMillis.sorted() }
+    func percentile(_ p: Double) -> Double {
+        guard !latencies.isEmpty else { return .nan }
+        return latencies[min(latencies.count - 1, Int((Double(latencies.count - 1) * p).rounded()))]
+    }
+    func rate(_ phase: Phase) -> Double { Double(phase.delivered) / phase.wallSeconds }
+    func corePercent(_ phase: Phase) -> Double { phase.cpuSeconds / phase.wallSeconds * 100 }
+
+    var text: String {
+        func f(_ value: Double) -> String { String(format: "%.2f", value) }
+        let phases = [("producing only", without[0]), ("producing + dashboard", with), ("producing only again", without[1])]
+        var lines = ["== dashboard with a real connector (refresh \(refreshMillis) ms, 200x60)"]
+        for (name, phase) in phases {
+            lines.append("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(Int(rate(phase))) msg/s, "
+                         + "process CPU \(f(corePercent(phase)))% of one core")
+        }
+        lines.append("  dashboard cost            \(f(dashboardPercent))% of one core (goal < 5), UI thread \(f(uiThreadPercent))%")
+        lines.append("  key to screen             p50 \(f(percentile(0.5))) ms, p99 \(f(percentile(0.99))) ms, "
+                     + "max \(f(latencies.last ?? .nan)) ms over \(latencies.count) presses (goal: within one refresh, \(refreshMillis) ms)")
+        lines.append("  frames                    \(screen.frames), \(screen.frames > 0 ? screen.cellsWritten / screen.frames : 0) changed cells each")
+        return lines.joined(separator: "\n")
+    }
+
+    var json: String {
+        func n(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "null" }
+        return "{\"refresh_ms\":\(refreshMillis),\"producing_only_msg_per_s\":\(n((rate(without[0]) + rate(without[1])) / 2)),"
+            + "\"with_dashboard_msg_per_s\":\(n(rate(with))),\"dashboard_core_percent\":\(n(dashboardPercent)),"
+            + "\"ui_thread_core_percent\":\(n(uiThreadPercent)),\"key_latency_ms\":{\"p50\":\(n(percentile(0.5))),"
+            + "\"p99\":\(n(percentile(0.99))),\"max\":\(n(latencies.last ?? .nan)),\"presses\":\(latencies.count)},"
+            + "\"frames\":\(screen.frames)}"
+    }
+}

@@ -1,0 +1,379 @@
+import Foundation
+import KafkaDashboard
+import Testing
+
+/// `kfast dash` in a real terminal (tmux), driven by keys as a user drives it, against real brokers.
+@Suite(.serialized) struct DashboardTerminalTests {
+    @Test(arguments: BrokerKind.allCases)
+    func sendTailHelpResizeAndQuit(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("dash-terminal")
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", address, "-t", topic] + DashTiming.flags, columns: 200, rows: 50)
+        defer { dash.close() }
+
+        // The partitions of the topic show, with nothing sent yet.
+        try await dash.waitFor("partitions panel of \(topic)", timeout: DashTiming.firstScreen) { screen in
+            DashScreen.cell(screen, column: "High", partition: 1) == "0"
+        }
+
+        // Key, value and partition typed into the send pane; Enter sends.
+        try await dash.press("4")
+        try await dash.press("e")
+        try await dash.type("k-日本")
+        try await dash.press("Enter", "j", "e")
+        try await dash.type("hello wörld")
+        try await dash.press("Enter", "j", "j", "e")
+        try await dash.type("1")
+        try await dash.press("Enter", "Enter")
+        try await dash.waitFor("delivery of the message", timeout: DashTiming.delivery) { screen in
+            screen.contains { $0.contains("#1 delivered: ") }
+        }
+        // The tail shows it with its key and value, where it landed; the partition's high watermark and
+        // sent count go up.
+        try await dash.waitFor("the message in the tail", timeout: DashTiming.watermarks) { screen in
+            DashScreen.tailRow(screen, partition: 1, offset: 0).map { $0.contains("k-日本") && $0.contains("hello wörld") }
+                == true
+        }
+        try await dash.waitFor("high watermark and sent count 1", timeout: DashTiming.watermarks) { screen in
+            DashScreen.cell(screen, column: "High", partition: 1) == "1"
+                && DashScreen.cell(screen, column: "Sent", partition: 1) == "1"
+                && DashScreen.cell(screen, column: "High", partition: 0) == "0"
+        }
+
+        // `?` lists every binding of the key table that dispatches keys.
+        try await dash.press("?")
+        let help = try await DashScreen.readWholeHelp(dash)
+        for (context, bindings) in KeyTable.standard.contexts {
+            #expect(help.contains { $0.contains(context.title) }, "help lacks the \(context.title) heading")
+            for binding in bindings {
+                #expect(help.contains { $0.contains(binding.keysDisplay) && $0.contains(binding.label) },
+                        "help lacks \(binding.keysDisplay) \(binding.label)")
+            }
+        }
+        try await dash.press("Escape")
+        try await dash.waitFor("help closed", timeout: DashTiming.keyResponse) { screen in
+            !screen.contains { $0.contains("Keys (Esc closes)") }
+        }
+
+        // Shrinking and growing the terminal redraws the whole screen at the new size, nothing left over.
+        for (columns, rows) in [(100, 30), (150, 45)] {
+            try await dash.resize(columns: columns, rows: rows)
+            try await dash.waitFor("a clean \(columns)x\(rows) frame", timeout: DashTiming.keyResponse) { screen in
+                DashScreen.isCleanFrame(screen, columns: columns, rows: rows)
+            }
+        }
+
+        // q exits 0 and gives the terminal back as it was.
+        try await dash.press("q")
+        let status = try await dash.waitForExit(timeout: DashTiming.quit)
+        #expect(status == 0)
+        let modes = dash.terminalModes()
+        #expect(modes.before != nil && modes.before == modes.after, "terminal modes not restored: \(modes)")
+        #expect(try await dash.paneFormat("#{alternate_on}") == "0")
+        let after = try await dash.screen()
+        #expect(after.contains("shell after the program"), "\(after)")
+        #expect(!after.contains { $0.contains("kafka-fast │") }, "the dashboard is still on screen: \(after)")
+    }
+
+    /// Started with `--load`, the send pane and header say the load generator runs, at what rate and size;
+    /// its rate, size and on/off are changed from the keyboard.
+    @Test(arguments: BrokerKind.allCases)
+    func loadGeneratorFromTheFlagAndTheKeys(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("dash-load")
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", address, "-t", topic, "--load", "40", "--load-size", "64"] + DashTiming.flags,
+            columns: 200, rows: 50)
+        defer { dash.close() }
+
+        try await dash.waitFor("load generator on from the first frames", timeout: DashTiming.firstScreen) { screen in
+            screen.contains { $0.contains("LOAD ON") } && screen.contains { $0.contains("Load ON 40/s x 64 B") }
+                && screen.contains { $0.contains("Load msg/s 40") } && screen.contains { $0.contains("Load bytes 64") }
+        }
+        // It really sends: the topic's messages grow and the load line counts them.
+        try await dash.waitFor("load generator messages acknowledged", timeout: DashTiming.delivery) { screen in
+            (DashScreen.sentTotal(screen) ?? 0) > 0 && screen.contains { $0.contains("Load ON 40/s x 64 B: ") }
+        }
+
+        // Rate: the 6th field of the send pane; size: the 7th. Edited, the running generator follows.
+        try await dash.press("4", "G", "k", "e", "C-u")
+        try await dash.type("120")
+        try await dash.press("Enter", "j", "e", "C-u")
+        try await dash.type("32")
+        try await dash.press("Enter")
+        try await dash.waitFor("retuned load generator", timeout: DashTiming.keyResponse) { screen in
+            screen.contains { $0.contains("Load ON 120/s x 32 B") }
+        }
+        try await dash.press("L")
+        try await dash.waitFor("load generator off", timeout: DashTiming.keyResponse) { screen in
+            screen.contains { $0.contains("Load generator off (L starts)") } && !screen.contains { $0.contains("LOAD ON") }
+        }
+        // Once what was buffered is acknowledged, the Sent counts stay where they are.
+        let stopped = try await DashScreen.settledSentCounts(dash, within: DashTiming.delivery)
+        try await Task.sleep(for: .milliseconds(DashTiming.metadataMillis * 3))
+        #expect(DashScreen.sentCells(try await dash.screen()) == stopped, "messages still sent after L stopped the load")
+        try await dash.press("L")
+        try await dash.waitFor("load generator on again", timeout: DashTiming.keyResponse) { screen in
+            screen.contains { $0.contains("Load ON 120/s x 32 B") } && screen.contains { $0.contains("LOAD ON") }
+        }
+
+        try await dash.press("q")
+        #expect(try await dash.waitForExit(timeout: DashTiming.quit) == 0)
+    }
+}
+
+/// A broker of the test's own stopped and hung under the dashboard. noida, because it keeps its topics
+/// across a restart (Tansu keeps them in memory).
+@Suite struct DashboardBrokerOutageTests {
+    @Test func statusSaysSoKeysKeepWorkingPanelsRecoverAndQuitIsPrompt() async throws {
+        let broker = try await PrivateBroker.start(.noida)
+        defer { broker.stop() }
+        let topic = uniqueTopicName("dash-outage")
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", broker.address]).status == 0)
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", broker.address, "-t", topic] + DashTiming.flags, columns: 200, rows: 50)
+        defer { dash.close() }
+        try await dash.waitFor("partitions panel of \(topic)", timeout: DashTiming.firstScreen) { screen in
+            DashScreen.cell(screen, column: "High", partition: 1) == "0" && DashScreen.brokerGlyph(screen) == "●"
+        }
+
+        // Stopped: the status line says the metadata refresh fails and why; the header shows the broker down.
+        broker.stop()
+        // (The newest event holds the status line: the metadata poll's or the tail's, both say why.)
+        try await dash.waitFor("the outage on the status line", timeout: DashTiming.watermarks) { screen in
+            DashScreen.statusLine(screen).contains("no broker available: cannot connect to broker \(broker.address): connection refused")
+        }
+        // Shown down once the metadata poll fails too.
+        try await dash.waitFor("the broker shown down", timeout: DashTiming.watermarks) { screen in
+            DashScreen.brokerGlyph(screen) == "○"
+        }
+        // The UI answers keys meanwhile.
+        try await DashScreen.toggleHelp(dash)
+
+        // Back: the status line says so, the broker shows up again, and sends and watermarks go through.
+        try await broker.start()
+        try await dash.waitFor("recovery on the status line", timeout: DashTiming.watermarks) { screen in
+            DashScreen.statusLine(screen).contains("metadata refresh recovered") && DashScreen.brokerGlyph(screen) == "●"
+        }
+        try await dash.press("4", "j", "e")
+        try await dash.type("after the outage")
+        try await dash.press("Enter", "j", "j", "e")
+        try await dash.type("1")
+        try await dash.press("Enter", "Enter")
+        try await dash.waitFor("delivery after the outage", timeout: DashTiming.delivery) { screen in
+            screen.contains { $0.contains("#1 delivered: ") }
+        }
+        try await dash.waitFor("watermarks and tail updated after the outage", timeout: DashTiming.watermarks) { screen in
+            DashScreen.cell(screen, column: "High", partition: 1) == "1"
+                && DashScreen.tailRow(screen, partition: 1, offset: 0)?.contains("after the outage") == true
+        }
+
+        // Hung (SIGSTOP): requests go unanswered. A message waits for its acknowledgement and the load
+        // generator fills buffers, yet keys work, and q quits within the 2 s flush bound, not after the
+        // delivery timeout.
+        broker.pause()
+        try await dash.press("Enter", "L")
+        try await dash.waitFor("a send waiting on the hung broker", timeout: DashTiming.keyResponse) { screen in
+            screen.contains { $0.contains("sending #2...") } && screen.contains { $0.contains("LOAD ON") }
+        }
+        try await DashScreen.toggleHelp(dash)
+        let quitPressed = ContinuousClock.now
+        try await dash.press("q")
+        let status = try await dash.waitForExit(timeout: DashTiming.quit)
+        let quitTook = ContinuousClock.now - quitPressed
+        #expect(status == 0)
+        #expect(quitTook < .milliseconds(DashTiming.deliveryTimeoutMillis / 2), "quitting took \(quitTook)")
+        let modes = dash.terminalModes()
+        #expect(modes.before != nil && modes.before == modes.after)
+    }
+}
+
+/// The settings the dashboard runs with in these tests, and the deadlines that follow from them.
+enum DashTiming {
+    static let refreshMillis = 100
+    static let metadataMillis = 500
+    static let connectTimeoutMillis = 3_000
+    static let requestTimeoutMillis = 6_000
+    /// Long, so a quit that waited for it would show.
+    static let deliveryTimeoutMillis = 60_000
+
+    static var flags: [String] {
+        ["--refresh-ms", "\(refreshMillis)", "--metadata-ms", "\(metadataMillis)",
+         "-X", "socket.connection.setup.timeout.ms=\(connectTimeoutMillis)",
+         "-X", "request.timeout.ms=\(requestTimeoutMillis)",
+         "-X", "delivery.timeout.ms=\(deliveryTimeoutMillis)"]
+    }
+
+    /// Starting a debug build on a saturated machine, then one metadata round (connect + request).
+    static let firstScreen = Duration.seconds(20) + .milliseconds(connectTimeoutMillis + requestTimeoutMillis)
+    /// A send is answered within the delivery timeout, and shown at the next refresh.
+    static let delivery = Duration.milliseconds(deliveryTimeoutMillis + refreshMillis) + .seconds(5)
+    /// Watermarks come with the next metadata round: its interval plus a request each for metadata and offsets.
+    static let watermarks = Duration.milliseconds(metadataMillis + 2 * requestTimeoutMillis) + .seconds(5)
+    /// A key is drawn within one refresh (`make bench` measures it). This bound only has to stay below
+    /// the request timeout: a key stuck behind a request to a hung broker would take at least that long.
+    static let keyResponse = Duration.milliseconds(requestTimeoutMillis - 1_000)
+    /// The dashboard gives buffered messages 2 s on quit, then exits; far below the delivery timeout.
+    static let quit = Duration.seconds(2) + .seconds(8)
+}
+
+/// Reading the dashboard's screen as tmux shows it.
+enum DashScreen {
+    /// The text under a right-aligned column of the partitions panel, in the row of `partition`.
+    static func cell(_ screen: [String], column: String, partition: Int) -> String? {
+        guard let headerIndex = screen.firstIndex(where: { $0.contains("Leader") && $0.contains(column) }) else { return nil }
+        let header = Array(screen[headerIndex])
+        guard let leader = find("Leader", in: header), let columnStart = find(column, in: header),
+            let partitionEnd = header[..<leader].lastIndex(of: "P").map({ $0 + 1 })
+        else { return nil }
+        let columnEnd = columnStart + column.count
+        for line in screen[(headerIndex + 1)...] {
+            let row = Array(line)
+            if row.contains("└") { break }
+            if token(endingAt: partitionEnd, in: row) == String(partition) { return token(endingAt: columnEnd, in: row) }
+        }
+        return nil
+    }
+
+    /// The Sent column of every partition shown, top to bottom.
+    static func sentCells(_ screen: [String]) -> [String] {
+        (0..<64).compactMap { cell(screen, column: "Sent", partition: $0) }
+    }
+
+    /// The Sent column once two captures a metadata interval apart agree.
+    static func settledSentCounts(_ dash: TmuxSession, within timeout: Duration) async throws -> [String] {
+        var previous = sentCells(try await dash.screen())
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(DashTiming.metadataMillis))
+            let current = sentCells(try await dash.screen())
+            if current == previous && !current.isEmpty { return current }
+            previous = current
+        }
+        throw TestEnvironmentError(description: "the Sent column kept changing for \(timeout): \(previous)")
+    }
+
+    /// The Sent column summed over the partitions shown (compact "1.2k" values count as 0);
+    /// nil when the column is not on screen.
+    static func sentTotal(_ screen: [String]) -> Int? {
+        var total = 0
+        var found = false
+        for partition in 0..<64 {
+            guard let text = cell(screen, column: "Sent", partition: partition) else { continue }
+            found = true
+            total += Int(text) ?? 0
+        }
+        return found ? total : nil
+    }
+
+    /// Pages through the help overlay from its top to its end ("1-36/87" ... "52-87/87"), collecting its lines.
+    static func readWholeHelp(_ dash: TmuxSession) async throws -> [String] {
+        var lines: [String] = []
+        var previousRange = ""
+        for _ in 0..<20 {
+            let screen = try await dash.waitFor("help overlay page", timeout: DashTiming.keyResponse) { screen in
+                guard let range = helpRange(screen) else { return false }
+                return range.text != previousRange
+            }
+            let range = helpRange(screen)!
+            lines += screen
+            if range.last == range.total { return lines }
+            previousRange = range.text
+            try await dash.press("NPage")
+        }
+        throw TestEnvironmentError(description: "the help overlay never reached its end")
+    }
+
+    /// The overlay's "first-last/total" indicator. The tests' 50 rows never hold all of help, so there
+    /// always is one; its row is drawn last, so once it shows, the page above it is complete.
+    private static func helpRange(_ screen: [String]) -> (text: String, last: Int, total: Int)? {
+        guard screen.contains(where: { $0.contains("Keys (Esc closes)") }) else { return nil }
+        let pattern = /─ (\d+)-(\d+)\/(\d+) ─/
+        for line in screen.reversed() {
+            if let match = line.firstMatch(of: pattern), let last = Int(match.2), let total = Int(match.3) {
+                return (String(match.0), last, total)
+            }
+        }
+        return nil
+    }
+
+    /// The tail pane's row (the text right of the last pane border) for a message at `partition` and `offset`.
+    static func tailRow(_ screen: [String], partition: Int, offset: Int) -> String? {
+        for line in screen {
+            guard let border = line.range(of: "││", options: .backwards) else { continue }
+            let row = line[border.upperBound...]
+            let fields = row.split(separator: " ", maxSplits: 2)
+            if fields.count == 3, fields[0] == "\(partition)", fields[1] == "\(offset)" { return String(row) }
+        }
+        return nil
+    }
+
+    /// The status line: the one above the hint bar.
+    static func statusLine(_ screen: [String]) -> String {
+        screen.count >= 2 ? screen[screen.count - 2] : ""
+    }
+
+    /// The state glyph in front of the first broker in the header: ● connected, ○ down.
+    static func brokerGlyph(_ screen: [String]) -> Character? {
+        guard let header = screen.first, let range = header.range(of: "brokers ") else { return nil }
+        return header[range.upperBound...].first
+    }
+
+    /// Opens help with `?` and closes it with `?`, each within the key-response bound.
+    static func toggleHelp(_ dash: TmuxSession) async throws {
+        try await dash.press("?")
+        try await dash.waitFor("help opened by ?", timeout: DashTiming.keyResponse) { screen in
+            screen.contains { $0.contains("Keys (Esc closes)") }
+        }
+        try await dash.press("?")
+        try await dash.waitFor("help closed by ?", timeout: DashTiming.keyResponse) { screen in
+            !screen.contains { $0.contains("Keys (Esc closes)") }
+        }
+    }
+
+    /// Every row of the new size is drawn: the header on top, the hint bar at the bottom, and every boxed
+    /// row exactly as wide as the terminal, closed on the right (a row left over from the old size is not).
+    static func isCleanFrame(_ screen: [String], columns: Int, rows: Int) -> Bool {
+        guard screen.count == rows, screen.first?.hasPrefix(" kafka-fast") == true,
+            screen.last?.contains("q quit") == true
+        else { return false }
+        for line in screen {
+            let width = DisplayWidth.of(line)
+            guard width <= columns else { return false }
+            guard let first = line.first, "┌│└".contains(first) else { continue }
+            guard width == columns, let last = line.last, "┐│┘".contains(last) else { return false }
+        }
+        return true
+    }
+
+    private static func find(_ text: String, in line: [Character]) -> Int? {
+        let needle = Array(text)
+        guard needle.count <= line.count else { return nil }
+        return (0...(line.count - needle.count)).first { Array(line[$0..<($0 + needle.count)]) == needle }
+    }
+
+    /// The run of non-blank characters that ends just before `end`.
+    private static func token(endingAt end: Int, in row: [Character]) -> String? {
+        guard end <= row.count, end > 0 else { return nil }
+        var start = end
+        while start > 0, row[start - 1] != " ", !"│┃".contains(row[start - 1]) { start -= 1 }
+        return start == end ? nil : String(row[start..<end])
+    }
+}
+
+extension TmuxSession {
+    /// Waits for the program in the pane to exit and returns its status.
+    func waitForExit(timeout: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = exitStatus() { return status }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestEnvironmentError(
+            description: "the program did not exit within \(timeout); the screen showed:\n"
+                + ((try? await screen())?.joined(separator: "\n") ?? "?"))
+    }
+}
