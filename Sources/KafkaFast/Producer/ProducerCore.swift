@@ -275,9 +275,21 @@ final class ProducerCore: @unchecked Sendable {
     private func ensureIdentity() async throws(KafkaError) {
         if identity.withLockedValue({ $0 }) != nil { return }
         let connection = try await client.anyConnection()
-        let response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        let response: InitProducerIdResponse
+        do {
+            response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        } catch .unsupportedApi(let broker, _, let detail) {
+            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
+        }
         let code = KafkaErrorCode(rawValue: response.errorCode)
-        guard code == .none else { throw .broker(code: code, context: "InitProducerId", message: nil) }
+        // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this load; the next send tries again.
+        guard code == .none else {
+            throw .broker(code: code, context: "enable.idempotence=true: InitProducerId to broker \(connection.address)", message: nil)
+        }
+        guard response.producerId >= 0, response.producerEpoch >= 0 else {
+            throw .protocolViolation(broker: connection.address.description,
+                                     detail: "InitProducerId gave producer id \(response.producerId), epoch \(response.producerEpoch)")
+        }
         identity.withLockedValue { $0 = $0 ?? ProducerIdentity(producerId: response.producerId, epoch: response.producerEpoch) }
     }
 
