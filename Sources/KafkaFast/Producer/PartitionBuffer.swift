@@ -158,6 +158,8 @@ final class PartitionBuffer: @unchecked Sendable {
                     batch.stage = .inFlight
                     batch.attempts += 1
                     counters.inFlightBatches += 1
+                    counters.inFlightMessages += batch.messageCount
+                    counters.inFlightBytes += batch.payloadBytes
                     counters.sentMessages += batch.messageCount
                     counters.sentBytes += batch.wire?.readableBytes ?? 0
                     if batch.attempts > 1 { counters.retries += 1 }
@@ -189,6 +191,8 @@ final class PartitionBuffer: @unchecked Sendable {
             batch.stage = .ready
             batch.notBefore = now + backoff
             counters.inFlightBatches -= 1
+            counters.inFlightMessages -= batch.messageCount
+            counters.inFlightBytes -= batch.payloadBytes
             if let error { counters.recordError(error, at: now) }
         }
     }
@@ -197,7 +201,11 @@ final class PartitionBuffer: @unchecked Sendable {
     func complete(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
             if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
-            if batch.stage == .inFlight { counters.inFlightBatches -= 1 }
+            if batch.stage == .inFlight {
+                counters.inFlightBatches -= 1
+                counters.inFlightMessages -= batch.messageCount
+                counters.inFlightBytes -= batch.payloadBytes
+            }
             counters.bufferedMessages -= batch.messageCount
             counters.bufferedBytes -= batch.payloadBytes
             if let error {

@@ -368,6 +368,8 @@ final class ProducerCore: @unchecked Sendable {
         finish(batch, of: buffer, result: .failure(error))
     }
 
+    var isClosed: Bool { closed.load(ordering: .relaxed) }
+
     func close() {
         closed.store(true, ordering: .relaxed)
         housekeeping?.cancel()
