@@ -306,7 +306,7 @@ final class ProducerCore: @unchecked Sendable {
         let error: DeliveryError?
         let baseOffset: Int64
         switch result {
-        case .success(let offset): (error, baseOffset) = (nil, offset)
+        case .success(let offset): (error, baseOffset) = (nil, buffer.plausibleBaseOffset(offset, count: batch.messageCount))
         case .failure(let failure): (error, baseOffset) = (failure, -1)
         }
         buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)

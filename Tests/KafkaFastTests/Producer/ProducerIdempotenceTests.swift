@@ -176,8 +176,9 @@ func readWholeLog(topic: String, partitions: Int32, address: String) async throw
     var stored: [String: String] = [:]
     let marks = try await client.watermarks(topic: topic)
     for partition in Int32(0)..<partitions {
-        var offset: Int64 = 0
-        let end = try #require(marks.first { $0.partition == partition }).high
+        let mark = try #require(marks.first { $0.partition == partition })
+        var offset = mark.low
+        let end = mark.high
         while offset < end {
             let fetched = try await client.fetch(topic: topic, partition: partition, offset: offset, maxWaitMs: 100)
             for message in fetched.messages {
