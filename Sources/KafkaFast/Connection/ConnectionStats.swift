@@ -8,6 +8,7 @@ public final class ConnectionStats: Sendable {
     private let bytesOut = ManagedAtomic<Int64>(0)
     private let bytesIn = ManagedAtomic<Int64>(0)
     private let requests = ManagedAtomic<Int64>(0)
+    private let responses = ManagedAtomic<Int64>(0)
     private let inFlight = ManagedAtomic<Int>(0)
     private let roundTrips = NIOLockedValueBox(LatencyHistogram())
 
@@ -18,7 +19,10 @@ public final class ConnectionStats: Sendable {
         requests.wrappingIncrement(ordering: .relaxed)
     }
 
-    func recordRead(bytes: Int) { bytesIn.wrappingIncrement(by: Int64(bytes), ordering: .relaxed) }
+    func recordRead(bytes: Int) {
+        bytesIn.wrappingIncrement(by: Int64(bytes), ordering: .relaxed)
+        responses.wrappingIncrement(ordering: .relaxed)
+    }
     func inFlightChanged(by delta: Int) { inFlight.wrappingIncrement(by: delta, ordering: .relaxed) }
     func recordRoundTrip(_ duration: TimeAmount) { roundTrips.withLockedValue { $0.record(nanoseconds: duration.nanoseconds) } }
 
@@ -26,6 +30,7 @@ public final class ConnectionStats: Sendable {
         public var bytesOut: Int64
         public var bytesIn: Int64
         public var requests: Int64
+        public var responses: Int64
         public var inFlight: Int
         public var roundTrip: LatencyHistogram
     }
@@ -33,7 +38,7 @@ public final class ConnectionStats: Sendable {
     public func snapshot() -> Snapshot {
         Snapshot(
             bytesOut: bytesOut.load(ordering: .relaxed), bytesIn: bytesIn.load(ordering: .relaxed),
-            requests: requests.load(ordering: .relaxed), inFlight: inFlight.load(ordering: .relaxed),
+            requests: requests.load(ordering: .relaxed), responses: responses.load(ordering: .relaxed), inFlight: inFlight.load(ordering: .relaxed),
             roundTrip: roundTrips.withLockedValue { $0 })
     }
 }

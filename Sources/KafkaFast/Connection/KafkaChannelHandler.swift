@@ -39,6 +39,11 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private let brokerName: String
     private let stats: ConnectionStats
     private var pending = Deque<Pending>()
+    /// Requests sent without a response slot (acks=0), oldest first, each with the number of
+    /// `pending` requests sent before it that were still unanswered then (its place in line).
+    private var unanswered = Deque<(correlationId: Int32, pendingAhead: Int)>()
+    /// Kafka never answers these, so only the latest few can be worth remembering.
+    static let maxUnanswered = 1_024
     private var nextCorrelationId: Int32 = 1
     private var failure: KafkaError?
     private var context: ChannelHandlerContext?
@@ -67,7 +72,10 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         stats.recordWrite(bytes: request.frame.readableBytes)
 
         guard let responsePromise = request.response else {
-            // acks=0: done once written.
+            // acks=0: done once written. Kafka never answers it, but some brokers (Tansu,
+            // noida-db) do: remember its id so such an answer is recognised and dropped.
+            unanswered.append((correlationId, pending.count))
+            if unanswered.count > Self.maxUnanswered { unanswered.removeFirst() }
             context.write(wrapOutboundOut(request.frame), promise: promise)
             return
         }
@@ -90,6 +98,12 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         guard let correlationId = frame.readInteger(as: Int32.self) else {
             return fatal(context, .protocolViolation(broker: brokerName, detail: "response frame without a correlation id"))
         }
+        // Responseless requests whose turn came before this answer: answered now (a broker
+        // that answers acks=0: drop it) or never (Kafka: forget them).
+        while let first = unanswered.first, first.pendingAhead == 0 {
+            unanswered.removeFirst()
+            if first.correlationId == correlationId { return }
+        }
         guard let head = pending.first else {
             return fatal(context, .protocolViolation(broker: brokerName, detail: "unexpected response with correlation id \(correlationId)"))
         }
@@ -98,6 +112,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
                 broker: brokerName, detail: "correlation id \(correlationId) where \(head.correlationId) was expected"))
         }
         pending.removeFirst()
+        for index in unanswered.indices { unanswered[index].pendingAhead -= 1 }
         stats.inFlightChanged(by: -1)
         head.timeout?.cancel()
         stats.recordRoundTrip(NIODeadline.now() - head.sentAt)
@@ -144,6 +159,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: KafkaError) {
         if failure == nil { failure = error }
+        unanswered.removeAll()
         let drained = pending
         pending.removeAll()
         stats.inFlightChanged(by: -drained.count)

@@ -7,6 +7,8 @@ public struct LatencyHistogram: Sendable {
     private var buckets = [UInt64](repeating: 0, count: LatencyHistogram.bucketCount)
     public private(set) var count: UInt64 = 0
     public private(set) var maxNanoseconds: Int64 = 0
+    public private(set) var minNanoseconds: Int64 = .max
+    public private(set) var totalNanoseconds: Int64 = 0
 
     public init() {}
 
@@ -15,13 +17,33 @@ public struct LatencyHistogram: Sendable {
         let index = min(Int((micros.log2() * Double(Self.bucketsPerDoubling)).rounded(.up)), Self.bucketCount - 1)
         buckets[index] &+= 1
         count &+= 1
+        totalNanoseconds &+= nanoseconds
         if nanoseconds > maxNanoseconds { maxNanoseconds = nanoseconds }
+        if nanoseconds < minNanoseconds { minNanoseconds = nanoseconds }
+    }
+
+    /// The mean in nanoseconds, or nil when nothing was recorded.
+    public var meanNanoseconds: Int64? { count == 0 ? nil : totalNanoseconds / Int64(count) }
+
+    /// What was recorded since `earlier` (a copy of this histogram taken before), one call per
+    /// non-empty bucket with its upper bound and how many durations fell in it. A histogram
+    /// that was reset meanwhile counts from zero.
+    public func forEachSample(since earlier: LatencyHistogram, _ body: (_ nanoseconds: Int64, _ count: UInt64) -> Void) {
+        let reset = earlier.count > count
+        for index in 0..<buckets.count {
+            let new = reset ? buckets[index] : buckets[index] &- earlier.buckets[index]
+            guard new > 0 else { continue }
+            let upperMicros = (Double(index) / Double(Self.bucketsPerDoubling)).exp2()
+            body(min(Int64(upperMicros * 1_000), maxNanoseconds), new)
+        }
     }
 
     public mutating func merge(_ other: LatencyHistogram) {
         for i in 0..<buckets.count { buckets[i] &+= other.buckets[i] }
         count &+= other.count
+        totalNanoseconds &+= other.totalNanoseconds
         maxNanoseconds = max(maxNanoseconds, other.maxNanoseconds)
+        minNanoseconds = min(minNanoseconds, other.minNanoseconds)
     }
 
     public mutating func reset() { self = LatencyHistogram() }

@@ -6,6 +6,9 @@ struct PartitionCounters: Sendable {
     var bufferedMessages = 0
     var bufferedBytes = 0
     var inFlightBatches = 0
+    /// Messages and payload bytes of the batches in flight (part of the buffered ones).
+    var inFlightMessages = 0
+    var inFlightBytes = 0
     var sentMessages = 0
     var sentBytes = 0
     var ackedMessages = 0

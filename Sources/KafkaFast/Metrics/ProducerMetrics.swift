@@ -32,6 +32,11 @@ public struct ProducerMetrics: Sendable {
         public var lastErrorAge: Double?
         public var ackLatencyP50Ms: Double?
         public var ackLatencyP99Ms: Double?
+        /// Every acknowledged batch's latency (first message buffered to acknowledgement).
+        public var ackLatency: LatencyHistogram
+        /// Messages waiting in the partition's buffer not yet in a request (librdkafka's msgq).
+        public var queuedMessages: Int
+        public var queuedBytes: Int
 
         /// Buffer fill as a fraction of capacity, by messages or bytes, whichever is fuller.
         public var fill: Double {
@@ -47,6 +52,11 @@ public struct ProducerMetrics: Sendable {
         public var roundTripP99Ms: Double?
         public var bytesOut: Int64
         public var bytesIn: Int64
+        public var requests: Int64
+        public var responses: Int64
+        public var roundTrip: LatencyHistogram
+        /// The broker's node id, when the cluster metadata names this address.
+        public var nodeId: Int32?
     }
 
     public var partitions: [Partition]
@@ -85,14 +95,19 @@ extension KafkaConnector {
                 errorCounts: Dictionary(uniqueKeysWithValues: c.errorCounts.map { (KafkaErrorCode(rawValue: $0.key), $0.value) }),
                 lastError: c.lastError?.code,
                 lastErrorAge: c.lastError.map { Double((now - $0.at).nanoseconds) / 1e9 },
-                ackLatencyP50Ms: c.ackLatency.quantileMilliseconds(0.5), ackLatencyP99Ms: c.ackLatency.quantileMilliseconds(0.99))
+                ackLatencyP50Ms: c.ackLatency.quantileMilliseconds(0.5), ackLatencyP99Ms: c.ackLatency.quantileMilliseconds(0.99),
+                ackLatency: c.ackLatency, queuedMessages: c.bufferedMessages - c.inFlightMessages,
+                queuedBytes: c.bufferedBytes - c.inFlightBytes)
         }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let nodes = client.metadataCache.current?.brokers ?? [:]
         let brokers = client.connectionStats().map { entry in
             ProducerMetrics.Broker(
                 address: entry.broker, purpose: entry.purpose, inFlightRequests: entry.stats.inFlight,
                 roundTripP50Ms: entry.stats.roundTrip.quantileMilliseconds(0.5),
                 roundTripP99Ms: entry.stats.roundTrip.quantileMilliseconds(0.99),
-                bytesOut: entry.stats.bytesOut, bytesIn: entry.stats.bytesIn)
+                bytesOut: entry.stats.bytesOut, bytesIn: entry.stats.bytesIn, requests: entry.stats.requests,
+                responses: entry.stats.responses, roundTrip: entry.stats.roundTrip,
+                nodeId: nodes.first { $0.value.address == entry.broker }?.key)
         }
         return ProducerMetrics(
             partitions: partitions, brokers: brokers,

@@ -10,6 +10,8 @@ public final class KafkaConnector: Sendable {
     public let client: KafkaClient
     let core: ProducerCore
     private let ownsClient: Bool
+    /// For the statistics' `age`.
+    let createdAt = NIODeadline.now()
 
     /// A connector with its own client, configured with librdkafka property names.
     public convenience init(config: KafkaConfig) throws(KafkaError) {

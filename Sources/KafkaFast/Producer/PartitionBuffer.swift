@@ -18,6 +18,8 @@ final class PartitionBuffer: @unchecked Sendable {
     private var nextSequence: Int32 = 0
     private var counters = PartitionCounters()
     private var leaderId: Int32 = -1
+    /// One past the last offset acknowledged so far (see `plausibleBaseOffset`).
+    private var ackedOffsetEnd: Int64 = 0
     /// Recycled record builders, so steady-state batching allocates nothing.
     private var spareBuilders: [RecordBatchBuilder] = []
 
@@ -158,6 +160,8 @@ final class PartitionBuffer: @unchecked Sendable {
                     batch.stage = .inFlight
                     batch.attempts += 1
                     counters.inFlightBatches += 1
+                    counters.inFlightMessages += batch.messageCount
+                    counters.inFlightBytes += batch.payloadBytes
                     counters.sentMessages += batch.messageCount
                     counters.sentBytes += batch.wire?.readableBytes ?? 0
                     if batch.attempts > 1 { counters.retries += 1 }
@@ -189,7 +193,21 @@ final class PartitionBuffer: @unchecked Sendable {
             batch.stage = .ready
             batch.notBefore = now + backoff
             counters.inFlightBatches -= 1
+            counters.inFlightMessages -= batch.messageCount
+            counters.inFlightBytes -= batch.payloadBytes
             if let error { counters.recordError(error, at: now) }
+        }
+    }
+
+    /// The broker's base offset for an acknowledged batch, or -1 when it cannot be right: a
+    /// partition's batches are acknowledged in order, so offsets only grow. noida-db answers a
+    /// resent batch it had already written (idempotence) with an offset of a later batch.
+    func plausibleBaseOffset(_ offset: Int64, count: Int) -> Int64 {
+        lock.withLock {
+            guard offset >= 0 else { return -1 }
+            guard offset >= ackedOffsetEnd else { return -1 }
+            ackedOffsetEnd = offset + Int64(count)
+            return offset
         }
     }
 
@@ -197,7 +215,11 @@ final class PartitionBuffer: @unchecked Sendable {
     func complete(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
             if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
-            if batch.stage == .inFlight { counters.inFlightBatches -= 1 }
+            if batch.stage == .inFlight {
+                counters.inFlightBatches -= 1
+                counters.inFlightMessages -= batch.messageCount
+                counters.inFlightBytes -= batch.payloadBytes
+            }
             counters.bufferedMessages -= batch.messageCount
             counters.bufferedBytes -= batch.payloadBytes
             if let error {

@@ -275,9 +275,21 @@ final class ProducerCore: @unchecked Sendable {
     private func ensureIdentity() async throws(KafkaError) {
         if identity.withLockedValue({ $0 }) != nil { return }
         let connection = try await client.anyConnection()
-        let response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        let response: InitProducerIdResponse
+        do {
+            response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        } catch .unsupportedApi(let broker, _, let detail) {
+            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
+        }
         let code = KafkaErrorCode(rawValue: response.errorCode)
-        guard code == .none else { throw .broker(code: code, context: "InitProducerId", message: nil) }
+        // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this load; the next send tries again.
+        guard code == .none else {
+            throw .broker(code: code, context: "enable.idempotence=true: InitProducerId to broker \(connection.address)", message: nil)
+        }
+        guard response.producerId >= 0, response.producerEpoch >= 0 else {
+            throw .protocolViolation(broker: connection.address.description,
+                                     detail: "InitProducerId gave producer id \(response.producerId), epoch \(response.producerEpoch)")
+        }
         identity.withLockedValue { $0 = $0 ?? ProducerIdentity(producerId: response.producerId, epoch: response.producerEpoch) }
     }
 
@@ -294,7 +306,7 @@ final class ProducerCore: @unchecked Sendable {
         let error: DeliveryError?
         let baseOffset: Int64
         switch result {
-        case .success(let offset): (error, baseOffset) = (nil, offset)
+        case .success(let offset): (error, baseOffset) = (nil, buffer.plausibleBaseOffset(offset, count: batch.messageCount))
         case .failure(let failure): (error, baseOffset) = (failure, -1)
         }
         buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
@@ -355,6 +367,8 @@ final class ProducerCore: @unchecked Sendable {
         let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
         finish(batch, of: buffer, result: .failure(error))
     }
+
+    var isClosed: Bool { closed.load(ordering: .relaxed) }
 
     func close() {
         closed.store(true, ordering: .relaxed)

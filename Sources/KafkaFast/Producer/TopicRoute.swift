@@ -50,6 +50,9 @@ final class TopicRoute: @unchecked Sendable {
     func enqueuePending(_ message: PendingMessage) -> Bool {
         lock.withLock {
             guard case .loading(var pending) = state else { return false }
+            // Empty the enum's copy first so the append is in place: appending while `state`
+            // still shared the array copied all of it per message (quadratic over a big burst).
+            state = .loading([])
             pending.append(message)
             state = .loading(pending)
             return true

@@ -51,6 +51,8 @@ struct BenchCommand: AsyncParsableCommand {
             throw KafkaError.unknownTopic(topic)
         }
         let connector = try KafkaConnector(client: client)
+        let statistics = connector.printStatisticsToStderr()
+        defer { statistics.cancel() }
         let payload = Self.payload(size: size)
         let cpuStart = Self.cpuSeconds()
         let start = ContinuousClock.now

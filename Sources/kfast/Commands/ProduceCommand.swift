@@ -58,6 +58,8 @@ struct ProduceCommand: AsyncParsableCommand {
             throw CLIError.usage(error.description)
         }
         let connector = try KafkaConnector(config: config)
+        let statistics = connector.printStatisticsToStderr()
+        defer { statistics.cancel() }
         let reports = connector.deliveryReports()
         let tally = Task { await DeliveryTally.count(reports) }
         let fixedHeaders = headers.map { header -> MessageHeader in

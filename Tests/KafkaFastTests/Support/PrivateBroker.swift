@@ -21,7 +21,9 @@ final class PrivateBroker: @unchecked Sendable {
         self.makeProcess = makeProcess
     }
 
-    static func start(_ kind: BrokerKind) async throws -> PrivateBroker {
+    /// `advertisedPort` (Tansu only): the port Metadata names instead of its own, so that
+    /// clients reach it through a `TCPProxy` listening there.
+    static func start(_ kind: BrokerKind, advertisedPort: Int? = nil) async throws -> PrivateBroker {
         let port = try TestPorts.unusedPort()
         let log = try TestEnvironment.runDirectory() + "/private-\(kind)-\(port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -30,8 +32,10 @@ final class PrivateBroker: @unchecked Sendable {
         switch kind {
         case .tansu:
             executable = try TestEnvironment.value("KAFKA_FAST_TANSU_BIN")
-            arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"]
+            arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)",
+                         "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort ?? port)"]
         case .noida:
+            guard advertisedPort == nil else { throw TestEnvironmentError(description: "noida cannot advertise another port") }
             let data = try TestEnvironment.runDirectory() + "/private-noida-\(port)"
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             executable = try TestEnvironment.value("KAFKA_FAST_NOIDA_BIN")

@@ -61,6 +61,42 @@ import Testing
         #expect(try secondResult.wait().readableBytesView.elementsEqual([0xBB, 0xCC]))
     }
 
+    /// A Produce request with acks=0: no response slot.
+    func responseless() -> OutboundRequest {
+        var frame = ByteBuffer()
+        frame.writeInteger(Int32(10))
+        frame.writeInteger(Int16(0))
+        frame.writeInteger(Int16(3))
+        frame.writeInteger(Int32(0))
+        frame.writeInteger(Int16(-1))
+        return OutboundRequest(frame: frame, apiKey: 0, response: nil, responseHeaderVersion: 0, timeout: .seconds(30))
+    }
+
+    /// Produce with acks=0 gets no answer from Kafka, but Tansu and noida-db answer it: both
+    /// must leave the requests around it matched to their own answers.
+    @Test(arguments: [false, true])
+    func anAnswerToAResponselessRequestIsDroppedAndItsAbsenceIsFine(_ brokerAnswersAcksZero: Bool) throws {
+        let (first, firstResult) = request()
+        let (last, lastResult) = request()
+        channel.write(first, promise: nil)
+        channel.write(responseless(), promise: nil)
+        channel.write(responseless(), promise: nil)
+        channel.writeAndFlush(last, promise: nil)
+        try channel.writeInbound(response(correlationId: 1, body: [1]))
+        if brokerAnswersAcksZero {
+            try channel.writeInbound(response(correlationId: 2, body: [2]))
+            try channel.writeInbound(response(correlationId: 3, body: [3]))
+        }
+        try channel.writeInbound(response(correlationId: 4, body: [4]))
+        #expect(try firstResult.wait().readableBytesView.elementsEqual([1]))
+        #expect(try lastResult.wait().readableBytesView.elementsEqual([4]))
+        #expect(channel.isActive)
+        // Only responseless requests outstanding: a late answer to one of them is still dropped.
+        channel.writeAndFlush(responseless(), promise: nil)
+        try channel.writeInbound(response(correlationId: 5, body: [5]))
+        #expect(channel.isActive)
+    }
+
     @Test func skipsResponseHeaderTaggedFields() throws {
         let (flexible, result) = request(headerVersion: 1)
         channel.writeAndFlush(flexible, promise: nil)
