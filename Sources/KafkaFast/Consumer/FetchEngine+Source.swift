@@ -217,6 +217,15 @@ extension FetchEngine {
             for entry in scanned {
                 guard var partition = state.partitions[entry.tp], partition.id == entry.id else { continue }
                 partition.inFlight = false
+                if entry.batches.isEmpty, entry.scanError == nil, entry.nextOffset == entry.fetchOffset,
+                   entry.fetchOffset > entry.highWatermark {
+                    // Past the end. Most brokers answer OFFSET_OUT_OF_RANGE; Tansu answers nothing.
+                    state.partitions[entry.tp] = partition
+                    let outcome = outOfRange(entry.tp, id: entry.id, offset: entry.fetchOffset, in: &state)
+                    if let reader = outcome.reader { wake.append(reader) }
+                    needMaintenance = needMaintenance || outcome.reset
+                    continue
+                }
                 partition.strictStart = false
                 partition.highWatermark = entry.highWatermark
                 partition.logStartOffset = entry.logStartOffset
@@ -235,14 +244,11 @@ extension FetchEngine {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
                 partition.inFlight = false
                 if code == .offsetOutOfRange {
-                    let error = KafkaError.broker(code: code, context: "fetching \(item.tp) at offset \(item.offset)", message: nil)
-                    if partition.strictStart || settings.autoOffsetReset == .error {
-                        state.partitions[item.tp] = partition
-                        if let reader = Self.fail(item.tp, id: item.id, error, in: &state) { wake.append(reader) }
-                        continue
-                    }
-                    partition.pendingStart = settings.autoOffsetReset == .earliest ? .beginning : .end
-                    needMaintenance = true
+                    state.partitions[item.tp] = partition
+                    let outcome = outOfRange(item.tp, id: item.id, offset: item.offset, in: &state)
+                    if let reader = outcome.reader { wake.append(reader) }
+                    needMaintenance = needMaintenance || outcome.reset
+                    continue
                 } else if code.needsMetadataRefresh || code == .unknownTopicOrPartition {
                     partition.leader = nil
                     needMaintenance = true
@@ -259,6 +265,22 @@ extension FetchEngine {
         wake.forEach { $0.resume() }
         if needMaintenance { runMaintenance() }
         return keep
+    }
+
+    /// OFFSET_OUT_OF_RANGE for a partition (under the lock): an error for an explicit start
+    /// offset or `auto.offset.reset=error`, otherwise a reset to the beginning or the end.
+    private func outOfRange(
+        _ tp: KafkaTopicPartition, id: UInt64, offset: Int64, in state: inout State
+    ) -> (reader: CheckedContinuation<Void, Never>?, reset: Bool) {
+        guard var partition = state.partitions[tp], partition.id == id else { return (nil, false) }
+        if partition.strictStart || settings.autoOffsetReset == .error {
+            let error = KafkaError.broker(
+                code: .offsetOutOfRange, context: "offset \(offset) of \(tp) is outside the partition's log", message: nil)
+            return (Self.fail(tp, id: id, error, in: &state), false)
+        }
+        partition.pendingStart = settings.autoOffsetReset == .earliest ? .beginning : .end
+        state.partitions[tp] = partition
+        return (nil, true)
     }
 
     /// Decodes scanned partitions into chunks and queues them for the reader.

@@ -96,7 +96,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         case .consumed(let consumed):
             Output.error("consumed \(consumed) message\(consumed == 1 ? "" : "s") from \(topic)")
         case .failed(let error, let consumed):
-            throw await Self.explain(error, consumed: consumed, client: consumer.client, topic: topic)
+            _ = consumed  // what was printed stays printed; the error says why it stopped
+            throw error
         }
     }
 
@@ -141,16 +142,5 @@ struct ConsumeCommand: AsyncParsableCommand {
         interrupt.resume()
         defer { interrupt.cancel() }
         return await task.value
-    }
-
-    /// One line for a failure, with the partition's range for an out-of-range start offset.
-    static func explain(_ error: any Error, consumed: Int, client: KafkaClient, topic: String) async -> any Error {
-        guard let kafkaError = error as? KafkaError else { return error }
-        if case .broker(let code, let context, _) = kafkaError, code == .offsetOutOfRange,
-           let marks = try? await client.watermarks(topic: topic) {
-            let ranges = marks.map { "\($0.partition): \($0.low)..\($0.high)" }.joined(separator: ", ")
-            return CLIError.runtime("\(context): the offset is outside the partition's log (low..high per partition \(ranges))")
-        }
-        return kafkaError
     }
 }
