@@ -26,6 +26,9 @@ extension FetchEngine {
         let broker: Int32
     }
 
+    /// Consecutive failures of a kind retrying cannot fix before the reader hears of it.
+    static let failuresBeforeReport = 3
+
     private enum SourceWork {
         case fetch([FetchItem])
         case wait(generation: UInt64)
@@ -34,7 +37,6 @@ extension FetchEngine {
 
     func sourceLoop(node: Int32) async {
         var pending: [ScannedPartition] = []
-        var failures = 0
         var round = 0
         var scratch: [Record] = []
         while true {
@@ -54,8 +56,7 @@ extension FetchEngine {
                 do {
                     connection = try await client.connection(toNode: node, purpose: .fetch)
                 } catch {
-                    failures += 1
-                    await fetchFailed(items, error, failures: failures)
+                    await fetchFailed(items, error, node: node)
                     continue
                 }
                 let request = fetchRequest(items)
@@ -69,17 +70,15 @@ extension FetchEngine {
                 do {
                     response = try await answer
                 } catch {
-                    failures += 1
-                    await fetchFailed(items, BrokerConnection.kafkaError(error, broker: connection.address.description), failures: failures)
+                    await fetchFailed(items, BrokerConnection.kafkaError(error, broker: connection.address.description), node: node)
                     continue
                 }
                 if response.errorCode != 0 {
-                    failures += 1
                     let code = KafkaErrorCode(rawValue: response.errorCode)
-                    await fetchFailed(items, .broker(code: code, context: "Fetch from broker \(node)", message: nil), failures: failures)
+                    await fetchFailed(items, .broker(code: code, context: "Fetch from broker \(node)", message: nil), node: node)
                     continue
                 }
-                failures = 0
+                state.withLockedValue { $0.failureStreaks[node] = nil }
                 pending = scan(response, items, node: node)
             }
         }
@@ -151,19 +150,30 @@ extension FetchEngine {
 
     /// A request that failed as a whole (broker down, connection lost, timeout): release the
     /// partitions, have their leaders looked up again (one may have moved), and back off.
-    private func fetchFailed(_ items: [FetchItem], _ error: KafkaError, failures: Int) async {
+    private func fetchFailed(_ items: [FetchItem], _ error: KafkaError, node: Int32) async {
         if case .clientClosed = error {
             close()
             return
         }
-        state.withLockedValue { state in
+        // Retrying cannot fix a response the client refuses (one larger than
+        // receive.message.max.bytes: noida ignores every fetch byte limit): say so, then go on trying.
+        var failures = 0
+        let reader = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            failures = (state.failureStreaks[node] ?? 0) + 1
+            state.failureStreaks[node] = failures
+            let reportable = !error.isRetriable && failures == Self.failuresBeforeReport
             for item in items {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
                 partition.inFlight = false
                 partition.leader = nil
                 state.partitions[item.tp] = partition
             }
+            guard reportable, !state.closed else { return nil }
+            state.errors.append(error)
+            defer { state.reader = nil }
+            return state.reader
         }
+        reader?.resume()
         try? await Task.sleep(nanoseconds: UInt64(backoffMs(failures)) * 1_000_000)
         runMaintenance()
     }
@@ -331,3 +341,4 @@ extension FetchEngine {
         reader?.resume()
     }
 }
+

@@ -61,6 +61,9 @@ public final class FetchEngine: Sendable {
         /// Bumped by every wake-up, so a source that saw nothing to do and is about to wait
         /// can tell that something changed in between.
         var wakeGeneration: UInt64 = 0
+        /// Consecutive failed fetches per broker; kept across source restarts (a failure drops
+        /// the partitions' leaders, which ends the source until metadata finds them again).
+        var failureStreaks: [Int32: Int] = [:]
         var maintenanceWaiter: CheckedContinuation<Void, Never>?
         var maintenanceRunning = false
         var maintenanceRequested = false

@@ -15,4 +15,10 @@ enum Kfast {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return try Peer.execute("/usr/bin/env", arguments: assignments + [path] + args, stdin: stdin, timeout: timeout)
     }
+
+    /// The same, waiting without blocking a thread of the cooperative pool.
+    static func runAsync(_ args: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) async throws -> Peer.Output {
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return try await Peer.execute("/usr/bin/env", arguments: assignments + [path] + args, stdin: stdin, timeout: timeout)
+    }
 }

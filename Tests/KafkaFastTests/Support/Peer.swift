@@ -66,6 +66,14 @@ enum Peer {
         return try child.output()
     }
 
+    /// The same without holding a thread of the cooperative pool while the child runs.
+    static func execute(_ executable: String, arguments: [String], stdin: String?,
+                        timeout: TimeInterval) async throws -> Output {
+        let child = try Child(executable, arguments, stdin: stdin, timeout: timeout)
+        await child.finished()
+        return try child.output()
+    }
+
     private static func peerPath(_ script: String) throws -> String {
         script.hasPrefix("/") ? script : try TestEnvironment.peersDirectory() + "/" + script
     }
