@@ -12,7 +12,7 @@ struct Kfast: AsyncParsableCommand {
         version: KafkaFastVersion.string,
         subcommands: [
             TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self,
-            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, DashCommand.self,
+            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self, DashCommand.self,
         ]
     )
 }

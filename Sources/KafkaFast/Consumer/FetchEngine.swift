@@ -1,6 +1,7 @@
 import DequeModule
 import KafkaProtocol
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Fetches a changing set of partitions, franz-go style: one *source* per leader broker sends
 /// one Fetch at a time covering every assigned partition that broker leads, and hands the
@@ -46,7 +47,8 @@ public final class FetchEngine: Sendable {
         var stopped = false
         /// The position at which an end-of-partition chunk was last queued.
         var reportedEndAt: Int64 = -1
-        var unknownTopicStrikes = 0
+        /// Since when metadata has said the topic does not exist.
+        var unknownTopicSince: NIODeadline?
     }
 
     struct State {

@@ -66,8 +66,11 @@ struct ConsumeCommand: AsyncParsableCommand {
         default: break
         }
         if text.hasPrefix("s@"), let ms = Int64(text.dropFirst(2)), ms >= 0 { return .timestamp(ms) }
-        if text.hasPrefix("-"), let count = Int64(text.dropFirst()), count > 0 { return .fromEnd(count) }
-        if let offset = Int64(text), offset >= 0 { return .offset(offset, strict: true) }
+        if text.hasPrefix("-") {
+            if let count = Int64(text.dropFirst()), count > 0, text.dropFirst().allSatisfy(\.isASCIIDigit) { return .fromEnd(count) }
+        } else if let offset = Int64(text), text.allSatisfy(\.isASCIIDigit) {
+            return .offset(offset, strict: true)
+        }
         throw ValidationError("-o \(text): expected beginning, end, an offset, -N or s@TIMESTAMP_MS")
     }
 
@@ -136,6 +139,11 @@ struct ConsumeCommand: AsyncParsableCommand {
     static func untilInterrupted(_ body: @escaping @Sendable () async -> Outcome) async throws -> Outcome {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
+        // A parent may have started us with SIGINT blocked (Foundation's Process does).
+        var interruptOnly = sigset_t()
+        sigemptyset(&interruptOnly)
+        sigaddset(&interruptOnly, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
         let task = Task { await body() }
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         interrupt.setEventHandler { task.cancel() }
@@ -143,4 +151,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         defer { interrupt.cancel() }
         return await task.value
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }
