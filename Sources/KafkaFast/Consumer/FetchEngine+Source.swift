@@ -95,10 +95,11 @@ extension FetchEngine {
             var led = false
             var chosen: [KafkaTopicPartition] = []
             let queueFull = state.bufferedBytes >= queueLimit
+            let partitionLimit = partitionBufferLimit(state)
             for (tp, partition) in state.partitions where partition.leader == node && !partition.stopped {
                 led = true
                 guard !queueFull, !partition.inFlight, partition.pendingStart == nil,
-                      partition.buffered < settings.maxPartitionFetchBytes else { continue }
+                      partition.buffered < partitionLimit else { continue }
                 chosen.append(tp)
             }
             guard led else {
