@@ -12,8 +12,8 @@ struct Kfast: AsyncParsableCommand {
         version: KafkaFastVersion.string,
         subcommands: [
             TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self,
-            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, DashCommand.self, DashBenchCommand.self,
-            GroupsCommand.self, ExampleCommand.self,
+            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self,
+            DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self,
         ]
     )
 }

@@ -3,6 +3,10 @@
  * payload, codec, acks and linger, printing the same JSON object.
  *
  *   rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS
+ *   rdkafka_bench consume BROKERS TOPIC COUNT [name=value ...]
+ *
+ * The consume mode reads COUNT messages from every partition of TOPIC from the beginning
+ * (assigned directly, no group) and prints the same JSON as `kfast consume-bench --json`.
  *
  * Linked against the librdkafka inside the confluent-kafka wheel (2.16); Debian's own
  * librdkafka 2.0 cannot talk to Tansu.
@@ -53,9 +57,81 @@ static void set(rd_kafka_conf_t *conf, const char *name, const char *value) {
     }
 }
 
+static long max_rss_kb(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+static int consume(int argc, char **argv) {
+    long count = atol(argv[4]);
+    char error[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    set(conf, "bootstrap.servers", argv[2]);
+    set(conf, "group.id", "kafka-fast-consume-bench");
+    set(conf, "enable.auto.commit", "false");
+    set(conf, "enable.auto.offset.store", "false");
+    for (int i = 5; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
+            return 2;
+        }
+        *eq = 0;
+        set(conf, argv[i], eq + 1);
+    }
+    double cpu_start = cpu_seconds(), start = now_seconds();
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+    if (!rk) {
+        fprintf(stderr, "rdkafka_bench: %s\n", error);
+        return 1;
+    }
+    const struct rd_kafka_metadata *metadata;
+    rd_kafka_topic_t *topic = rd_kafka_topic_new(rk, argv[3], NULL);
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, topic, &metadata, 30000);
+    if (err || metadata->topic_cnt != 1 || metadata->topics[0].err) {
+        fprintf(stderr, "rdkafka_bench: metadata for %s: %s\n", argv[3],
+                rd_kafka_err2str(err ? err : metadata->topics[0].err));
+        return 1;
+    }
+    rd_kafka_topic_partition_list_t *partitions = rd_kafka_topic_partition_list_new(metadata->topics[0].partition_cnt);
+    for (int i = 0; i < metadata->topics[0].partition_cnt; i++)
+        rd_kafka_topic_partition_list_add(partitions, argv[3], metadata->topics[0].partitions[i].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_metadata_destroy(metadata);
+    rd_kafka_topic_destroy(topic);
+    rd_kafka_assign(rk, partitions);
+    rd_kafka_topic_partition_list_destroy(partitions);
+
+    long received = 0, bytes = 0;
+    double deadline = now_seconds() + 600;
+    while (received < count && now_seconds() < deadline) {
+        rd_kafka_message_t *message = rd_kafka_consumer_poll(rk, 100);
+        if (!message) continue;
+        if (message->err) {
+            if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                fprintf(stderr, "rdkafka_bench: consume: %s\n", rd_kafka_message_errstr(message));
+        } else {
+            received++;
+            bytes += (long)message->len;
+        }
+        rd_kafka_message_destroy(message);
+    }
+    double seconds = now_seconds() - start;
+    double cpu = cpu_seconds() - cpu_start;
+    printf("{\"msgs\":%ld,\"bytes\":%ld,\"seconds\":%.3f,\"msgs_per_sec\":%.3f,\"mb_per_sec\":%.3f,"
+           "\"cpu_seconds\":%.3f,\"max_rss_kb\":%ld}\n",
+           received, bytes, seconds, received / seconds, bytes / seconds / 1e6, cpu, max_rss_kb());
+    fflush(stdout);
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return received == count ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 5 && strcmp(argv[1], "consume") == 0) return consume(argc, argv);
     if (argc != 7) {
-        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS\n");
+        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS\n"
+                        "       rdkafka_bench consume BROKERS TOPIC COUNT [name=value ...]\n");
         return 2;
     }
     long count = atol(argv[3]);

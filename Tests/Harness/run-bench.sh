@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: release build, KafkaBench's micro-benchmarks, then kfast bench against our librdkafka
-# peer on both brokers (run folder .test-run/bench). Arguments go to Tests/Bench/produce_bench.py.
+# peer on both brokers (run folder .test-run/bench), then the consumer: kfast consume-bench against
+# librdkafka's consumer on fresh brokers (.test-run/bench-consume). A first argument `produce` or
+# `consume` runs only that part; the other arguments go to Tests/Bench/produce_bench.py and
+# consume_bench.py (--count N, --repeats R, --brokers tansu,noida; the consumer ignores the rest).
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -16,12 +19,24 @@ rdkafka_lib=$(ls "$VENV"/lib/python3*/site-packages/confluent_kafka.libs/librdka
 cc -O2 -Wall -o "$ROOT/.build/rdkafka_bench" "$ROOT/Tests/Bench/rdkafka_bench.c" \
     -L"$(dirname "$rdkafka_lib")" -l:"$(basename "$rdkafka_lib")" -Wl,-rpath,"$(dirname "$rdkafka_lib")"
 
+mode=all
+case "${1:-}" in produce|consume) mode=$1; shift ;; esac
+
 # Micro-benchmarks (CRC32C, record batches per codec, gzip implementations, dashboard frames), the
-# dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast dash-bench),
-# then the producer side by side with librdkafka on both brokers. Arguments go to the producer part.
-exec "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
-    "$0/KafkaBench" \
-    && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
-    && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
-    && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
-' "$release" "$ROOT" "$@"
+# dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast
+# dash-bench), then the producer side by side with librdkafka on both brokers.
+if [ "$mode" != consume ]; then
+    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
+        "$0/KafkaBench" \
+        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
+        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
+        && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
+    ' "$release" "$ROOT" "$@"
+fi
+# The consumer side by side with librdkafka, on brokers of its own (Tansu keeps everything in
+# memory and slows down as it fills).
+if [ "$mode" != produce ]; then
+    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench-consume" bash -c '
+        "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/consume_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
+    ' "$release" "$ROOT" "$@"
+fi

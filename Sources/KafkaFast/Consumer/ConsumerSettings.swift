@@ -31,6 +31,9 @@ public struct ConsumerSettings: Sendable, Equatable {
     /// `isolation.level`: read_committed hides aborted transactional records (not supported
     /// yet: only read_uncommitted is accepted).
     public var readCommitted = false
+    /// `topic.metadata.propagation.max.ms`: how long a topic may be missing from metadata (just
+    /// created, or deleted) before its partitions fail.
+    public var topicPropagationMaxMs = 30_000
     /// `retry.backoff.ms` / `retry.backoff.max.ms` for fetch and metadata retries.
     public var retryBackoffMs = 100
     public var retryBackoffMaxMs = 1_000
@@ -71,6 +74,8 @@ public struct ConsumerSettings: Sendable, Equatable {
             case "error": autoOffsetReset = .error
             default: throw .invalidConfiguration("\(name)=\(value): expected earliest, latest or error")
             }
+        case "topic.metadata.propagation.max.ms":
+            topicPropagationMaxMs = try KafkaConfig.integer(name, value, in: 0...3_600_000)
         case "retry.backoff.ms":
             retryBackoffMs = try KafkaConfig.integer(name, value, in: 1...300_000)
         case "retry.backoff.max.ms":

@@ -1,13 +1,19 @@
 import KafkaProtocol
+import NIOCore
 
 /// The engine's background chores, done by one task that runs only while there is work:
 /// resolving start positions through ListOffsets (beginning, end, -N, timestamp, and resets
 /// after OFFSET_OUT_OF_RANGE) and finding leaders in fresh metadata (new partitions, a leader
 /// that moved, a broker that went away). It starts a source for every leader it finds.
 extension FetchEngine {
-    /// How many metadata answers in a row may say a topic does not exist before its
-    /// partitions fail: a topic created a moment ago may not be known to every broker yet.
-    static let unknownTopicStrikeLimit = 5
+    /// Notes that metadata says the partition's topic does not exist; true once that has lasted
+    /// `topic.metadata.propagation.max.ms` (a topic created a moment ago may not be known yet).
+    func topicMissingTooLong(_ partition: inout PartitionState) -> Bool {
+        let now = NIODeadline.now()
+        let since = partition.unknownTopicSince ?? now
+        partition.unknownTopicSince = since
+        return now - since >= .milliseconds(Int64(settings.topicPropagationMaxMs))
+    }
 
     /// Makes sure the maintenance task runs (it exits when it finds nothing to do).
     func runMaintenance() {
@@ -87,7 +93,7 @@ extension FetchEngine {
                             partition.pendingStart = nil
                             partition.fetchOffset = offset
                             partition.position = offset
-                            partition.unknownTopicStrikes = 0
+                            partition.unknownTopicSince = nil
                         }
                         state.partitions[entry.tp] = partition
                     }
@@ -99,9 +105,9 @@ extension FetchEngine {
                     for entry in entries {
                         guard var partition = state.partitions[entry.tp], partition.id == entry.id else { continue }
                         partition.resolving = false
-                        if case .unknownTopic = error { partition.unknownTopicStrikes += 1 }
+                        let missingTooLong = error.isUnknownTopic && topicMissingTooLong(&partition)
                         state.partitions[entry.tp] = partition
-                        if partition.unknownTopicStrikes >= Self.unknownTopicStrikeLimit || !(error.isRetriable || error.isUnknownTopic) {
+                        if missingTooLong || !(error.isRetriable || error.isUnknownTopic) {
                             if let reader = Self.fail(entry.tp, id: entry.id, error, in: &state) { wake.append(reader) }
                         }
                     }
@@ -172,16 +178,16 @@ extension FetchEngine {
             for (tp, id) in partitions {
                 guard var partition = state.partitions[tp], partition.id == id, !partition.stopped else { continue }
                 guard let topic = metadata.topics[tp.topic], topic.error != .unknownTopicOrPartition else {
-                    partition.unknownTopicStrikes += 1
+                    let missingTooLong = topicMissingTooLong(&partition)
                     state.partitions[tp] = partition
-                    if partition.unknownTopicStrikes >= Self.unknownTopicStrikeLimit {
+                    if missingTooLong {
                         if let reader = Self.fail(tp, id: id, .unknownTopic(tp.topic), in: &state) { wake.append(reader) }
                     } else {
                         allFound = false
                     }
                     continue
                 }
-                partition.unknownTopicStrikes = 0
+                partition.unknownTopicSince = nil
                 guard let partitionMetadata = topic.partition(tp.partition) else {
                     state.partitions[tp] = partition
                     if let reader = Self.fail(tp, id: id, .unknownPartition(topic: tp.topic, partition: tp.partition), in: &state) {

@@ -26,6 +26,9 @@ extension FetchEngine {
         let broker: Int32
     }
 
+    /// Consecutive failures of a kind retrying cannot fix before the reader hears of it.
+    static let failuresBeforeReport = 3
+
     private enum SourceWork {
         case fetch([FetchItem])
         case wait(generation: UInt64)
@@ -34,7 +37,6 @@ extension FetchEngine {
 
     func sourceLoop(node: Int32) async {
         var pending: [ScannedPartition] = []
-        var failures = 0
         var round = 0
         var scratch: [Record] = []
         while true {
@@ -54,8 +56,7 @@ extension FetchEngine {
                 do {
                     connection = try await client.connection(toNode: node, purpose: .fetch)
                 } catch {
-                    failures += 1
-                    await fetchFailed(items, error, failures: failures)
+                    await fetchFailed(items, error, node: node)
                     continue
                 }
                 let request = fetchRequest(items)
@@ -69,17 +70,15 @@ extension FetchEngine {
                 do {
                     response = try await answer
                 } catch {
-                    failures += 1
-                    await fetchFailed(items, BrokerConnection.kafkaError(error, broker: connection.address.description), failures: failures)
+                    await fetchFailed(items, BrokerConnection.kafkaError(error, broker: connection.address.description), node: node)
                     continue
                 }
                 if response.errorCode != 0 {
-                    failures += 1
                     let code = KafkaErrorCode(rawValue: response.errorCode)
-                    await fetchFailed(items, .broker(code: code, context: "Fetch from broker \(node)", message: nil), failures: failures)
+                    await fetchFailed(items, .broker(code: code, context: "Fetch from broker \(node)", message: nil), node: node)
                     continue
                 }
-                failures = 0
+                state.withLockedValue { $0.failureStreaks[node] = nil }
                 pending = scan(response, items, node: node)
             }
         }
@@ -96,10 +95,11 @@ extension FetchEngine {
             var led = false
             var chosen: [KafkaTopicPartition] = []
             let queueFull = state.bufferedBytes >= queueLimit
+            let partitionLimit = partitionBufferLimit(state)
             for (tp, partition) in state.partitions where partition.leader == node && !partition.stopped {
                 led = true
                 guard !queueFull, !partition.inFlight, partition.pendingStart == nil,
-                      partition.buffered < settings.maxPartitionFetchBytes else { continue }
+                      partition.buffered < partitionLimit else { continue }
                 chosen.append(tp)
             }
             guard led else {
@@ -151,19 +151,30 @@ extension FetchEngine {
 
     /// A request that failed as a whole (broker down, connection lost, timeout): release the
     /// partitions, have their leaders looked up again (one may have moved), and back off.
-    private func fetchFailed(_ items: [FetchItem], _ error: KafkaError, failures: Int) async {
+    private func fetchFailed(_ items: [FetchItem], _ error: KafkaError, node: Int32) async {
         if case .clientClosed = error {
             close()
             return
         }
-        state.withLockedValue { state in
+        // Retrying cannot fix a response the client refuses (one larger than
+        // receive.message.max.bytes: noida ignores every fetch byte limit): say so, then go on trying.
+        var failures = 0
+        let reader = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            failures = (state.failureStreaks[node] ?? 0) + 1
+            state.failureStreaks[node] = failures
+            let reportable = !error.isRetriable && failures == Self.failuresBeforeReport
             for item in items {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
                 partition.inFlight = false
                 partition.leader = nil
                 state.partitions[item.tp] = partition
             }
+            guard reportable, !state.closed else { return nil }
+            state.errors.append(error)
+            defer { state.reader = nil }
+            return state.reader
         }
+        reader?.resume()
         try? await Task.sleep(nanoseconds: UInt64(backoffMs(failures)) * 1_000_000)
         runMaintenance()
     }
@@ -217,6 +228,15 @@ extension FetchEngine {
             for entry in scanned {
                 guard var partition = state.partitions[entry.tp], partition.id == entry.id else { continue }
                 partition.inFlight = false
+                if entry.batches.isEmpty, entry.scanError == nil, entry.nextOffset == entry.fetchOffset,
+                   entry.fetchOffset > entry.highWatermark {
+                    // Past the end. Most brokers answer OFFSET_OUT_OF_RANGE; Tansu answers nothing.
+                    state.partitions[entry.tp] = partition
+                    let outcome = outOfRange(entry.tp, id: entry.id, offset: entry.fetchOffset, in: &state)
+                    if let reader = outcome.reader { wake.append(reader) }
+                    needMaintenance = needMaintenance || outcome.reset
+                    continue
+                }
                 partition.strictStart = false
                 partition.highWatermark = entry.highWatermark
                 partition.logStartOffset = entry.logStartOffset
@@ -235,14 +255,11 @@ extension FetchEngine {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
                 partition.inFlight = false
                 if code == .offsetOutOfRange {
-                    let error = KafkaError.broker(code: code, context: "fetching \(item.tp) at offset \(item.offset)", message: nil)
-                    if partition.strictStart || settings.autoOffsetReset == .error {
-                        state.partitions[item.tp] = partition
-                        if let reader = Self.fail(item.tp, id: item.id, error, in: &state) { wake.append(reader) }
-                        continue
-                    }
-                    partition.pendingStart = settings.autoOffsetReset == .earliest ? .beginning : .end
-                    needMaintenance = true
+                    state.partitions[item.tp] = partition
+                    let outcome = outOfRange(item.tp, id: item.id, offset: item.offset, in: &state)
+                    if let reader = outcome.reader { wake.append(reader) }
+                    needMaintenance = needMaintenance || outcome.reset
+                    continue
                 } else if code.needsMetadataRefresh || code == .unknownTopicOrPartition {
                     partition.leader = nil
                     needMaintenance = true
@@ -259,6 +276,22 @@ extension FetchEngine {
         wake.forEach { $0.resume() }
         if needMaintenance { runMaintenance() }
         return keep
+    }
+
+    /// OFFSET_OUT_OF_RANGE for a partition (under the lock): an error for an explicit start
+    /// offset or `auto.offset.reset=error`, otherwise a reset to the beginning or the end.
+    private func outOfRange(
+        _ tp: KafkaTopicPartition, id: UInt64, offset: Int64, in state: inout State
+    ) -> (reader: CheckedContinuation<Void, Never>?, reset: Bool) {
+        guard var partition = state.partitions[tp], partition.id == id else { return (nil, false) }
+        if partition.strictStart || settings.autoOffsetReset == .error {
+            let error = KafkaError.broker(
+                code: .offsetOutOfRange, context: "offset \(offset) of \(tp) is outside the partition's log", message: nil)
+            return (Self.fail(tp, id: id, error, in: &state), false)
+        }
+        partition.pendingStart = settings.autoOffsetReset == .earliest ? .beginning : .end
+        state.partitions[tp] = partition
+        return (nil, true)
     }
 
     /// Decodes scanned partitions into chunks and queues them for the reader.
@@ -309,3 +342,4 @@ extension FetchEngine {
         reader?.resume()
     }
 }
+

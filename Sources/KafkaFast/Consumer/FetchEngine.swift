@@ -1,6 +1,7 @@
 import DequeModule
 import KafkaProtocol
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Fetches a changing set of partitions, franz-go style: one *source* per leader broker sends
 /// one Fetch at a time covering every assigned partition that broker leads, and hands the
@@ -21,9 +22,9 @@ import NIOConcurrencyHelpers
 /// commits once the chunks it polled are processed; `highWatermark(of:)` gives the lag.
 /// Revoking drops buffered and in-flight data of those partitions at once; a chunk already
 /// returned by `poll()` is the caller's. Memory is bounded by `queued.max.messages.kbytes`
-/// plus one `max.partition.fetch.bytes` per partition in flight: a partition is not fetched
-/// again while its buffered data reaches `max.partition.fetch.bytes`, so a slow reader slows
-/// fetching. Errors that need the caller (an out-of-range offset with `auto.offset.reset=error`,
+/// plus one fetch response: a partition is not fetched again while its buffered data reaches
+/// its share of that (at least `max.partition.fetch.bytes`), so a slow reader slows
+/// fetching (see `partitionBufferLimit`). Errors that need the caller (an out-of-range offset with `auto.offset.reset=error`,
 /// a deleted topic) are thrown by `poll()` once and that partition stops; a broker that is down
 /// is retried with backoff and never thrown.
 public final class FetchEngine: Sendable {
@@ -46,7 +47,8 @@ public final class FetchEngine: Sendable {
         var stopped = false
         /// The position at which an end-of-partition chunk was last queued.
         var reportedEndAt: Int64 = -1
-        var unknownTopicStrikes = 0
+        /// Since when metadata has said the topic does not exist.
+        var unknownTopicSince: NIODeadline?
     }
 
     struct State {
@@ -61,6 +63,9 @@ public final class FetchEngine: Sendable {
         /// Bumped by every wake-up, so a source that saw nothing to do and is about to wait
         /// can tell that something changed in between.
         var wakeGeneration: UInt64 = 0
+        /// Consecutive failed fetches per broker; kept across source restarts (a failure drops
+        /// the partitions' leaders, which ends the source until metadata finds them again).
+        var failureStreaks: [Int32: Int] = [:]
         var maintenanceWaiter: CheckedContinuation<Void, Never>?
         var maintenanceRunning = false
         var maintenanceRequested = false
@@ -184,7 +189,7 @@ public final class FetchEngine: Sendable {
                 state.bufferedBytes -= chunk.bufferedBytes
                 var wake: [CheckedContinuation<Void, Never>] = []
                 if var partition = state.partitions[chunk.topicPartition], partition.id == chunk.assignmentId {
-                    let wasFull = partition.buffered >= settings.maxPartitionFetchBytes
+                    let wasFull = partition.buffered >= partitionBufferLimit(state)
                     partition.buffered -= chunk.bufferedBytes
                     partition.position = chunk.nextOffset
                     state.partitions[chunk.topicPartition] = partition
@@ -240,6 +245,14 @@ public final class FetchEngine: Sendable {
     }
 
     var queueLimit: Int { settings.queuedMaxKilobytes * 1024 }
+
+    /// A partition is not fetched again while it holds this much unread data: its share of the
+    /// buffer, and at least one `max.partition.fetch.bytes`. A share larger than one fetch keeps
+    /// partitions with data in every request while the reader catches up; a request made only of
+    /// partitions at their end would wait `fetch.wait.max.ms` at the broker for nothing.
+    func partitionBufferLimit(_ state: State) -> Int {
+        max(settings.maxPartitionFetchBytes, queueLimit / max(state.partitions.count, 1))
+    }
 
     // MARK: Shared helpers for sources and maintenance
 

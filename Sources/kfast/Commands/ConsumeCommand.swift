@@ -66,8 +66,11 @@ struct ConsumeCommand: AsyncParsableCommand {
         default: break
         }
         if text.hasPrefix("s@"), let ms = Int64(text.dropFirst(2)), ms >= 0 { return .timestamp(ms) }
-        if text.hasPrefix("-"), let count = Int64(text.dropFirst()), count > 0 { return .fromEnd(count) }
-        if let offset = Int64(text), offset >= 0 { return .offset(offset, strict: true) }
+        if text.hasPrefix("-") {
+            if let count = Int64(text.dropFirst()), count > 0, text.dropFirst().allSatisfy(\.isASCIIDigit) { return .fromEnd(count) }
+        } else if let offset = Int64(text), text.allSatisfy(\.isASCIIDigit) {
+            return .offset(offset, strict: true)
+        }
         throw ValidationError("-o \(text): expected beginning, end, an offset, -N or s@TIMESTAMP_MS")
     }
 
@@ -96,7 +99,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         case .consumed(let consumed):
             Output.error("consumed \(consumed) message\(consumed == 1 ? "" : "s") from \(topic)")
         case .failed(let error, let consumed):
-            throw await Self.explain(error, consumed: consumed, client: consumer.client, topic: topic)
+            _ = consumed  // what was printed stays printed; the error says why it stopped
+            throw error
         }
     }
 
@@ -135,6 +139,11 @@ struct ConsumeCommand: AsyncParsableCommand {
     static func untilInterrupted(_ body: @escaping @Sendable () async -> Outcome) async throws -> Outcome {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
+        // A parent may have started us with SIGINT blocked (Foundation's Process does).
+        var interruptOnly = sigset_t()
+        sigemptyset(&interruptOnly)
+        sigaddset(&interruptOnly, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
         let task = Task { await body() }
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         interrupt.setEventHandler { task.cancel() }
@@ -142,15 +151,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         defer { interrupt.cancel() }
         return await task.value
     }
+}
 
-    /// One line for a failure, with the partition's range for an out-of-range start offset.
-    static func explain(_ error: any Error, consumed: Int, client: KafkaClient, topic: String) async -> any Error {
-        guard let kafkaError = error as? KafkaError else { return error }
-        if case .broker(let code, let context, _) = kafkaError, code == .offsetOutOfRange,
-           let marks = try? await client.watermarks(topic: topic) {
-            let ranges = marks.map { "\($0.partition): \($0.low)..\($0.high)" }.joined(separator: ", ")
-            return CLIError.runtime("\(context): the offset is outside the partition's log (low..high per partition \(ranges))")
-        }
-        return kafkaError
-    }
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -9,7 +9,7 @@ struct ProduceCommand: AsyncParsableCommand {
         discussion: """
             With --json each input line is an object as `kfast consume -J` prints it (kcat's envelope):
             {"key": string|null, "payload": string|null, "partition": int (optional),
-             "headers": ["name", "value", ...] (optional), "key_encoding"/"payload_encoding": "base64" (optional)}.
+             "headers": ["name", "value", ...] (optional), "key_encoding"/"payload_encoding"/"headers_encoding": "base64" (optional)}.
             Prints how many messages were delivered to stderr; exits 1 if any failed.
             """)
 

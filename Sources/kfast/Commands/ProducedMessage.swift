@@ -49,7 +49,12 @@ struct ProducedMessage {
                 if value is NSNull {
                     headers.append(MessageHeader(name, nil))
                 } else if let text = value as? String {
-                    headers.append(MessageHeader(name, Array(text.utf8)))
+                    if (object["headers_encoding"] as? String) == "base64" {
+                        guard let data = Data(base64Encoded: text) else { throw EnvelopeError("header \"\(name)\" is not valid base64") }
+                        headers.append(MessageHeader(name, [UInt8](data)))
+                    } else {
+                        headers.append(MessageHeader(name, Array(text.utf8)))
+                    }
                 } else {
                     throw EnvelopeError("header \"\(name)\" must have a string or null value")
                 }

@@ -74,6 +74,12 @@ struct ConsumedRecord: Decodable, Equatable, Sendable {
     }
 }
 
+/// One line of peer_tail.py's output.
+struct TailedOffset: Decodable, Hashable, Sendable {
+    var partition: Int32
+    var offset: Int64
+}
+
 /// What peer_metadata.py prints, the shape `kfast topics --json` prints too.
 struct ClusterMetadataReport: Codable, Equatable, Sendable {
     struct Broker: Codable, Equatable, Sendable { var id: Int32; var host: String; var port: Int32 }
@@ -118,10 +124,17 @@ extension Peer {
     static func produce(_ records: [PeerRecord], topic: String, to broker: BrokerKind,
                         client: PeerClient = .confluent, codec: PeerCodec = .none,
                         acks: String = "all") async throws -> ProduceReport {
+        try await produce(records, topic: topic, address: TestBrokers.address(broker), client: client, codec: codec, acks: acks)
+    }
+
+    /// The same, to a broker given by address (a `PrivateBroker`).
+    static func produce(_ records: [PeerRecord], topic: String, address: String,
+                        client: PeerClient = .confluent, codec: PeerCodec = .none,
+                        acks: String = "all") async throws -> ProduceReport {
         let encoder = JSONEncoder()
         let lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         return try await json(ProduceReport.self, "peer_produce.py", args: [
-            "--client", client.rawValue, "--bootstrap", TestBrokers.address(broker), "--topic", topic,
+            "--client", client.rawValue, "--bootstrap", address, "--topic", topic,
             "--codec", codec.rawValue, "--acks", acks, "--messages", "-",
         ], stdin: lines.joined(separator: "\n") + "\n", acceptedStatuses: [0, 2])
     }
@@ -137,6 +150,14 @@ extension Peer {
         if let count { args += ["--count", "\(count)"] }
         if let group { args += ["--group", group] }
         return try await jsonLines(ConsumedRecord.self, "peer_consume.py", args: args, timeout: timeout + 30)
+    }
+
+    /// Where `kcat -C -e -o spec` reads, as librdkafka does it (peer_tail.py): (partition, offset) in order received.
+    static func tail(topic: String, on broker: BrokerKind, offset spec: String, partition: Int32? = nil,
+                     timeout: TimeInterval = 30) async throws -> [TailedOffset] {
+        var args = ["--bootstrap", try TestBrokers.address(broker), "--topic", topic, "--offset", spec, "--timeout", "\(timeout)"]
+        if let partition { args += ["--partition", "\(partition)"] }
+        return try await jsonLines(TailedOffset.self, "peer_tail.py", args: args, timeout: timeout + 30)
     }
 
     static func metadata(of broker: BrokerKind, topic: String? = nil) async throws -> ClusterMetadataReport {

@@ -1,0 +1,188 @@
+import Foundation
+import KafkaFast
+import Testing
+
+/// The fetch engine under a changing assignment, resets, bounded buffering and a broker restart.
+@Suite struct FetchEngineTests {
+    static func client(_ address: String, _ properties: [String: String] = [:]) throws -> KafkaClient {
+        var config = try KafkaConfig(properties)
+        config.bootstrapServers = try BrokerAddress.parseList(address)
+        return try KafkaClient(config: config)
+    }
+
+    static func values(_ prefix: String, _ range: Range<Int>, partition: Int32) -> [PeerRecord] {
+        range.map { PeerRecord(partition: partition, value: Data("\(prefix)-\($0)".utf8)) }
+    }
+
+    /// Polls until `done` says enough arrived, collecting offsets per partition; fails after `timeout`.
+    static func collect(
+        _ engine: FetchEngine, timeout: TimeInterval = 30, until done: ([KafkaTopicPartition: [Int64]]) -> Bool
+    ) async throws -> [KafkaTopicPartition: [Int64]] {
+        var seen: [KafkaTopicPartition: [Int64]] = [:]
+        let deadline = Date().addingTimeInterval(timeout)
+        while !done(seen) {
+            guard Date() < deadline else { throw PeerError(description: "timed out with \(seen.mapValues(\.count))") }
+            let chunk = try await withTimeout(seconds: deadline.timeIntervalSinceNow) { try await engine.poll() }
+            guard let chunk = chunk ?? nil else { continue }
+            seen[chunk.topicPartition, default: []] += chunk.messages.map(\.offset)
+        }
+        return seen
+    }
+
+    @Test(arguments: BrokerKind.allCases)
+    func assignmentChangesWhileRunning(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-assign")
+        try await Peer.createTopic(topic, partitions: 4, on: broker)
+        for partition in Int32(0)..<4 {
+            _ = try await Peer.produce(Self.values("p\(partition)", 0..<100, partition: partition), topic: topic, to: broker)
+        }
+        let client = try Self.client(address)
+        defer { client.close() }
+        let engine = FetchEngine(client: client)
+        defer { engine.close() }
+        let (p0, p1, p2, p3) = (KafkaTopicPartition(topic, 0), KafkaTopicPartition(topic, 1), KafkaTopicPartition(topic, 2), KafkaTopicPartition(topic, 3))
+
+        engine.assign([p0: .beginning, p1: .offset(40)])
+        let first = try await Self.collect(engine) { ($0[p0]?.count ?? 0) >= 100 && ($0[p1]?.count ?? 0) >= 60 }
+        #expect(first[p0] == Array(0..<100) && first[p1] == Array(40..<100))
+        #expect(engine.position(of: p0) == 100 && engine.position(of: p1) == 100)
+        #expect(engine.highWatermark(of: p1).map { $0 >= 1 } == true)
+
+        let revoked = engine.revoke([p0])
+        #expect(revoked == [p0: 100])
+        engine.assign([p2: .offset(50), p3: .fromEnd(10)])
+        _ = try await Peer.produce(Self.values("late", 0..<5, partition: 0) + Self.values("late", 0..<5, partition: 1), topic: topic, to: broker)
+        let second = try await Self.collect(engine) {
+            ($0[p1]?.count ?? 0) >= 5 && ($0[p2]?.count ?? 0) >= 50 && ($0[p3]?.count ?? 0) >= 10
+        }
+        #expect(second[p0] == nil, "a revoked partition delivers nothing")
+        #expect(second[p1] == Array(100..<105))
+        #expect(second[p2] == Array(50..<100))
+        #expect(engine.assignment == [p1, p2, p3])
+        #expect(engine.positions()[p2] == 100)
+        #expect(engine.lag(of: p2) == 0)
+    }
+
+    @Test(arguments: BrokerKind.allCases)
+    func outOfRangeFollowsAutoOffsetReset(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-reset")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        _ = try await Peer.produce(Self.values("m", 0..<10, partition: 0), topic: topic, to: broker)
+        let tp = KafkaTopicPartition(topic, 0)
+
+        let earliestClient = try Self.client(address, ["auto.offset.reset": "earliest"])
+        defer { earliestClient.close() }
+        let earliest = FetchEngine(client: earliestClient)
+        defer { earliest.close() }
+        earliest.assign([tp: .offset(1_000)])
+        #expect(try await Self.collect(earliest) { ($0[tp]?.count ?? 0) >= 10 }[tp] == Array(0..<10))
+
+        let latestClient = try Self.client(address, ["auto.offset.reset": "latest"])
+        defer { latestClient.close() }
+        let latest = FetchEngine(client: latestClient)
+        defer { latest.close() }
+        latest.assign([tp: .offset(1_000)])
+        // The reset moves the position to what ListOffsets calls the end (on Tansu that can be
+        // below the real end: its watermark quirk), and messages produced afterwards arrive.
+        let end = try await latestClient.listOffsets(topic: topic, spec: .latest)[0].offset
+        let deadline = Date().addingTimeInterval(30)
+        while latest.position(of: tp) != end && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(latest.position(of: tp) == end)
+        _ = try await Peer.produce(Self.values("new", 0..<3, partition: 0), topic: topic, to: broker)
+        #expect(try await Self.collect(latest) { ($0[tp]?.last ?? 0) >= 12 }[tp] == Array(end..<13))
+
+        let errorClient = try Self.client(address, ["auto.offset.reset": "error"])
+        defer { errorClient.close() }
+        let failing = FetchEngine(client: errorClient)
+        defer { failing.close() }
+        failing.assign([tp: .offset(1_000)])
+        await #expect(throws: KafkaError.self) { _ = try await Self.collect(failing) { _ in false } }
+    }
+
+    /// A reader that does not read: the engine stops fetching while its buffer is full, so
+    /// what is produced meanwhile is not fetched, then it delivers everything once the reader reads.
+    @Test(arguments: BrokerKind.allCases)
+    func aSlowReaderStopsTheFetching(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-bounded")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        let value = Data(String(repeating: "v", count: 1_000).utf8)
+        let batch = (0..<500).map { _ in PeerRecord(partition: 0, value: value) }
+        for _ in 0..<2 { _ = try await Peer.produce(batch, topic: topic, to: broker) }
+        let client = try Self.client(address, ["max.partition.fetch.bytes": "65536", "queued.max.messages.kbytes": "64",
+                                               "fetch.wait.max.ms": "100"])
+        defer { client.close() }
+        let engine = FetchEngine(client: client)
+        defer { engine.close() }
+        let tp = KafkaTopicPartition(topic, 0)
+        engine.assign([tp: .beginning])
+        let deadline = Date().addingTimeInterval(30)
+        while engine.bufferedBytes == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        let fetched = { client.connectionStats().filter { $0.purpose == .fetch }.reduce(Int64(0)) { $0 + $1.stats.bytesIn } }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let buffered = engine.bufferedBytes
+        let fetchedBefore = fetched()
+        for _ in 0..<2 { _ = try await Peer.produce(batch, topic: topic, to: broker) }
+        try await Task.sleep(nanoseconds: 1_000_000_000)  // ten fetch.wait.max.ms periods
+        #expect(buffered > 0)
+        #expect(engine.bufferedBytes == buffered, "nothing more is buffered while the reader sleeps")
+        #expect(fetched() == fetchedBefore, "no fetch goes out while the buffer is full")
+
+        let all = try await Self.collect(engine) { ($0[tp]?.count ?? 0) >= 2_000 }
+        #expect(all[tp] == Array(0..<2_000))
+        #expect(engine.bufferedBytes == 0)
+    }
+
+    /// The leader goes away and comes back: the engine retries with backoff and resumes where it
+    /// was. noida keeps its log across the restart, so nothing is missing or repeated; Tansu
+    /// starts empty, so the position is past its new end and auto.offset.reset=earliest applies.
+    @Test(arguments: BrokerKind.allCases)
+    func resumesAfterTheBrokerRestarts(_ kind: BrokerKind) async throws {
+        let broker = try await PrivateBroker.start(kind)
+        defer { broker.stop() }
+        let topic = uniqueTopicName("engine-restart")
+        _ = try await Peer.json(IgnoredJSON.self, "peer_admin.py", args: ["create-topic", topic, "--bootstrap", broker.address, "--partitions", "2"])
+        for partition in Int32(0)..<2 {
+            _ = try await Peer.produce(Self.values("before", 0..<50, partition: partition), topic: topic, address: broker.address)
+        }
+        let client = try Self.client(broker.address, ["auto.offset.reset": "earliest", "fetch.wait.max.ms": "100"])
+        defer { client.close() }
+        let engine = FetchEngine(client: client)
+        defer { engine.close() }
+        let partitions = [KafkaTopicPartition(topic, 0), KafkaTopicPartition(topic, 1)]
+        engine.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, StartPosition.beginning) }))
+        let before = try await Self.collect(engine) { seen in partitions.allSatisfy { (seen[$0]?.count ?? 0) >= 50 } }
+        #expect(partitions.allSatisfy { before[$0] == Array(0..<50) })
+
+        broker.stop()
+        try await Task.sleep(nanoseconds: 500_000_000)  // the engine sees the broker gone and backs off
+        try await broker.start()
+        if kind == .tansu {
+            _ = try await Peer.json(IgnoredJSON.self, "peer_admin.py", args: ["create-topic", topic, "--bootstrap", broker.address, "--partitions", "2"])
+        }
+        for partition in Int32(0)..<2 {
+            _ = try await Peer.produce(Self.values("after", 0..<20, partition: partition), topic: topic, address: broker.address)
+        }
+        let after = try await Self.collect(engine, timeout: 60) { seen in partitions.allSatisfy { (seen[$0]?.count ?? 0) >= 20 } }
+        let expected: [Int64] = kind == .noida ? Array(50..<70) : Array(0..<20)
+        for tp in partitions { #expect(after[tp] == expected, "\(tp)") }
+    }
+}
+
+private struct IgnoredJSON: Decodable {}
+
+/// Runs `body`, giving up after `seconds` (nil then).
+func withTimeout<T: Sendable>(seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(nanoseconds: UInt64(max(seconds, 0) * 1e9))
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
