@@ -71,7 +71,8 @@ private final class RecordingSource: DashboardDataSource {
 
 @Suite struct AppLoopTests {
     @Test(.timeLimit(.minutes(1))) func quitsWithZeroAfterDrawingDataAndRestoresTheTerminal() async throws {
-        // Once the cluster and the status event are on screen: open help, resize, start the load
+        let source = RecordingSource()
+        // Once the cluster and the status event are on screen and the tail has started: open help, resize, start the load
         // generator and quit (the time limit bounds the wait on a loaded machine).
         let screen = ScriptedScreen(script: [
             (1, .key(.character("?"))),
@@ -83,8 +84,8 @@ private final class RecordingSource: DashboardDataSource {
         ], startWhen: { frame in
             let text = frame.joined(separator: "\n")
             return text.contains("cluster test-cluster") && text.contains("unreachable: connection refused")
+                && source.tailRequests.withLock { !$0.isEmpty }
         })
-        let source = RecordingSource()
         var options = DashboardOptions()
         options.refreshMillis = 20
         options.metadataRefreshMillis = 100

@@ -156,7 +156,7 @@ import Testing
         let before = try await Self.collect(engine) { seen in partitions.allSatisfy { (seen[$0]?.count ?? 0) >= 50 } }
         #expect(partitions.allSatisfy { before[$0] == Array(0..<50) })
 
-        broker.stop()
+        await broker.shutDown()
         try await Task.sleep(nanoseconds: 500_000_000)  // the engine sees the broker gone and backs off
         try await broker.start()
         if kind == .tansu {

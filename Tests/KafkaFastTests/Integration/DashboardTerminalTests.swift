@@ -141,7 +141,7 @@ import Testing
         }
 
         // Stopped: the status line says the metadata refresh fails and why; the header shows the broker down.
-        broker.stop()
+        await broker.shutDown()
         // (The newest event holds the status line: the metadata poll's or the tail's, both say why.)
         try await dash.waitFor("the outage on the status line", timeout: DashTiming.watermarks) { screen in
             DashScreen.statusLine(screen).contains("no broker available: cannot connect to broker \(broker.address): connection refused")

@@ -24,7 +24,7 @@ import Testing
     func theDissectorReadsEveryFrame(_ kind: BrokerKind, _ atDissectorVersions: Bool) async throws {
         let broker = try await PrivateBroker.start(kind)
         defer { broker.stop() }
-        let capture = try TsharkCapture.start(port: broker.port, name: "\(kind)-\(atDissectorVersions ? "capped" : "default")")
+        let capture = try await TsharkCapture.start(port: broker.port, name: "\(kind)-\(atDissectorVersions ? "capped" : "default")")
         try await capture.waitUntilRecording()
 
         var config = KafkaConfig()
@@ -71,7 +71,7 @@ struct TsharkCapture {
     let file: String
     let port: Int
 
-    static func start(port: Int, name: String) throws -> TsharkCapture {
+    static func start(port: Int, name: String) async throws -> TsharkCapture {
         let tshark = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let tshark else { throw TestEnvironmentError(description: "tshark is not installed: run the tests with `make test`") }
         let directory = try TestEnvironment.runDirectory()
@@ -88,7 +88,7 @@ struct TsharkCapture {
             if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("Capturing on") {
                 return TsharkCapture(process: process, file: file, port: port)
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(nanoseconds: 50_000_000)
         }
         process.terminate()
         throw TestEnvironmentError(description: "tshark did not start capturing within 10 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
@@ -110,7 +110,7 @@ struct TsharkCapture {
     func stopAndDecode() async throws -> [TsharkDissectionTests.Frame] {
         try await Task.sleep(nanoseconds: 300_000_000)  // let the last packets reach the capture
         process.interrupt()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
         let output = try await Peer.execute("/usr/bin/tshark", arguments: [
             "-r", file, "-d", "tcp.port==\(port),kafka", "-T", "fields", "-E", "separator=|",
             "-e", "frame.number", "-e", "kafka.api_key", "-e", "kafka.api_version", "-e", "_ws.malformed", "-e", "_ws.expert.message",

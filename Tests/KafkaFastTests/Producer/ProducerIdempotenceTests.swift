@@ -23,7 +23,7 @@ import Testing
         // Stop the broker once the first messages are acknowledged, while most are still to come.
         try await run.waitForFirstDeliveries()
         let deliveredBeforeStop = run.connector.deliveredCount
-        broker.stop()
+        await broker.shutDown()
         try await Task.sleep(nanoseconds: 1_000_000_000)
         try await broker.start()
         let outcome = try await run.finish()

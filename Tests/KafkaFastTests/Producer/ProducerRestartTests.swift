@@ -35,7 +35,7 @@ import Testing
         // Stop the broker once the first messages are acknowledged, while most are still to come.
         for _ in 0..<1_000 where connector.deliveredCount == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
         let deliveredBeforeStop = connector.deliveredCount
-        broker.stop()
+        await broker.shutDown()
         try await Task.sleep(nanoseconds: 1_000_000_000)
         try await broker.start()
         try await producer.value

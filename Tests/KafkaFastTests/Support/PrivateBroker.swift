@@ -82,7 +82,16 @@ final class PrivateBroker: @unchecked Sendable {
         kill(process.processIdentifier, SIGCONT)
     }
 
-    /// SIGTERM, which lets noida save its data, then wait for the exit.
+    /// SIGTERM, which lets noida save its data, then wait for the exit without holding a thread
+    /// of the cooperative pool (noida may take seconds to save).
+    func shutDown() async {
+        guard process.isRunning else { return }
+        resume()  // a paused broker would not act on SIGTERM
+        process.terminate()
+        while process.isRunning { try? await Task.sleep(nanoseconds: 20_000_000) }
+    }
+
+    /// The same for a `defer`, which cannot await: blocks until the broker exited.
     func stop() {
         guard process.isRunning else { return }
         resume()  // a paused broker would not act on SIGTERM
