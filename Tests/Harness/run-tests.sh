@@ -17,7 +17,17 @@ step "swift build --build-tests" swift build --build-tests
 
 rm -rf "$ROOT/.test-run/peer-io"   # Peer.swift's capture files left by an interrupted run
 set +e
-"$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test --disable-xctest "$@"
+if [ $# -eq 0 ]; then
+    # The 100,000-message delivery matrix (30 producers at once) saturates both cores for minutes:
+    # it runs in a process of its own after the rest, so the other suites' deadlines measure the
+    # client, not a machine busy with the matrix.
+    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" bash -c '
+        swift test --skip-build --disable-xctest --skip ProducerDeliveryTests; first=$?
+        swift test --skip-build --disable-xctest --filter ProducerDeliveryTests; second=$?
+        [ $first -eq 0 ] && [ $second -eq 0 ]'
+else
+    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run" swift test --disable-xctest "$@"
+fi
 status=$?
 set -e
 say "exit status $status (swift test's, or 1 if the brokers did not start); $((SECONDS - started))s in all"

@@ -245,12 +245,16 @@ enum DashScreen {
 
     /// The Sent column once two captures a metadata interval apart agree.
     static func settledSentCounts(_ dash: TmuxSession, within timeout: Duration) async throws -> [String] {
+        // Unchanged over three refresh periods in a row: one quiet period on a loaded machine
+        // can be acknowledgements that are merely late.
         var previous = sentCells(try await dash.screen())
+        var unchanged = 0
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(DashTiming.metadataMillis))
             let current = sentCells(try await dash.screen())
-            if current == previous && !current.isEmpty { return current }
+            unchanged = current == previous && !current.isEmpty ? unchanged + 1 : 0
+            if unchanged >= 3 { return current }
             previous = current
         }
         throw TestEnvironmentError(description: "the Sent column kept changing for \(timeout): \(previous)")
