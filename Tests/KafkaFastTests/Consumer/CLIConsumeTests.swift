@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `kfast consume` against what real clients produced and where librdkafka starts reading.
-@Suite struct CLIConsumeTests {
+/// Serialized: each case runs many peer processes, and the suite shares two cores with the rest.
+@Suite(.serialized) struct CLIConsumeTests {
     /// Explicit timestamps an hour ago: noida deletes records older than its retention at once.
     static let baseTimestamp = (Int64(Date().timeIntervalSince1970) - 3_600) * 1_000
 

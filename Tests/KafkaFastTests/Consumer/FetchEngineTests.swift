@@ -3,7 +3,7 @@ import KafkaFast
 import Testing
 
 /// The fetch engine under a changing assignment, resets, bounded buffering and a broker restart.
-@Suite struct FetchEngineTests {
+@Suite(.serialized) struct FetchEngineTests {
     static func client(_ address: String, _ properties: [String: String] = [:]) throws -> KafkaClient {
         var config = try KafkaConfig(properties)
         config.bootstrapServers = try BrokerAddress.parseList(address)
@@ -141,7 +141,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func resumesAfterTheBrokerRestarts(_ kind: BrokerKind) async throws {
         let broker = try await PrivateBroker.start(kind)
-        defer { broker.stop() }
+        defer { broker.stop() }  // already stopped, unless the test failed half-way
         let topic = uniqueTopicName("engine-restart")
         _ = try await Peer.json(IgnoredJSON.self, "peer_admin.py", args: ["create-topic", topic, "--bootstrap", broker.address, "--partitions", "2"])
         for partition in Int32(0)..<2 {
@@ -168,6 +168,7 @@ import Testing
         let after = try await Self.collect(engine, timeout: 60) { seen in partitions.allSatisfy { (seen[$0]?.count ?? 0) >= 20 } }
         let expected: [Int64] = kind == .noida ? Array(50..<70) : Array(0..<20)
         for tp in partitions { #expect(after[tp] == expected, "\(tp)") }
+        await broker.shutDown()
     }
 }
 
