@@ -31,7 +31,7 @@ extension KafkaConnector {
         let now = NIODeadline.now()
         let wallMicros = ProducerCore.wallClockMilliseconds() * 1_000
         let brokers = metrics.brokers
-        var document: [(String, StatisticsJSON)] = [
+        var document: [(String, OrderedJSON)] = [
             ("name", .string("\(client.config.clientId)#producer-1")),
             ("client_id", .string(client.config.clientId)),
             ("type", .string("producer")),
@@ -55,12 +55,12 @@ extension KafkaConnector {
         ]
         document.append(("brokers", .object(Self.brokerStatistics(brokers))))
         document.append(("topics", .object(Self.topicStatistics(metrics.partitions))))
-        return StatisticsJSON.object(document).rendered
+        return OrderedJSON.object(document).rendered
     }
 
     /// One entry per broker address ("host:port/nodeid", as librdkafka names them), summing the
     /// client's connections to it (produce, metadata, ...).
-    private static func brokerStatistics(_ connections: [ProducerMetrics.Broker]) -> [(String, StatisticsJSON)] {
+    private static func brokerStatistics(_ connections: [ProducerMetrics.Broker]) -> [(String, OrderedJSON)] {
         var order: [BrokerAddress] = []
         var byAddress: [BrokerAddress: [ProducerMetrics.Broker]] = [:]
         for connection in connections {
@@ -93,8 +93,8 @@ extension KafkaConnector {
     }
 
     /// librdkafka's window statistics object, in microseconds.
-    private static func windowStatistics(_ histogram: LatencyHistogram) -> StatisticsJSON {
-        func micros(_ nanoseconds: Int64?) -> StatisticsJSON { .int((nanoseconds ?? 0) / 1_000) }
+    private static func windowStatistics(_ histogram: LatencyHistogram) -> OrderedJSON {
+        func micros(_ nanoseconds: Int64?) -> OrderedJSON { .int((nanoseconds ?? 0) / 1_000) }
         let empty = histogram.count == 0
         return .object([
             ("min", micros(empty ? 0 : histogram.minNanoseconds)),
@@ -111,7 +111,7 @@ extension KafkaConnector {
         ])
     }
 
-    private static func topicStatistics(_ partitions: [ProducerMetrics.Partition]) -> [(String, StatisticsJSON)] {
+    private static func topicStatistics(_ partitions: [ProducerMetrics.Partition]) -> [(String, OrderedJSON)] {
         var order: [String] = []
         var byTopic: [String: [ProducerMetrics.Partition]] = [:]
         for partition in partitions {

@@ -189,11 +189,12 @@ final class GroupMember: Sendable {
             groupId: groupId, generationId: generation.id, memberId: generation.memberId, groupInstanceId: settings.groupInstanceId)
         let interval = TimeAmount.milliseconds(Int64(settings.heartbeatIntervalMs))
         return connection.channel.eventLoop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { [weak self] _ in
-            connection.sendFuture(request, version: version).map { response in
+            let member = self  // one constant for both callbacks (a captured weak var is not Sendable)
+            return connection.sendFuture(request, version: version).map { response in
                 let code = KafkaErrorCode(rawValue: response.errorCode)
-                if code != .none { self?.reportMembershipError(code) }
+                if code != .none { member?.reportMembershipError(code) }
             }.flatMapErrorThrowing { error in
-                self?.reportRequestFailure(BrokerConnection.kafkaError(error, broker: connection.address.description))
+                member?.reportRequestFailure(BrokerConnection.kafkaError(error, broker: connection.address.description))
             }
         }
     }
