@@ -39,9 +39,11 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private let brokerName: String
     private let stats: ConnectionStats
     private var pending = Deque<Pending>()
-    /// Requests sent without a response slot (acks=0), oldest first, each with the number of
-    /// `pending` requests sent before it that were still unanswered then (its place in line).
-    private var unanswered = Deque<(correlationId: Int32, pendingAhead: Int)>()
+    /// Requests sent without a response slot (acks=0), oldest first, each with its turn: how many
+    /// requests will have been answered once those sent before it are (`answered` then).
+    private var unanswered = Deque<(correlationId: Int32, turn: Int)>()
+    /// Responses matched so far; a turn compares against it, so no entry needs updating per answer.
+    private var answered = 0
     /// Kafka never answers these, so only the latest few can be worth remembering.
     static let maxUnanswered = 1_024
     private var nextCorrelationId: Int32 = 1
@@ -74,7 +76,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         guard let responsePromise = request.response else {
             // acks=0: done once written. Kafka never answers it, but some brokers (Tansu,
             // noida-db) do: remember its id so such an answer is recognised and dropped.
-            unanswered.append((correlationId, pending.count))
+            unanswered.append((correlationId, answered + pending.count))
             if unanswered.count > Self.maxUnanswered { unanswered.removeFirst() }
             context.write(wrapOutboundOut(request.frame), promise: promise)
             return
@@ -100,7 +102,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         }
         // Responseless requests whose turn came before this answer: answered now (a broker
         // that answers acks=0: drop it) or never (Kafka: forget them).
-        while let first = unanswered.first, first.pendingAhead == 0 {
+        while let first = unanswered.first, first.turn <= answered {
             unanswered.removeFirst()
             if first.correlationId == correlationId { return }
         }
@@ -112,7 +114,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
                 broker: brokerName, detail: "correlation id \(correlationId) where \(head.correlationId) was expected"))
         }
         pending.removeFirst()
-        for index in unanswered.indices { unanswered[index].pendingAhead -= 1 }
+        answered += 1
         stats.inFlightChanged(by: -1)
         head.timeout?.cancel()
         stats.recordRoundTrip(NIODeadline.now() - head.sentAt)
