@@ -15,6 +15,10 @@ struct PartitionCounters: Sendable {
     var ackedBytes = 0
     var failedMessages = 0
     var retries = 0
+    /// Acknowledged messages a broker lost (a restart) and the connector wrote again.
+    var repairedMessages = 0
+    /// Acknowledged messages a broker lost that the connector could not write again.
+    var lostByBroker = 0
     var batchesBuilt = 0
     var uncompressedBytes = 0
     var wireBytes = 0

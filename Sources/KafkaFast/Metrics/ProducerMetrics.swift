@@ -19,6 +19,10 @@ public struct ProducerMetrics: Sendable {
         public var ackedBytes: Int
         public var failedMessages: Int
         public var retries: Int
+        /// Acknowledged messages the broker lost (in a restart) that the connector wrote again.
+        public var repairedMessages: Int
+        /// Acknowledged messages the broker lost that the connector could not write again.
+        public var lostByBroker: Int
         public var messagesPerSecond: Double
         public var bytesPerSecond: Double
         public var messagesPerSecond10s: Double
@@ -88,6 +92,7 @@ extension KafkaConnector {
                 capacityMessages: settings.batchMessages, capacityBytes: settings.batchBytes,
                 inFlightBatches: c.inFlightBatches, sentMessages: c.sentMessages, sentBytes: c.sentBytes,
                 ackedMessages: c.ackedMessages, ackedBytes: c.ackedBytes, failedMessages: c.failedMessages, retries: c.retries,
+                repairedMessages: c.repairedMessages, lostByBroker: c.lostByBroker,
                 messagesPerSecond: c.acks.lastSecond.messages, bytesPerSecond: c.acks.lastSecond.bytes,
                 messagesPerSecond10s: c.acks.lastTenSeconds.messages, bytesPerSecond10s: c.acks.lastTenSeconds.bytes,
                 averageBatchMessages: c.batchesBuilt == 0 ? 0 : Double(c.sentMessages - c.retries) / Double(c.batchesBuilt),

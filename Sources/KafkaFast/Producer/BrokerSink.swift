@@ -46,7 +46,10 @@ final class BrokerSink: @unchecked Sendable {
         // broker that handles one connection's requests concurrently (Tansu does): keep one
         // batch per partition in flight. Requests still pipeline across partitions.
         let perPartitionInFlight = settings.idempotence ? settings.maxInFlightPerConnection : 1
+        let answered = settings.acks != .none
         while inFlightRequests < settings.maxInFlightPerConnection {
+            // With acks, every request passes the idempotence recovery's gate (it pauses sending).
+            if answered && !core.recoveryGate.beginRequest() { return }
             var entries: [(buffer: PartitionBuffer, batch: ProducerBatch)] = []
             var requestBytes = 0
             for buffer in core.partitions(ledBy: nodeId) {
@@ -56,7 +59,10 @@ final class BrokerSink: @unchecked Sendable {
                     requestBytes += batch.wire?.readableBytes ?? 0
                 }
             }
-            guard !entries.isEmpty else { return }
+            guard !entries.isEmpty else {
+                if answered { core.produceRequestEnded() }
+                return
+            }
             send(entries, on: connection, core: core)
         }
     }
@@ -104,6 +110,7 @@ final class BrokerSink: @unchecked Sendable {
         guard let version = connection.version(for: ProduceRequest.self) else {
             let error = DeliveryError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
             for (buffer, batch) in entries { core.finish(batch, of: buffer, result: .failure(error)) }
+            if settings.acks != .none { core.produceRequestEnded() }
             return
         }
         if settings.acks == .none {
@@ -132,6 +139,7 @@ final class BrokerSink: @unchecked Sendable {
                 let now = NIODeadline.now()
                 for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
             }
+            core.produceRequestEnded()
             drain()
         }
     }
@@ -155,6 +163,7 @@ final class BrokerSink: @unchecked Sendable {
                 continue
             }
             if code.needsMetadataRefresh { refresh = true }
+            if code == .outOfOrderSequenceNumber || code == .unknownProducerId { core.sequenceRefused(batch, of: buffer) }
             retryOrFail(batch, of: buffer, code: code, now: now, core: core)
         }
         if refresh { Task { [core] in await core.refreshLeaders() } }
@@ -166,7 +175,8 @@ final class BrokerSink: @unchecked Sendable {
         transportError: (any Error)? = nil
     ) {
         let settings = core.settings
-        let retriable = code.map { $0.isRetriable || (settings.idempotence && $0 == .outOfOrderSequenceNumber) } ?? true
+        // With idempotence a refused sequence is retried after the recovery renumbered it.
+        let retriable = code.map { $0.isRetriable || (settings.idempotence && ($0 == .outOfOrderSequenceNumber || $0 == .unknownProducerId)) } ?? true
         let expired = now - batch.createdAt >= .milliseconds(Int64(settings.deliveryTimeoutMs))
         if retriable && !expired && batch.attempts <= settings.retries {
             let backoff = min(settings.retryBackoffMs << min(batch.attempts - 1, 10), settings.retryBackoffMaxMs)

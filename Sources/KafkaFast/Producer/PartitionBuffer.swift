@@ -8,6 +8,14 @@ import NIOCore
 ///
 /// Every method takes the buffer's own lock once; nothing here blocks or does I/O, so
 /// producers on many threads contend only when they write the same partition.
+/// An acknowledged batch kept for a restore (see `PartitionBuffer.retainAcknowledged`).
+struct AcknowledgedBatch {
+    var batch: ProducerBatch
+    var baseOffset: Int64
+    var at: NIODeadline
+    var bytes: Int
+}
+
 final class PartitionBuffer: @unchecked Sendable {
     let topic: String
     let partition: Int32
@@ -22,10 +30,17 @@ final class PartitionBuffer: @unchecked Sendable {
     private var ackedOffsetEnd: Int64 = 0
     /// Recycled record builders, so steady-state batching allocates nothing.
     private var spareBuilders: [RecordBatchBuilder] = []
+    /// The idempotent producer's id and epoch its batches carry; nil without idempotence.
+    private var identity: ProducerIdentity?
+    /// With idempotence, the batches acknowledged in the last few seconds, oldest first, kept so
+    /// a broker that acknowledged them and then lost them in a restart can be given them again
+    /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
+    private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
 
-    init(topic: String, partition: Int32) {
+    init(topic: String, partition: Int32, identity: ProducerIdentity? = nil) {
         self.topic = topic
         self.partition = partition
+        self.identity = identity
     }
 
     var leader: Int32 {
@@ -133,8 +148,23 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    func finishedCompressing(_ batch: ProducerBatch, wire: ByteBuffer) {
+    /// The producer id, epoch and sequence the batch's wire bytes must carry now.
+    func stamp(for batch: ProducerBatch) -> RecordBatchStamp {
+        lock.withLock { stampLocked(batch) }
+    }
+
+    private func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
+        guard let identity else { return .none }
+        return RecordBatchStamp(producerId: identity.producerId, producerEpoch: identity.epoch, baseSequence: batch.baseSequence)
+    }
+
+    /// Takes the batch's finished bytes, built with `stamp`; a renumbering that happened while it
+    /// compressed is written into them here.
+    func finishedCompressing(_ batch: ProducerBatch, wire: ByteBuffer, stamp: RecordBatchStamp) {
         lock.withLock {
+            var wire = wire
+            let current = stampLocked(batch)
+            if current != stamp, wire.readableBytes > 0 { try? current.write(into: &wire, at: wire.readerIndex) }
             batch.wire = wire
             batch.stage = .ready
             counters.batchesBuilt += 1
@@ -243,4 +273,119 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     var isEmpty: Bool { lock.withLock { batches.isEmpty } }
+
+    // MARK: Sequence recovery (idempotence)
+
+    /// Whether `batch` is the oldest unfinished batch: every batch before it was acknowledged,
+    /// so the broker should expect exactly its sequence.
+    func isOldest(_ batch: ProducerBatch) -> Bool {
+        lock.withLock { batches.first === batch }
+    }
+
+    /// Keeps an acknowledged batch (idempotence only) within `budget`, making room by dropping
+    /// this partition's oldest. An unknown offset, or no room, forgets them all: a restore must
+    /// know where each belongs and must never skip the newest.
+    func retainAcknowledged(_ batch: ProducerBatch, baseOffset: Int64, now: NIODeadline, budget: RetainedBatchBudget) {
+        lock.withLock {
+            guard identity != nil, !batch.isRepair else { return }
+            let bytes = batch.wire?.readableBytes ?? 0
+            guard baseOffset >= 0 else { return releaseAcknowledgedLocked(budget: budget) }
+            while !budget.take(bytes) {
+                guard let oldest = recentlyAcknowledged.popFirst() else { return }
+                budget.give(oldest.bytes)
+            }
+            recentlyAcknowledged.append(AcknowledgedBatch(batch: batch, baseOffset: baseOffset, at: now, bytes: bytes))
+        }
+    }
+
+    /// Lets go of acknowledged batches kept since before `deadline`.
+    func releaseAcknowledged(before deadline: NIODeadline, budget: RetainedBatchBudget) {
+        lock.withLock {
+            while let oldest = recentlyAcknowledged.first, oldest.at < deadline {
+                recentlyAcknowledged.removeFirst()
+                budget.give(oldest.bytes)
+            }
+        }
+    }
+
+    /// The kept acknowledged batches, oldest first; the buffer keeps none after this.
+    func takeAcknowledged(budget: RetainedBatchBudget) -> [AcknowledgedBatch] {
+        lock.withLock {
+            let kept = Array(recentlyAcknowledged)
+            releaseAcknowledgedLocked(budget: budget)
+            return kept
+        }
+    }
+
+    private func releaseAcknowledgedLocked(budget: RetainedBatchBudget) {
+        for kept in recentlyAcknowledged { budget.give(kept.bytes) }
+        recentlyAcknowledged.removeAll()
+    }
+
+    /// Puts acknowledged batches the broker lost back at the head, in order, to be written again
+    /// before anything newer. They carry no reports and hold no buffer space: those were settled.
+    func insertRepairs(_ lost: [ProducerBatch]) {
+        lock.withLock {
+            for batch in lost.reversed() {
+                batch.isRepair = true
+                batch.stage = .ready
+                batch.attempts = 0
+                batch.notBefore = .uptimeNanoseconds(0)
+                batches.prepend(batch)
+            }
+        }
+    }
+
+    /// Takes a finished repair batch out and books it.
+    func completeRepair(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
+        lock.withLock {
+            if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
+            if batch.stage == .inFlight {
+                counters.inFlightBatches -= 1
+                counters.inFlightMessages -= batch.messageCount
+                counters.inFlightBytes -= batch.payloadBytes
+            }
+            if let error {
+                counters.lostByBroker += batch.messageCount
+                counters.recordError(error, at: now)
+            } else {
+                counters.repairedMessages += batch.messageCount
+            }
+        }
+    }
+
+    /// A new producer identity: every batch not yet acknowledged is numbered again from 0 in
+    /// order, and the bytes of those already built are restamped.
+    func renumber(identity newIdentity: ProducerIdentity) {
+        lock.withLock {
+            identity = newIdentity
+            nextSequence = 0
+            for batch in batches where batch.stage != .open {
+                batch.baseSequence = nextSequence
+                nextSequence = nextSequence &+ Int32(batch.messageCount)
+                if nextSequence < 0 { nextSequence = 0 }
+                if var wire = batch.wire {
+                    batch.wire = nil  // unshare the storage so the restamp writes in place
+                    try? stampLocked(batch).write(into: &wire, at: wire.readerIndex)
+                    batch.wire = wire
+                }
+            }
+        }
+    }
+
+    /// Leaves a gap of `count` in the partition's sequence numbers: to tests, a broker whose
+    /// producer state fell behind what it acknowledged, which no broker does on demand.
+    func skipSequencesForTesting(_ count: Int32) {
+        lock.withLock { nextSequence = nextSequence &+ count }
+    }
+
+    /// Books acknowledged messages the broker lost and the connector could not give back.
+    func recordLostByBroker(_ count: Int, logEnd: Int64, now: NIODeadline) {
+        lock.withLock {
+            // Offsets start again where the broker's log ends, not where the lost ones did.
+            ackedOffsetEnd = logEnd
+            counters.lostByBroker += count
+            counters.recordError(.outOfOrderSequenceNumber, at: now)
+        }
+    }
 }

@@ -27,6 +27,8 @@ final class ProducerBatch: @unchecked Sendable {
     var baseSequence: Int32 = -1
     /// Awaitable sends in this batch: the message's index and its continuation.
     var waiters: [(index: Int, continuation: CheckedContinuation<DeliveryReport, any Error>)] = []
+    /// An acknowledged batch the broker lost, written again: no reports, no buffer space.
+    var isRepair = false
     /// Not sent again before this time (retry backoff).
     var notBefore: NIODeadline = .uptimeNanoseconds(0)
 

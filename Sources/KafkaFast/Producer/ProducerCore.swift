@@ -21,7 +21,11 @@ final class ProducerCore: @unchecked Sendable {
     let flushing = ManagedAtomic<Int>(0)
     let delivered = ManagedAtomic<Int>(0)
     let failed = ManagedAtomic<Int>(0)
-    private let identity = NIOLockedValueBox<ProducerIdentity?>(nil)
+    /// The idempotent producer's id and epoch, once known; new partition buffers start with it.
+    let identity = NIOLockedValueBox<ProducerIdentity?>(nil)
+    let recoveryGate = SequenceRecoveryGate()
+    /// Acknowledged batches kept per partition for a restore after a broker lost them.
+    let retainedBudget: RetainedBatchBudget
     private var housekeeping: RepeatedTask?
 
     init(client: KafkaClient, settings: ProducerSettings) {
@@ -29,6 +33,7 @@ final class ProducerCore: @unchecked Sendable {
         self.settings = settings
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)
         self.reports = DeliveryReports(accounting: accounting)
+        self.retainedBudget = RetainedBatchBudget(limit: min(64 << 20, settings.maxBufferedKilobytes * 1024 / 4))
         self.timerLoop = client.group.next()
         self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
             self?.tidy()
@@ -127,19 +132,18 @@ final class ProducerCore: @unchecked Sendable {
         guard buffer.beginCompressing() else { return }
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             while let batch = buffer.nextToCompress() {
-                let identity = identity.withLockedValue { $0 }
+                let stamp = buffer.stamp(for: batch)
                 var wire = ByteBufferAllocator().buffer(capacity: batch.records.uncompressedBatchByteCount + 128)
                 do {
                     try batch.records.finish(
                         codec: settings.compression, level: settings.compressionLevel == -1 ? nil : settings.compressionLevel,
-                        producerId: identity?.producerId ?? -1, producerEpoch: identity?.epoch ?? -1,
-                        baseSequence: identity == nil ? -1 : batch.baseSequence, into: &wire)
+                        producerId: stamp.producerId, producerEpoch: stamp.producerEpoch, baseSequence: stamp.baseSequence, into: &wire)
                 } catch {
-                    buffer.finishedCompressing(batch, wire: wire)
+                    buffer.finishedCompressing(batch, wire: wire, stamp: stamp)
                     finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
                     continue
                 }
-                buffer.finishedCompressing(batch, wire: wire)
+                buffer.finishedCompressing(batch, wire: wire, stamp: stamp)
                 sink(for: buffer.leader)?.wakeup()
             }
         }
@@ -165,7 +169,8 @@ final class ProducerCore: @unchecked Sendable {
         do {
             if settings.idempotence { try await ensureIdentity() }
             let metadata = try await topicMetadata(route.name)
-            let buffers = metadata.partitions.map { PartitionBuffer(topic: route.name, partition: $0.id) }
+            let identity = identity.withLockedValue { $0 }
+            let buffers = metadata.partitions.map { PartitionBuffer(topic: route.name, partition: $0.id, identity: identity) }
             for (buffer, partition) in zip(buffers, metadata.partitions) { buffer.leader = partition.leader }
             result = .success(buffers)
         } catch {
@@ -267,30 +272,10 @@ final class ProducerCore: @unchecked Sendable {
 
     // MARK: Idempotence
 
-    struct ProducerIdentity: Sendable {
-        var producerId: Int64
-        var epoch: Int16
-    }
-
     private func ensureIdentity() async throws(KafkaError) {
         if identity.withLockedValue({ $0 }) != nil { return }
-        let connection = try await client.anyConnection()
-        let response: InitProducerIdResponse
-        do {
-            response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
-        } catch .unsupportedApi(let broker, _, let detail) {
-            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
-        }
-        let code = KafkaErrorCode(rawValue: response.errorCode)
-        // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this load; the next send tries again.
-        guard code == .none else {
-            throw .broker(code: code, context: "enable.idempotence=true: InitProducerId to broker \(connection.address)", message: nil)
-        }
-        guard response.producerId >= 0, response.producerEpoch >= 0 else {
-            throw .protocolViolation(broker: connection.address.description,
-                                     detail: "InitProducerId gave producer id \(response.producerId), epoch \(response.producerEpoch)")
-        }
-        identity.withLockedValue { $0 = $0 ?? ProducerIdentity(producerId: response.producerId, epoch: response.producerEpoch) }
+        let fresh = try await requestIdentity()
+        identity.withLockedValue { $0 = $0 ?? fresh }
     }
 
     // MARK: Completion
@@ -303,6 +288,15 @@ final class ProducerCore: @unchecked Sendable {
     /// Books a batch's outcome: counters, awaiting senders, the report stream and the buffer space.
     func finish(_ batch: ProducerBatch, of buffer: PartitionBuffer, result: BatchResult) {
         let now = NIODeadline.now()
+        if batch.isRepair {
+            // Its messages were reported when first acknowledged; only the partition books it.
+            if case .failure(let failure) = result {
+                buffer.completeRepair(batch, error: failure.code ?? .unknownServerError, now: now)
+            } else {
+                buffer.completeRepair(batch, error: nil, now: now)
+            }
+            return
+        }
         let error: DeliveryError?
         let baseOffset: Int64
         switch result {
@@ -310,6 +304,7 @@ final class ProducerCore: @unchecked Sendable {
         case .failure(let failure): (error, baseOffset) = (failure, -1)
         }
         buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
+        if error == nil && settings.idempotence { buffer.retainAcknowledged(batch, baseOffset: baseOffset, now: now, budget: retainedBudget) }
         (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
         // Space first: an awaiting sender that looks at the buffer must not see its own message.
         let reportStream = reportsEnabled.load(ordering: .relaxed)
@@ -358,8 +353,10 @@ final class ProducerCore: @unchecked Sendable {
                 finishExpired(batch, of: buffer)
             }
             if buffer.leader < 0 && !buffer.isEmpty { leaderless = true }
+            if settings.idempotence { buffer.releaseAcknowledged(before: now - Self.acknowledgedRetention, budget: retainedBudget) }
         }
         if leaderless { Task { await refreshLeaders() } }
+        if recoveryGate.shouldStart() { startSequenceRecovery() }
         wakeAllSinks()
     }
 
@@ -367,6 +364,10 @@ final class ProducerCore: @unchecked Sendable {
         let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
         finish(batch, of: buffer, result: .failure(error))
     }
+
+    /// How long acknowledged batches are kept for a restore: longer than a broker takes to lose
+    /// what it acknowledged while shutting down (noida-db: well under a second).
+    static let acknowledgedRetention = TimeAmount.seconds(5)
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
 

@@ -14,12 +14,15 @@ import Testing
         "request.timeout.ms": "3000", "socket.connection.setup.timeout.ms": "2000",
     ]
 
-    /// noida keeps its data and its producer state over a SIGTERM restart. (Tansu keeps its log
-    /// in memory: a restart loses it, so Tansu gets the cut-connection test instead.)
-    @Test func aBrokerRestartWritesNothingTwice() async throws {
+    /// noida keeps its data and its producer state over a SIGTERM restart, except what it
+    /// acknowledges while shutting down: that it loses, and the connector writes it again. The
+    /// faster the traffic, the more it loses. (Tansu keeps its log in memory: a restart loses it,
+    /// so Tansu gets the cut-connection test instead.)
+    @Test(arguments: [IdempotentRun.Pace.steady, .flatOut])
+    func aBrokerRestartWritesNothingTwice(_ pace: IdempotentRun.Pace) async throws {
         let broker = try await PrivateBroker.start(.noida)
         defer { broker.stop() }
-        let run = try await IdempotentRun.start(address: broker.address)
+        let run = try await IdempotentRun.start(address: broker.address, pace: pace)
         // Stop the broker once the first messages are acknowledged, while most are still to come.
         try await run.waitForFirstDeliveries()
         let deliveredBeforeStop = run.connector.deliveredCount
@@ -93,14 +96,24 @@ extension ProducerIdempotenceTests {
     }
 }
 
-/// One producer run of `ProducerIdempotenceTests.count` messages paced over about 2 s.
-private struct IdempotentRun {
+/// One producer run of `ProducerIdempotenceTests.count` messages.
+struct IdempotentRun {
+    enum Pace: Sendable, CustomStringConvertible {
+        /// Over about 2 s, so requests are in flight whenever the failure strikes.
+        case steady
+        /// As fast as the connector takes them.
+        case flatOut
+
+        var description: String { self == .steady ? "steady" : "flat out" }
+        var messagesBetweenPauses: Int { self == .steady ? 100 : 5_000 }
+    }
+
     let connector: KafkaConnector
     let topic: String
     let producer: Task<Void, any Error>
     let collector: Task<(acked: [String: Int], failed: [String]), Never>
 
-    static func start(address: String) async throws -> IdempotentRun {
+    static func start(address: String, pace: Pace = .steady) async throws -> IdempotentRun {
         let connector = try KafkaConnector(bootstrap: address, properties: ProducerIdempotenceTests.properties)
         let topic = uniqueTopicName("idempotent")
         try await connector.client.createTopic(topic, partitions: ProducerIdempotenceTests.partitions, replicationFactor: 1)
@@ -122,8 +135,7 @@ private struct IdempotentRun {
                 while connector.send(topic: topic, value: "message-\(i)", key: "key-\(i % 101)") == .queueFull {
                     try await Task.sleep(nanoseconds: 1_000_000)
                 }
-                // About 2 s of steady traffic, so requests are in flight whenever the failure strikes.
-                if i % 100 == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+                if i % pace.messagesBetweenPauses == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
             }
         }
         return IdempotentRun(connector: connector, topic: topic, producer: producer, collector: collector)
@@ -140,11 +152,15 @@ private struct IdempotentRun {
         var acked: [String: Int]
         var failed: [String]
         var retries: Int
+        /// Acknowledged messages the broker lost in the restart that the connector wrote again, and those it could not.
+        var repaired: Int
+        var lostByBroker: Int
 
         /// Every message exactly once in the log; every acknowledged offset holds one of them.
         func verify(address: String) async throws {
             let count = ProducerIdempotenceTests.count
             #expect(failed.isEmpty, "with the broker back within the delivery timeout nothing fails: \(failed.prefix(3))")
+            #expect(lostByBroker == 0, "every acknowledged batch the broker lost was written again (\(repaired) messages were)")
             #expect(delivered == count)
             let log = try await readWholeLog(
                 topic: topic, partitions: ProducerIdempotenceTests.partitions, address: address, expecting: count)
@@ -165,8 +181,11 @@ private struct IdempotentRun {
         try await producer.value
         await connector.close()
         let (acked, failed) = await collector.value
-        let retries = connector.metrics().partitions.reduce(0) { $0 + $1.retries }
-        return Outcome(topic: topic, delivered: connector.deliveredCount, acked: acked, failed: failed, retries: retries)
+        let partitions = connector.metrics().partitions
+        return Outcome(topic: topic, delivered: connector.deliveredCount, acked: acked, failed: failed,
+                       retries: partitions.reduce(0) { $0 + $1.retries },
+                       repaired: partitions.reduce(0) { $0 + $1.repairedMessages },
+                       lostByBroker: partitions.reduce(0) { $0 + $1.lostByBroker })
     }
 }
 

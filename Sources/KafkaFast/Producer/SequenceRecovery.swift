@@ -1,0 +1,193 @@
+import Atomics
+import KafkaProtocol
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The idempotent producer's id and epoch (InitProducerId).
+struct ProducerIdentity: Sendable, Equatable {
+    var producerId: Int64
+    var epoch: Int16
+}
+
+/// When a broker answers OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID to a partition's
+/// oldest unacknowledged batch, nothing the connector still holds can explain it: the broker lost
+/// its producer state (noida-db acknowledges writes while it shuts down and loses the last of
+/// them). Resending under the old numbering would be refused forever. As librdkafka and Java do
+/// (KIP-360), the connector stops sending, lets every request in flight finish, takes a new
+/// producer id and numbers every unacknowledged batch again from 0. Unlike them it also checks
+/// that each partition's newest acknowledged batch is still in the log, and writes it again when
+/// the broker lost it.
+///
+/// This object is the gate between the sinks and that procedure: a sink starts a request only
+/// through `beginRequest`, so once a recovery is asked for no new request starts, and the last
+/// one to end lets it run.
+final class SequenceRecoveryGate: Sendable {
+    private enum Phase: Int { case idle = 0, draining = 1, running = 2 }
+    private let phase = ManagedAtomic<Int>(Phase.idle.rawValue)
+    private let inFlight = ManagedAtomic<Int>(0)
+
+    /// Whether a sink may start a produce request now; if true it must call `endRequest` once.
+    func beginRequest() -> Bool {
+        // Count first, then look: a recovery that starts after this look sees the count.
+        inFlight.wrappingIncrement(ordering: .sequentiallyConsistent)
+        if phase.load(ordering: .sequentiallyConsistent) == Phase.idle.rawValue { return true }
+        inFlight.wrappingDecrement(ordering: .sequentiallyConsistent)
+        return false
+    }
+
+    /// Returns true when this was the last request a pending recovery waited for.
+    func endRequest() -> Bool {
+        inFlight.wrappingDecrement(ordering: .sequentiallyConsistent)
+        return shouldStart()
+    }
+
+    /// Asks for a recovery; true when it may start at once.
+    func request() -> Bool {
+        _ = phase.compareExchange(expected: Phase.idle.rawValue, desired: Phase.draining.rawValue, ordering: .sequentiallyConsistent)
+        return shouldStart()
+    }
+
+    /// True exactly once per recovery: when it is pending and nothing is in flight.
+    func shouldStart() -> Bool {
+        guard phase.load(ordering: .sequentiallyConsistent) == Phase.draining.rawValue,
+              inFlight.load(ordering: .sequentiallyConsistent) == 0 else { return false }
+        return phase.compareExchange(expected: Phase.draining.rawValue, desired: Phase.running.rawValue, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    func finish() {
+        phase.store(Phase.idle.rawValue, ordering: .sequentiallyConsistent)
+    }
+
+    var isRecovering: Bool { phase.load(ordering: .relaxed) != Phase.idle.rawValue }
+}
+
+/// Bytes of acknowledged batches kept for a possible restore, across all partitions: one batch
+/// per partition could otherwise hold `batch.size` times the partition count.
+final class RetainedBatchBudget: Sendable {
+    private let used = ManagedAtomic<Int>(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func take(_ bytes: Int) -> Bool {
+        if used.wrappingIncrementThenLoad(by: bytes, ordering: .relaxed) <= limit { return true }
+        used.wrappingDecrement(by: bytes, ordering: .relaxed)
+        return false
+    }
+
+    func give(_ bytes: Int) { used.wrappingDecrement(by: bytes, ordering: .relaxed) }
+}
+
+extension ProducerCore {
+    /// A sink saw the broker refuse `batch`'s sequence. Only the oldest batch tells: a later one
+    /// is refused whenever an earlier one did not get in, and is retried behind it.
+    func sequenceRefused(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
+        guard settings.idempotence, buffer.isOldest(batch) else { return }
+        if recoveryGate.request() { startSequenceRecovery() }
+    }
+
+    func produceRequestEnded() {
+        if recoveryGate.endRequest() { startSequenceRecovery() }
+    }
+
+    func startSequenceRecovery() {
+        Task { await recoverSequences() }
+    }
+
+    private func recoverSequences() async {
+        var newIdentity: ProducerIdentity?
+        while newIdentity == nil && !isClosed {
+            do {
+                newIdentity = try await requestIdentity()
+            } catch {
+                try? await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
+            }
+        }
+        guard let newIdentity else { return recoveryGate.finish() }
+        let buffers = allPartitions()
+        // Every partition, not only the refused one: a broker that lost one partition's last
+        // write may have lost others' that have not sent since. A few lookups at a time.
+        for start in stride(from: 0, to: buffers.count, by: 16) {
+            await withTaskGroup(of: Void.self) { group in
+                for buffer in buffers[start..<min(start + 16, buffers.count)] {
+                    group.addTask { await self.restoreAcknowledged(of: buffer) }
+                }
+            }
+        }
+        identity.withLockedValue { $0 = newIdentity }
+        for buffer in buffers { buffer.renumber(identity: newIdentity) }
+        recoveryGate.finish()
+        wakeAllSinks()
+    }
+
+    /// Writes the partition's recently acknowledged batches that the log no longer holds again,
+    /// oldest first. The log is contiguous, so the search goes back from the newest until one is
+    /// found; anything the connector cannot tell leaves the log alone rather than risk a copy.
+    private func restoreAcknowledged(of buffer: PartitionBuffer) async {
+        let kept = buffer.takeAcknowledged(budget: retainedBudget)
+        var firstAbsent = kept.count
+        var logEnd: Int64 = 0
+        search: for index in kept.indices.reversed() {
+            switch await presence(of: kept[index], in: buffer) {
+            case .present: break search
+            case .unknown: return
+            case .absent(let end):
+                firstAbsent = index
+                logEnd = end
+            }
+        }
+        guard firstAbsent < kept.count else { return }
+        buffer.insertRepairs(kept[firstAbsent...].map(\.batch))
+        // What was acknowledged before the oldest batch still kept, and is not in the log either, is gone.
+        let lostBefore = kept[firstAbsent].baseOffset - logEnd
+        if lostBefore > 0 { buffer.recordLostByBroker(Int(lostBefore), logEnd: logEnd, now: .now()) }
+    }
+
+    private enum Presence {
+        case present
+        /// Not in the log, which ends at the offset given.
+        case absent(logEnd: Int64)
+        case unknown
+    }
+
+    /// Whether the log still holds `kept` at its offset: a record there with its first record's key and value.
+    private func presence(of kept: AcknowledgedBatch, in buffer: PartitionBuffer) async -> Presence {
+        do throws(KafkaError) {
+            let fetched = try await client.fetch(topic: buffer.topic, partition: buffer.partition, offset: kept.baseOffset, maxWaitMs: 0)
+            guard let found = fetched.messages.first(where: { $0.offset == kept.baseOffset }) else {
+                return .absent(logEnd: min(fetched.highWatermark, kept.baseOffset))
+            }
+            guard let wire = kept.batch.wire else { return .unknown }
+            var reader = RecordBatchReader(wire)
+            guard let ours = try? reader.next()?.records().first else { return .unknown }
+            return found.key == ours.key && found.value == ours.value ? .present : .absent(logEnd: kept.baseOffset)
+        } catch .broker(code: .offsetOutOfRange, _, _) {
+            guard let end = try? await client.listOffsets(topic: buffer.topic, partitions: [buffer.partition], spec: .latest).first?.offset
+            else { return .unknown }
+            return .absent(logEnd: min(end, kept.baseOffset))
+        } catch {
+            return .unknown
+        }
+    }
+
+    /// A fresh producer id and epoch from the cluster.
+    func requestIdentity() async throws(KafkaError) -> ProducerIdentity {
+        let connection = try await client.anyConnection()
+        let response: InitProducerIdResponse
+        do {
+            response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+        } catch .unsupportedApi(let broker, _, let detail) {
+            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
+        }
+        let code = KafkaErrorCode(rawValue: response.errorCode)
+        // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this attempt; the caller tries again.
+        guard code == .none else {
+            throw .broker(code: code, context: "enable.idempotence=true: InitProducerId to broker \(connection.address)", message: nil)
+        }
+        guard response.producerId >= 0, response.producerEpoch >= 0 else {
+            throw .protocolViolation(broker: connection.address.description,
+                                     detail: "InitProducerId gave producer id \(response.producerId), epoch \(response.producerEpoch)")
+        }
+        return ProducerIdentity(producerId: response.producerId, epoch: response.producerEpoch)
+    }
+}
