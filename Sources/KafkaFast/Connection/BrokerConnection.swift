@@ -125,9 +125,9 @@ public final class BrokerConnection: Sendable {
     /// Writes a request the broker will not answer (Produce with acks=0), in call order.
     func writeWithoutResponse<Request: KafkaRequestMessage>(_ request: Request, version: Int16) -> EventLoopFuture<Void> {
         do {
-            let frame = try encodeFrame(request, version: version)
+            let segments = try encodeFrame(request, version: version)
             return channel.writeAndFlush(OutboundRequest(
-                frame: frame, apiKey: Request.apiKey, response: nil, responseHeaderVersion: 0, timeout: requestTimeout))
+                segments: segments, apiKey: Request.apiKey, response: nil, responseHeaderVersion: 0, timeout: requestTimeout))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
@@ -148,31 +148,29 @@ public final class BrokerConnection: Sendable {
     /// Queues an encoded request on the channel; the future holds the response body. The one
     /// place a request enters the pipeline, so every caller gets the same failure handling.
     static func enqueue<Request: KafkaRequestMessage>(
-        _ frame: ByteBuffer, of _: Request.Type, version: Int16, on channel: any Channel, timeout: TimeAmount
+        _ segments: [ByteBuffer], of _: Request.Type, version: Int16, on channel: any Channel, timeout: TimeAmount
     ) -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         channel.writeAndFlush(OutboundRequest(
-            frame: frame, apiKey: Request.apiKey, response: promise,
+            segments: segments, apiKey: Request.apiKey, response: promise,
             responseHeaderVersion: Request.responseHeaderVersion(version), timeout: timeout)
         ).whenFailure { promise.fail($0) }
         return promise.futureResult
     }
 
-    private func encodeFrame<Request: KafkaRequestMessage>(_ request: Request, version: Int16) throws(KafkaError) -> ByteBuffer {
+    private func encodeFrame<Request: KafkaRequestMessage>(_ request: Request, version: Int16) throws(KafkaError) -> [ByteBuffer] {
         try Self.encodeFrame(request, version: version, allocator: channel.allocator, clientId: clientId)
     }
 
-    /// A complete request frame with correlation id 0 (the channel handler fills in the real one).
+    /// A complete request frame, in pieces, with correlation id 0 (the channel handler fills in the real one).
     static func encodeFrame<Request: KafkaRequestMessage>(
         _ request: Request, version: Int16, allocator: ByteBufferAllocator, clientId: String
-    ) throws(KafkaError) -> ByteBuffer {
-        var frame = allocator.buffer(capacity: 256)
+    ) throws(KafkaError) -> [ByteBuffer] {
         do {
-            try request.encodeRequestFrame(into: &frame, version: version, correlationId: 0, clientId: clientId)
+            return try request.encodeRequestSegments(version: version, correlationId: 0, clientId: clientId, allocator: allocator)
         } catch {
             throw .invalidConfiguration("cannot encode \(KafkaAPI.name(of: Request.apiKey)) v\(version): \(error)")
         }
-        return frame
     }
 
     static func kafkaError(_ error: any Error, broker: String) -> KafkaError {

@@ -5,12 +5,33 @@ import NIOCore
 /// One request on its way out: a complete frame whose correlation id is filled in on the
 /// event loop, so ids are assigned in exactly the order requests hit the socket.
 struct OutboundRequest: Sendable {
+    /// The frame, or its first piece (which holds the header).
     var frame: ByteBuffer
     let apiKey: Int16
     /// Nil for Produce with acks=0: the broker sends nothing back, so no slot is queued.
     let response: EventLoopPromise<ByteBuffer>?
     let responseHeaderVersion: Int16
     let timeout: TimeAmount
+    /// The frame's further pieces (a produce request's record batches), written after `frame`
+    /// in one gathering write.
+    var rest: [ByteBuffer] = []
+
+    init(segments: [ByteBuffer], apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16, timeout: TimeAmount) {
+        self.init(frame: segments[0], apiKey: apiKey, response: response, responseHeaderVersion: responseHeaderVersion,
+                  timeout: timeout, rest: Array(segments.dropFirst()))
+    }
+
+    init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
+         timeout: TimeAmount, rest: [ByteBuffer] = []) {
+        self.frame = frame
+        self.apiKey = apiKey
+        self.response = response
+        self.responseHeaderVersion = responseHeaderVersion
+        self.timeout = timeout
+        self.rest = rest
+    }
+
+    var byteCount: Int { rest.reduce(frame.readableBytes) { $0 + $1.readableBytes } }
 }
 
 /// Offset of the correlation id inside a request frame: size(4) + apiKey(2) + apiVersion(2).
@@ -71,14 +92,14 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         let correlationId = nextCorrelationId
         nextCorrelationId = nextCorrelationId == .max ? 1 : nextCorrelationId + 1
         request.frame.setInteger(correlationId, at: request.frame.readerIndex + correlationIdOffset)
-        stats.recordWrite(bytes: request.frame.readableBytes)
+        stats.recordWrite(bytes: request.byteCount)
 
         guard let responsePromise = request.response else {
             // acks=0: done once written. Kafka never answers it, but some brokers (Tansu,
             // noida-db) do: remember its id so such an answer is recognised and dropped.
             unanswered.append((correlationId, answered + pending.count))
             if unanswered.count > Self.maxUnanswered { unanswered.removeFirst() }
-            context.write(wrapOutboundOut(request.frame), promise: promise)
+            write(request, context: context, promise: promise)
             return
         }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -91,7 +112,15 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
             responseHeaderVersion: request.responseHeaderVersion, apiKey: request.apiKey,
             sentAt: .now(), timeout: timeoutTask))
         stats.inFlightChanged(by: 1)
-        context.write(wrapOutboundOut(request.frame), promise: promise)
+        write(request, context: context, promise: promise)
+    }
+
+    /// The frame's pieces in order; the caller's flush sends them in one gathering write.
+    private func write(_ request: OutboundRequest, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard let last = request.rest.last else { return context.write(wrapOutboundOut(request.frame), promise: promise) }
+        context.write(wrapOutboundOut(request.frame), promise: nil)
+        for piece in request.rest.dropLast() { context.write(wrapOutboundOut(piece), promise: nil) }
+        context.write(wrapOutboundOut(last), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -38,19 +38,27 @@ final class BufferAccounting: Sendable {
 
     /// Reserves room, waiting while the buffer is full.
     func reserve(bytes size: Int) async {
-        while !tryReserve(bytes: size) {
+        while !tryReserve(bytes: size) { await waitForRoom(bytes: size) }
+    }
+
+    /// Returns once a message of `size` bytes would fit (it may be taken again before the caller tries).
+    func waitForRoom(bytes size: Int) async {
+        while isFull(adding: size) {
             await withCheckedContinuation { continuation in
                 let stillFull = waiters.withLockedValue { waiters -> Bool in
-                    // Re-check under the lock so a release between the failed try and here is not missed.
-                    if messages.load(ordering: .relaxed) < maxMessages && bytes.load(ordering: .relaxed) + size <= maxBytes {
-                        return false
-                    }
+                    // Re-check under the lock so a release between the check and here is not missed.
+                    guard isFull(adding: size) else { return false }
                     waiters.forSpace.append(continuation)
                     return true
                 }
                 if !stillFull { continuation.resume() }
             }
         }
+    }
+
+    private func isFull(adding size: Int) -> Bool {
+        let count = messages.load(ordering: .relaxed)
+        return count >= maxMessages || (count > 0 && bytes.load(ordering: .relaxed) + size > maxBytes)
     }
 
     func release(messages count: Int, bytes size: Int) {

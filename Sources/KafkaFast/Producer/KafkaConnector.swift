@@ -94,6 +94,10 @@ public final class KafkaConnector: Sendable {
         }
     }
 
+    /// Waits until the buffer has room for a message of `bytes` bytes: what to do when `send`
+    /// answered `.queueFull`, instead of polling. (Another sender may take the room first.)
+    public func waitForRoom(bytes: Int = 0) async { await core.accounting.waitForRoom(bytes: bytes) }
+
     /// Delivery reports for every message sent from now on, one consumer. Reading them is
     /// part of the flow: unread reports hold buffer space (see `DeliveryReports`).
     public func deliveryReports() -> DeliveryReports { core.enableReports() }

@@ -3,11 +3,6 @@ import KafkaProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
-/// messages, then sealed batches in order until the broker acknowledges them.
-///
-/// Every method takes the buffer's own lock once; nothing here blocks or does I/O, so
-/// producers on many threads contend only when they write the same partition.
 /// An acknowledged batch kept for a restore (see `PartitionBuffer.retainAcknowledged`).
 struct AcknowledgedBatch {
     var batch: ProducerBatch
@@ -16,11 +11,29 @@ struct AcknowledgedBatch {
     var bytes: Int
 }
 
+/// The batch a partition is filling. It lives inside its buffer, not in an object of its own,
+/// so appending a message touches nothing but the buffer and its record builder.
+struct OpenBatch {
+    var records = ProducerBatch.emptyRecords
+    var messageCount = 0
+    var payloadBytes = 0
+    var createdAt = NIODeadline.uptimeNanoseconds(0)
+    var waiters: [(index: Int, continuation: CheckedContinuation<DeliveryReport, any Error>)] = []
+    /// Counts the batches opened, so a linger timer seals only the batch it was armed for.
+    var generation: UInt64 = 0
+}
+
+/// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
+/// messages, then sealed batches in order until the broker acknowledges them.
+///
+/// Every method takes the buffer's own lock once; nothing here blocks or does I/O, so
+/// producers on many threads contend only when they write the same partition.
 final class PartitionBuffer: @unchecked Sendable {
     let topic: String
     let partition: Int32
     private let lock = NIOLock()
-    /// Oldest first: in flight, ready, sealed, then at most one open batch at the tail.
+    private var open = OpenBatch()
+    /// Oldest first: in flight, ready, then sealed.
     private var batches = Deque<ProducerBatch>()
     private var compressing = false
     private var nextSequence: Int32 = 0
@@ -28,8 +41,8 @@ final class PartitionBuffer: @unchecked Sendable {
     private var leaderId: Int32 = -1
     /// One past the last offset acknowledged so far (see `plausibleBaseOffset`).
     private var ackedOffsetEnd: Int64 = 0
-    /// Recycled record builders, so steady-state batching allocates nothing.
-    private var spareBuilders: [RecordBatchBuilder] = []
+    /// Where finished batches' memory goes back, so steady-state batching allocates nothing.
+    private let pool: RecordBufferPool
     /// The idempotent producer's id and epoch its batches carry; nil without idempotence.
     private var identity: ProducerIdentity?
     /// With idempotence, the batches acknowledged in the last few seconds, oldest first, kept so
@@ -37,10 +50,11 @@ final class PartitionBuffer: @unchecked Sendable {
     /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
     private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
 
-    init(topic: String, partition: Int32, identity: ProducerIdentity? = nil) {
+    init(topic: String, partition: Int32, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
         self.topic = topic
         self.partition = partition
         self.identity = identity
+        self.pool = pool
     }
 
     var leader: Int32 {
@@ -50,8 +64,8 @@ final class PartitionBuffer: @unchecked Sendable {
 
     /// What an append asks of its caller, outside the lock.
     struct AppendOutcome {
-        /// A new batch was opened: arm its linger timer.
-        var opened: ProducerBatch?
+        /// A new batch was opened (this is its generation): arm its linger timer.
+        var opened: UInt64?
         /// A batch was sealed (full, or the new message did not fit): start the partition's
         /// compression job, which takes every sealed batch in order.
         var sealed = false
@@ -60,74 +74,76 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Appends one message, sealing the open batch first when the message would overflow it.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: ProducerSettings, now: NIODeadline,
-        waiter: CheckedContinuation<DeliveryReport, any Error>? = nil
+        settings: ProducerSettings, waiter: CheckedContinuation<DeliveryReport, any Error>? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return lock.withLock {
             var outcome = AppendOutcome()
-            var batch: ProducerBatch
-            if let tail = batches.last, tail.stage == .open {
-                batch = tail
-                if tail.messageCount > 0 && tail.records.uncompressedBatchByteCount + size + 64 > settings.batchBytes {
-                    sealLocked(tail)
-                    outcome.sealed = true
-                    batch = openLocked(now: now)
-                    outcome.opened = batch
-                }
-            } else {
-                batch = openLocked(now: now)
-                outcome.opened = batch
+            if open.messageCount > 0 && open.records.uncompressedBatchByteCount + size + 64 > settings.batchBytes {
+                sealOpenLocked()
+                outcome.sealed = true
             }
-            if let waiter { batch.waiters.append((batch.messageCount, waiter)) }
+            if open.messageCount == 0 {
+                beginOpenLocked(batchBytes: settings.batchBytes)
+                outcome.opened = open.generation
+            }
+            if let waiter { open.waiters.append((open.messageCount, waiter)) }
             if headers.isEmpty {
-                batch.records.append(key: key, value: value, timestamp: timestamp)
+                open.records.append(key: key, value: value, timestamp: timestamp)
             } else {
-                batch.records.append(key: key, value: value, headers: headers.map(\.recordHeader), timestamp: timestamp)
+                open.records.append(key: key, value: value, headers: headers.map(\.recordHeader), timestamp: timestamp)
             }
-            batch.messageCount += 1
-            batch.payloadBytes += size
+            open.messageCount += 1
+            open.payloadBytes += size
             counters.bufferedMessages += 1
             counters.bufferedBytes += size
-            if batch.messageCount >= settings.batchMessages || batch.records.uncompressedBatchByteCount >= settings.batchBytes {
-                sealLocked(batch)
+            if open.messageCount >= settings.batchMessages || open.records.uncompressedBatchByteCount >= settings.batchBytes {
+                if outcome.opened == open.generation { outcome.opened = nil }
+                sealOpenLocked()
                 outcome.sealed = true
-                if outcome.opened === batch { outcome.opened = nil }
             }
             return outcome
         }
     }
 
-    private func openLocked(now: NIODeadline) -> ProducerBatch {
-        var builder = spareBuilders.popLast() ?? RecordBatchBuilder(initialCapacity: 64 * 1024)
-        builder.reset()
-        let batch = ProducerBatch(records: builder, now: now)
-        batches.append(batch)
-        return batch
+    private func beginOpenLocked(batchBytes: Int) {
+        if open.records.capacity < 1024 {
+            open.records = pool.builder(batchBytes: batchBytes)
+        } else {
+            open.records.reset()
+        }
+        open.createdAt = .now()
+        open.generation &+= 1
     }
 
-    private func sealLocked(_ batch: ProducerBatch) {
-        guard batch.stage == .open else { return }
-        batch.stage = .sealed
+    /// Turns the open batch into a sealed one, numbered in sequence.
+    private func sealOpenLocked() {
+        var records = ProducerBatch.emptyRecords
+        swap(&records, &open.records)
+        let batch = ProducerBatch(records: records, now: open.createdAt)
+        batch.messageCount = open.messageCount
+        batch.payloadBytes = open.payloadBytes
+        if !open.waiters.isEmpty {
+            batch.waiters = open.waiters
+            open.waiters = []
+        }
         batch.baseSequence = nextSequence
         nextSequence = nextSequence &+ Int32(batch.messageCount)
         if nextSequence < 0 { nextSequence = 0 }
+        batches.append(batch)
+        open.messageCount = 0
+        open.payloadBytes = 0
     }
 
-    /// Seals the open batch if it is still `batch` (its linger expired) or any open batch (`nil`, a flush).
-    /// Returns true when something was sealed.
-    func sealOpenBatch(_ batch: ProducerBatch? = nil) -> Bool {
+    /// Seals the open batch if it is still the one of `generation` (its linger expired) or any
+    /// open batch (`nil`, a flush). Returns true when something was sealed.
+    func sealOpenBatch(generation: UInt64? = nil) -> Bool {
         lock.withLock {
-            guard let tail = batches.last, tail.stage == .open, tail.messageCount > 0 else { return false }
-            if let batch, tail !== batch { return false }
-            sealLocked(tail)
+            guard open.messageCount > 0 else { return false }
+            if let generation, generation != open.generation { return false }
+            sealOpenLocked()
             return true
         }
-    }
-
-    /// Whether the open batch (if any) still lacks a linger timer — used after a seal that opened a new one.
-    var openBatch: ProducerBatch? {
-        lock.withLock { batches.last.flatMap { $0.stage == .open && $0.messageCount > 0 ? $0 : nil } }
     }
 
     /// Takes the compression job if nobody holds it: returns false when another thread is already compressing.
@@ -159,8 +175,9 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Takes the batch's finished bytes, built with `stamp`; a renumbering that happened while it
-    /// compressed is written into them here.
-    func finishedCompressing(_ batch: ProducerBatch, wire: ByteBuffer, stamp: RecordBatchStamp) {
+    /// compressed is written into them here. An uncompressed batch's bytes are the record builder's
+    /// own (`inPlace`): the batch keeps the builder until it is done.
+    func finishedCompressing(_ batch: ProducerBatch, wire: ByteBuffer, inPlace: Bool, stamp: RecordBatchStamp) {
         lock.withLock {
             var wire = wire
             let current = stampLocked(batch)
@@ -170,9 +187,31 @@ final class PartitionBuffer: @unchecked Sendable {
             counters.batchesBuilt += 1
             counters.uncompressedBytes += batch.records.uncompressedBatchByteCount
             counters.wireBytes += wire.readableBytes
-            // The records now live in `wire`: give the builder's buffer to the next batch.
-            if spareBuilders.count < 4 { spareBuilders.append(batch.records) }
-            batch.records = ProducerBatch.emptyRecords
+            batch.wireIsBuilders = inPlace
+            if !inPlace { recycleBuilderLocked(of: batch) }
+        }
+    }
+
+    /// A compressed batch's output buffer from an earlier batch, so compressing allocates nothing.
+    func spareOutput(capacity: Int) -> ByteBuffer { pool.output(capacity: capacity) }
+
+    private func recycleBuilderLocked(of batch: ProducerBatch) {
+        pool.give(batch.records)
+        batch.records = ProducerBatch.emptyRecords
+    }
+
+    /// A finished batch's buffers go back to the pool: the builder, and a compressed batch's
+    /// output. Not with idempotence, where acknowledged batches are kept a while (and simply freed).
+    private func recycleLocked(_ batch: ProducerBatch) {
+        guard identity == nil, !batch.isRepair else { return }
+        var wire = batch.wire
+        batch.wire = nil
+        if batch.wireIsBuilders {
+            wire = nil
+            recycleBuilderLocked(of: batch)
+        } else if let output = wire {
+            wire = nil
+            pool.give(output)
         }
     }
 
@@ -196,7 +235,7 @@ final class PartitionBuffer: @unchecked Sendable {
                     counters.sentBytes += batch.wire?.readableBytes ?? 0
                     if batch.attempts > 1 { counters.retries += 1 }
                     return batch
-                case .sealed, .open:
+                case .sealed:
                     return nil
                 }
             }
@@ -245,6 +284,7 @@ final class PartitionBuffer: @unchecked Sendable {
     func complete(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
             if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
+            defer { recycleLocked(batch) }
             if batch.stage == .inFlight {
                 counters.inFlightBatches -= 1
                 counters.inFlightMessages -= batch.messageCount
@@ -272,7 +312,7 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    var isEmpty: Bool { lock.withLock { batches.isEmpty } }
+    var isEmpty: Bool { lock.withLock { batches.isEmpty && open.messageCount == 0 } }
 
     // MARK: Sequence recovery (idempotence)
 
@@ -360,7 +400,7 @@ final class PartitionBuffer: @unchecked Sendable {
         lock.withLock {
             identity = newIdentity
             nextSequence = 0
-            for batch in batches where batch.stage != .open {
+            for batch in batches {
                 batch.baseSequence = nextSequence
                 nextSequence = nextSequence &+ Int32(batch.messageCount)
                 if nextSequence < 0 { nextSequence = 0 }

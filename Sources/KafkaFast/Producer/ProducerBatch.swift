@@ -1,12 +1,10 @@
 import KafkaProtocol
 import NIOCore
 
-/// One record batch of one partition, from its first message until every message in it
-/// has a delivery report. Owned by its partition's buffer; touched under that buffer's lock.
+/// One record batch of one partition, from the moment it is sealed until every message in it
+/// has a delivery report (the batch still filling is the buffer's `OpenBatch`). Owned by its partition's buffer; touched under that buffer's lock.
 final class ProducerBatch: @unchecked Sendable {
     enum Stage {
-        /// Taking messages.
-        case open
         /// Closed to new messages; waiting to be compressed and checksummed.
         case sealed
         /// Wire bytes ready; waiting for a sink.
@@ -15,10 +13,12 @@ final class ProducerBatch: @unchecked Sendable {
         case inFlight
     }
 
-    var stage = Stage.open
+    var stage = Stage.sealed
     var records: RecordBatchBuilder
     /// The finished v2 batch (compressed, CRC filled in), kept for retries.
     var wire: ByteBuffer?
+    /// `wire` is a view of `records`' own buffer (an uncompressed batch, finished in place).
+    var wireIsBuilders = false
     let createdAt: NIODeadline
     var messageCount = 0
     var payloadBytes = 0

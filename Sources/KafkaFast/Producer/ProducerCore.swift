@@ -26,6 +26,7 @@ final class ProducerCore: @unchecked Sendable {
     let recoveryGate = SequenceRecoveryGate()
     /// Acknowledged batches kept per partition for a restore after a broker lost them.
     let retainedBudget: RetainedBatchBudget
+    let bufferPool: RecordBufferPool
     private var housekeeping: RepeatedTask?
 
     init(client: KafkaClient, settings: ProducerSettings) {
@@ -34,6 +35,7 @@ final class ProducerCore: @unchecked Sendable {
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)
         self.reports = DeliveryReports(accounting: accounting)
         self.retainedBudget = RetainedBatchBudget(limit: min(64 << 20, settings.maxBufferedKilobytes * 1024 / 4))
+        self.bufferPool = RecordBufferPool(maxBytes: settings.maxBufferedKilobytes * 1024)
         self.timerLoop = client.group.next()
         self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
             self?.tidy()
@@ -59,12 +61,11 @@ final class ProducerCore: @unchecked Sendable {
         }
         if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
         let route = route(for: topic)
-        let now = NIODeadline.now()
         let stamp = timestamp ?? Self.wallClockMilliseconds()
         while true {
             if let partitions = route.partitions {
                 return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
-                              partition: partition, timestamp: stamp, now: now, waiter: waiter, size: size)
+                              partition: partition, timestamp: stamp, waiter: waiter, size: size)
             }
             if let failure = route.failure {
                 failed.wrappingIncrement(ordering: .relaxed)
@@ -90,7 +91,7 @@ final class ProducerCore: @unchecked Sendable {
 
     private func append(
         route: TopicRoute, partitions: [PartitionBuffer], key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: [MessageHeader], partition: Int32?, timestamp: Int64, now: NIODeadline,
+        headers: [MessageHeader], partition: Int32?, timestamp: Int64,
         waiter: CheckedContinuation<DeliveryReport, any Error>?, size: Int
     ) -> SendStatus {
         let count = Int32(partitions.count)
@@ -107,7 +108,7 @@ final class ProducerCore: @unchecked Sendable {
         }
         let buffer = partitions[Int(chosen)]
         let outcome = buffer.append(
-            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, now: now, waiter: waiter)
+            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter)
         if let opened = outcome.opened { armLinger(buffer, opened, route: route, partitionCount: count) }
         if outcome.sealed {
             route.chooser.batchSealed(partition: chosen, partitionCount: count)
@@ -116,10 +117,10 @@ final class ProducerCore: @unchecked Sendable {
         return .enqueued
     }
 
-    private func armLinger(_ buffer: PartitionBuffer, _ batch: ProducerBatch, route: TopicRoute, partitionCount: Int32) {
+    private func armLinger(_ buffer: PartitionBuffer, _ generation: UInt64, route: TopicRoute, partitionCount: Int32) {
         let linger = flushing.load(ordering: .relaxed) > 0 ? 0 : settings.lingerMs
         timerLoop.scheduleTask(in: .milliseconds(Int64(linger))) { [self] in
-            if buffer.sealOpenBatch(batch) {
+            if buffer.sealOpenBatch(generation: generation) {
                 route.chooser.batchSealed(partition: buffer.partition, partitionCount: partitionCount)
                 startCompression(buffer)
             }
@@ -133,17 +134,19 @@ final class ProducerCore: @unchecked Sendable {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             while let batch = buffer.nextToCompress() {
                 let stamp = buffer.stamp(for: batch)
-                var wire = ByteBufferAllocator().buffer(capacity: batch.records.uncompressedBatchByteCount + 128)
+                var output = settings.compression == .none
+                    ? ByteBuffer() : buffer.spareOutput(capacity: batch.records.uncompressedBatchByteCount + 128)
                 do {
-                    try batch.records.finish(
+                    let (wire, summary) = try batch.records.finishInPlace(
                         codec: settings.compression, level: settings.compressionLevel == -1 ? nil : settings.compressionLevel,
-                        producerId: stamp.producerId, producerEpoch: stamp.producerEpoch, baseSequence: stamp.baseSequence, into: &wire)
+                        stamp: stamp, compressionOutput: &output)
+                    output = ByteBuffer()  // the wire alone holds the storage now, so it can be reused later
+                    buffer.finishedCompressing(batch, wire: wire, inPlace: summary.codec == .none, stamp: stamp)
                 } catch {
-                    buffer.finishedCompressing(batch, wire: wire, stamp: stamp)
+                    buffer.finishedCompressing(batch, wire: ByteBuffer(), inPlace: false, stamp: stamp)
                     finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
                     continue
                 }
-                buffer.finishedCompressing(batch, wire: wire, stamp: stamp)
                 sink(for: buffer.leader)?.wakeup()
             }
         }
@@ -158,21 +161,42 @@ final class ProducerCore: @unchecked Sendable {
             topics[topic] = route
             return (route, true)
         }
+        if isNew && openFromCachedMetadata(route) { return route }
         if isNew || route.resetIfFailed() {
             Task { await load(route) }
         }
         return route
     }
 
+    /// Opens a new route at once when the client already knows the topic, so the first messages
+    /// go straight into partition buffers instead of waiting (copied) for a metadata request.
+    private func openFromCachedMetadata(_ route: TopicRoute) -> Bool {
+        guard !settings.idempotence || identity.withLockedValue({ $0 }) != nil,
+              let known = client.metadataCache.current?.topics[route.name], known.error == .none,
+              !known.partitions.isEmpty, known.partitions.allSatisfy({ $0.leader >= 0 })
+        else { return false }
+        let buffers = partitionBuffers(for: known)
+        _ = route.resolve(.success(buffers))
+        // Another thread may have queued a message in the moment the route was loading.
+        replayPendingAndOpen(route, partitions: buffers)
+        rebuildRouting()
+        return true
+    }
+
+    private func partitionBuffers(for metadata: TopicMetadata) -> [PartitionBuffer] {
+        let identity = identity.withLockedValue { $0 }
+        return metadata.partitions.map { partition in
+            let buffer = PartitionBuffer(topic: metadata.name, partition: partition.id, identity: identity, pool: bufferPool)
+            buffer.leader = partition.leader
+            return buffer
+        }
+    }
+
     private func load(_ route: TopicRoute) async {
         let result: Result<[PartitionBuffer], KafkaError>
         do {
             if settings.idempotence { try await ensureIdentity() }
-            let metadata = try await topicMetadata(route.name)
-            let identity = identity.withLockedValue { $0 }
-            let buffers = metadata.partitions.map { PartitionBuffer(topic: route.name, partition: $0.id, identity: identity) }
-            for (buffer, partition) in zip(buffers, metadata.partitions) { buffer.leader = partition.leader }
-            result = .success(buffers)
+            result = .success(partitionBuffers(for: try await topicMetadata(route.name)))
         } catch {
             result = .failure(error)
         }
@@ -188,23 +212,27 @@ final class ProducerCore: @unchecked Sendable {
             }
             return
         }
-        // Replay in arrival order; sends made meanwhile keep queueing behind these.
+        replayPendingAndOpen(route, partitions: partitions)
+        // Only now is the route open, so only now do its partitions join the sinks' routing.
+        rebuildRouting()
+        wakeAllSinks()
+    }
+
+    /// Appends the messages that waited for the topic's metadata, in arrival order (sends made
+    /// meanwhile keep queueing behind them), then opens the route for direct appends.
+    private func replayPendingAndOpen(_ route: TopicRoute, partitions: [PartitionBuffer]) {
         while let pending = route.takePendingOrOpen() {
-            let now = NIODeadline.now()
             for message in pending {
                 let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
                 _ = withOptionalBytes(message.key) { key in
                     withOptionalBytes(message.value) { value in
                         append(route: route, partitions: partitions, key: key, value: value, headers: message.headers,
-                               partition: message.partition, timestamp: message.timestamp, now: now,
+                               partition: message.partition, timestamp: message.timestamp,
                                waiter: message.waiter, size: size)
                     }
                 }
             }
         }
-        // Only now is the route open, so only now do its partitions join the sinks' routing.
-        rebuildRouting()
-        wakeAllSinks()
     }
 
     private func topicMetadata(_ topic: String) async throws(KafkaError) -> TopicMetadata {
@@ -355,6 +383,7 @@ final class ProducerCore: @unchecked Sendable {
             if buffer.leader < 0 && !buffer.isEmpty { leaderless = true }
             if settings.idempotence { buffer.releaseAcknowledged(before: now - Self.acknowledgedRetention, budget: retainedBudget) }
         }
+        bufferPool.releaseIdle(now: now)
         if leaderless { Task { await refreshLeaders() } }
         if recoveryGate.shouldStart() { startSequenceRecovery() }
         wakeAllSinks()

@@ -38,13 +38,15 @@ public struct FinishedRecordBatch: Sendable, Hashable {
 
 /// Builds a v2 record batch, the producer's hot path.
 ///
-/// Records are encoded straight into a buffer the builder owns, so appending allocates nothing
-/// beyond that buffer's occasional growth. `finish` writes the 61-byte header into the output,
-/// compresses the records section directly after it (keeping the compressed form only if it is
-/// smaller), then patches the length and attributes and computes the CRC last, over
-/// attributes...end. `reset()` keeps the capacity, so one builder per partition reaches a steady
-/// state without allocation.
+/// Records are encoded straight into a buffer the builder owns, behind 61 bytes kept free for
+/// the header, so appending allocates nothing beyond that buffer's occasional growth.
+/// `finishInPlace` writes the header into that space: an uncompressed batch is never copied.
+/// `finish` writes a copy into another buffer. Either compresses the records section right after
+/// the header (keeping the compressed form only if it is smaller), then patches the length and
+/// attributes and computes the CRC last, over attributes...end. `reset()` keeps the capacity, so
+/// one builder per partition reaches a steady state without allocation.
 public struct RecordBatchBuilder: Sendable {
+    /// The header space, then the records; the reader index is where the records begin.
     private var records: ByteBuffer
     public private(set) var recordCount: Int32 = 0
     /// Timestamp of the first record appended: the batch's baseTimestamp.
@@ -52,10 +54,19 @@ public struct RecordBatchBuilder: Sendable {
     public private(set) var maxTimestamp: Int64 = 0
 
     public init(initialCapacity: Int = 16 * 1024, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
-        records = allocator.buffer(capacity: initialCapacity)
+        records = allocator.buffer(capacity: RecordBatchLayout.headerBytes + initialCapacity)
+        reserveHeader()
+    }
+
+    private mutating func reserveHeader() {
+        records.writeRepeatingByte(0, count: RecordBatchLayout.headerBytes)
+        records.moveReaderIndex(forwardBy: RecordBatchLayout.headerBytes)
     }
 
     public var isEmpty: Bool { recordCount == 0 }
+
+    /// Bytes the builder's buffer holds without growing.
+    public var capacity: Int { records.capacity }
 
     /// Bytes of encoded records so far (uncompressed).
     public var recordsByteCount: Int { records.readableBytes }
@@ -66,6 +77,7 @@ public struct RecordBatchBuilder: Sendable {
     /// Forgets all records but keeps the buffer's capacity.
     public mutating func reset() {
         records.clear()
+        reserveHeader()
         recordCount = 0
         firstTimestamp = 0
         maxTimestamp = 0
@@ -117,7 +129,7 @@ public struct RecordBatchBuilder: Sendable {
         }
     }
 
-    /// Writes the complete batch at `output`'s writer index.
+    /// Writes the complete batch at `output`'s writer index (a copy; the builder is unchanged).
     ///
     /// - Parameters:
     ///   - codec: compression for the records section; the batch is written uncompressed (and
@@ -141,58 +153,131 @@ public struct RecordBatchBuilder: Sendable {
         into output: inout ByteBuffer
     ) throws(KafkaWireError) -> FinishedRecordBatch {
         guard recordCount > 0 else { throw .malformed("a record batch needs at least one record") }
+        let header = HeaderFields(
+            baseOffset: baseOffset, partitionLeaderEpoch: partitionLeaderEpoch, stamp: .init(producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence),
+            isTransactional: isTransactional, isControl: isControl)
         let start = output.writerIndex
         output.reserveCapacity(minimumWritableBytes: RecordBatchLayout.headerBytes + records.readableBytes)
-
-        output.writeInteger(baseOffset)
-        output.writeInteger(Int32(0))  // batchLength, patched below
-        output.writeInteger(partitionLeaderEpoch)
-        output.writeInteger(RecordBatchLayout.currentMagic)
-        output.writeInteger(UInt32(0))  // crc, patched last
-        output.writeInteger(Int16(0))  // attributes, patched once the codec is known
-        output.writeInteger(recordCount - 1)  // lastOffsetDelta
-        output.writeInteger(firstTimestamp)
-        output.writeInteger(maxTimestamp)
-        output.writeInteger(producerId)
-        output.writeInteger(producerEpoch)
-        output.writeInteger(baseSequence)
-        output.writeInteger(recordCount)
-
-        let recordsStart = output.writerIndex
-        var usedCodec = codec
-        if codec != .none {
-            do {
-                try Compression.compress(records, codec: codec, level: level, into: &output)
-            } catch {
-                output.moveWriterIndex(to: start)
-                throw .malformed("cannot compress record batch: \(error)")
-            }
-            if output.writerIndex - recordsStart >= records.readableBytes {
-                output.moveWriterIndex(to: recordsStart)
-                usedCodec = .none
-            }
+        if codec != .none, try compress(codec: codec, level: level, header: header, into: &output) {
+            return finished(in: output, at: start, codec: codec, header: header)
         }
-        if usedCodec == .none { output.writeImmutableBuffer(records) }
+        output.writeRepeatingByte(0, count: RecordBatchLayout.headerBytes)
+        output.writeImmutableBuffer(records)
+        try Self.patchHeader(of: &output, at: start, codec: .none, header: header, counts: counts)
+        return finished(in: output, at: start, codec: .none, header: header)
+    }
 
-        let end = output.writerIndex
-        guard end - start - RecordBatchLayout.logOverhead <= Int(Int32.max) else {
+    /// Finishes the batch without copying it when it goes uncompressed: the header is written into
+    /// the space kept before the records and the batch is a view of the builder's own buffer. A
+    /// compressed batch goes into `compressionOutput` (appended at its writer index), and the
+    /// result is a view of that.
+    ///
+    /// The builder then holds a finished batch: `reset()` it before appending again, and only once
+    /// the result is gone, or the reset copies the buffer instead of reusing it.
+    public mutating func finishInPlace(
+        codec: CompressionCodec = .none,
+        level: Int? = nil,
+        stamp: RecordBatchStamp = .none,
+        compressionOutput: inout ByteBuffer
+    ) throws(KafkaWireError) -> (batch: ByteBuffer, summary: FinishedRecordBatch) {
+        guard recordCount > 0 else { throw .malformed("a record batch needs at least one record") }
+        let header = HeaderFields(baseOffset: 0, partitionLeaderEpoch: -1, stamp: stamp, isTransactional: false, isControl: false)
+        let start = compressionOutput.writerIndex
+        if codec != .none, try compress(codec: codec, level: level, header: header, into: &compressionOutput) {
+            let summary = finished(in: compressionOutput, at: start, codec: codec, header: header)
+            // The whole buffer when it held nothing else, so its capacity can be reused once the batch is done.
+            if start == compressionOutput.readerIndex { return (compressionOutput, summary) }
+            return (compressionOutput.getSlice(at: start, length: summary.byteCount)!, summary)
+        }
+        // Reads below the reader index are refused: the header is made readable while it is written.
+        let recordsStart = records.readerIndex
+        let headerStart = recordsStart - RecordBatchLayout.headerBytes
+        records.moveReaderIndex(to: headerStart)
+        defer { records.moveReaderIndex(to: recordsStart) }
+        let counts = self.counts
+        try Self.patchHeader(of: &records, at: headerStart, codec: .none, header: header, counts: counts)
+        let summary = FinishedRecordBatch(
+            byteCount: records.readableBytes, recordCount: recordCount, codec: .none,
+            uncompressedRecordsBytes: records.readableBytes - RecordBatchLayout.headerBytes,
+            crc: records.getInteger(at: headerStart + RecordBatchLayout.crc)!)
+        return (records.getSlice(at: headerStart, length: summary.byteCount)!, summary)
+    }
+
+    /// The header's fields that do not come from the records.
+    private struct HeaderFields {
+        var baseOffset: Int64
+        var partitionLeaderEpoch: Int32
+        var stamp: RecordBatchStamp
+        var isTransactional: Bool
+        var isControl: Bool
+    }
+
+    /// What the header takes from the records.
+    private var counts: RecordCounts { RecordCounts(recordCount: recordCount, firstTimestamp: firstTimestamp, maxTimestamp: maxTimestamp) }
+
+    private struct RecordCounts {
+        var recordCount: Int32
+        var firstTimestamp: Int64
+        var maxTimestamp: Int64
+    }
+
+    /// Writes header space and the compressed records at `output`'s writer index and patches the
+    /// header; false (output as it was) when compressing did not make the records smaller.
+    private func compress(codec: CompressionCodec, level: Int?, header: HeaderFields, into output: inout ByteBuffer) throws(KafkaWireError) -> Bool {
+        let start = output.writerIndex
+        output.reserveCapacity(minimumWritableBytes: RecordBatchLayout.headerBytes + records.readableBytes)
+        output.writeRepeatingByte(0, count: RecordBatchLayout.headerBytes)
+        do {
+            try Compression.compress(records, codec: codec, level: level, into: &output)
+        } catch {
             output.moveWriterIndex(to: start)
+            throw .malformed("cannot compress record batch: \(error)")
+        }
+        guard output.writerIndex - start - RecordBatchLayout.headerBytes < records.readableBytes else {
+            output.moveWriterIndex(to: start)
+            return false
+        }
+        do {
+            try Self.patchHeader(of: &output, at: start, codec: codec, header: header, counts: counts)
+        } catch {
+            output.moveWriterIndex(to: start)
+            throw error
+        }
+        return true
+    }
+
+    /// Fills in the 61 header bytes at `start`, the batch ending at `buffer`'s writer index: the
+    /// length and attributes once the codec is known, the CRC last. Static, so that patching the
+    /// builder's own buffer does not borrow a copy of the builder, which would make the buffer
+    /// shared and the first write copy all of it.
+    private static func patchHeader(
+        of buffer: inout ByteBuffer, at start: Int, codec: CompressionCodec, header: HeaderFields, counts: RecordCounts
+    ) throws(KafkaWireError) {
+        let end = buffer.writerIndex
+        guard end - start - RecordBatchLayout.logOverhead <= Int(Int32.max) else {
             throw .malformed("record batch of \(end - start) bytes exceeds the int32 length field")
         }
-        output.setInteger(Int32(end - start - RecordBatchLayout.logOverhead), at: start + RecordBatchLayout.batchLength)
-        let attributes = RecordBatchAttributes(compression: usedCodec, isTransactional: isTransactional, isControl: isControl)
-        output.setInteger(attributes.rawValue, at: start + RecordBatchLayout.attributes)
+        buffer.setInteger(header.baseOffset, at: start + RecordBatchLayout.baseOffset)
+        buffer.setInteger(Int32(end - start - RecordBatchLayout.logOverhead), at: start + RecordBatchLayout.batchLength)
+        buffer.setInteger(header.partitionLeaderEpoch, at: start + RecordBatchLayout.partitionLeaderEpoch)
+        buffer.setInteger(RecordBatchLayout.currentMagic, at: start + RecordBatchLayout.magic)
+        let attributes = RecordBatchAttributes(compression: codec, isTransactional: header.isTransactional, isControl: header.isControl)
+        buffer.setInteger(attributes.rawValue, at: start + RecordBatchLayout.attributes)
+        buffer.setInteger(counts.recordCount - 1, at: start + RecordBatchLayout.lastOffsetDelta)
+        buffer.setInteger(counts.firstTimestamp, at: start + RecordBatchLayout.baseTimestamp)
+        buffer.setInteger(counts.maxTimestamp, at: start + RecordBatchLayout.maxTimestamp)
+        buffer.setInteger(header.stamp.producerId, at: start + RecordBatchLayout.producerId)
+        buffer.setInteger(header.stamp.producerEpoch, at: start + RecordBatchLayout.producerEpoch)
+        buffer.setInteger(header.stamp.baseSequence, at: start + RecordBatchLayout.baseSequence)
+        buffer.setInteger(counts.recordCount, at: start + RecordBatchLayout.recordCount)
         let crcStart = start + RecordBatchLayout.attributes
-        let crc = CRC32C.checksum(output, at: crcStart, length: end - crcStart)!
-        output.setInteger(crc, at: start + RecordBatchLayout.crc)
+        buffer.setInteger(CRC32C.checksum(buffer, at: crcStart, length: end - crcStart)!, at: start + RecordBatchLayout.crc)
+    }
 
-        return FinishedRecordBatch(
-            byteCount: end - start,
-            recordCount: recordCount,
-            codec: usedCodec,
-            uncompressedRecordsBytes: records.readableBytes,
-            crc: crc
-        )
+    private func finished(in buffer: ByteBuffer, at start: Int, codec: CompressionCodec, header: HeaderFields) -> FinishedRecordBatch {
+        FinishedRecordBatch(
+            byteCount: buffer.writerIndex - start, recordCount: recordCount, codec: codec,
+            uncompressedRecordsBytes: records.readableBytes, crc: buffer.getInteger(at: start + RecordBatchLayout.crc)!)
     }
 
     // MARK: - Record encoding

@@ -110,6 +110,12 @@ extension KafkaRequestMessage {
         }
     }
 
+    public func encodeRequestSegments(
+        version: Int16, correlationId: Int32, clientId: String?, allocator: ByteBufferAllocator
+    ) throws(KafkaWireError) -> [ByteBuffer] {
+        [try requestFrame(version: version, correlationId: correlationId, clientId: clientId, allocator: allocator)]
+    }
+
     /// Convenience for `encodeRequestFrame(into:...)` that returns a new buffer.
     public func requestFrame(
         version: Int16, correlationId: Int32, clientId: String?,

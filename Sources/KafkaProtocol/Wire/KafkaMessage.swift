@@ -14,6 +14,11 @@ public protocol KafkaRequestMessage: Sendable {
     static var firstFlexibleVersion: Int16? { get }
     /// Appends the body (no size prefix, no header) at `version`.
     func encode(into buffer: inout ByteBuffer, version: Int16) throws(KafkaWireError)
+    /// The whole request frame as pieces to be written in order (see `encodeRequestFrame`). One
+    /// piece, unless the message carries large byte fields it can hand over without a copy.
+    func encodeRequestSegments(
+        version: Int16, correlationId: Int32, clientId: String?, allocator: ByteBufferAllocator
+    ) throws(KafkaWireError) -> [ByteBuffer]
 }
 
 /// A response body. Decoding never traps on malformed input: it throws.

@@ -56,15 +56,20 @@ struct BenchCommand: AsyncParsableCommand {
         let payload = Self.payload(size: size)
         let cpuStart = Self.cpuSeconds()
         let start = ContinuousClock.now
-        try payload.withUnsafeBytes { value in
-            for _ in 0..<count {
-                var status = connector.send(topic: topic, value: value)
-                while status == .queueFull {
-                    usleep(200)  // the buffer is full: wait for acknowledgements to make room
+        var sent = 0
+        while sent < count {
+            // Send until the buffer is full, then sleep until acknowledgements make room.
+            let status = payload.withUnsafeBytes { value in
+                var status = SendStatus.enqueued
+                while sent < count {
                     status = connector.send(topic: topic, value: value)
+                    guard status == .enqueued else { break }
+                    sent += 1
                 }
-                if case .rejected(let error) = status { throw CLIError.runtime("\(error)") }
+                return status
             }
+            if case .rejected(let error) = status { throw CLIError.runtime("\(error)") }
+            if status == .queueFull { await connector.waitForRoom(bytes: payload.count) }
         }
         let enqueued = ContinuousClock.now - start
         await connector.flush()
