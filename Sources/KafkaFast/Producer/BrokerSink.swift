@@ -87,6 +87,7 @@ final class BrokerSink: @unchecked Sendable {
                 case .success(let connection):
                     self.connection = connection
                 case .failure:
+                    core.brokerTrouble()
                     // The housekeeping tick wakes the sink again; metadata may name a new leader.
                     backoffUntil = .now() + .milliseconds(Int64(core.settings.retryBackoffMs))
                     Task { await core.refreshLeaders() }
@@ -136,6 +137,7 @@ final class BrokerSink: @unchecked Sendable {
                 // The connection broke or timed out: nothing says whether the broker wrote the
                 // batches, so resend them all (at-least-once; idempotence removes duplicates).
                 if !(self.connection?.isActive ?? false) { self.connection = nil }
+                core.brokerTrouble()
                 let now = NIODeadline.now()
                 for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
             }

@@ -270,13 +270,14 @@ final class PartitionBuffer: @unchecked Sendable {
 
     /// The broker's base offset for an acknowledged batch, or -1 when it cannot be right: a
     /// partition's batches are acknowledged in order, so offsets only grow. noida-db answers a
-    /// resent batch it had already written (idempotence) with an offset of a later batch.
-    func plausibleBaseOffset(_ offset: Int64, count: Int) -> Int64 {
+    /// resent batch it had already written (idempotence) with an offset of a later batch; a log
+    /// that lost acknowledged records (a broker restart) gives offsets below them: `wentBack`.
+    func plausibleBaseOffset(_ offset: Int64, count: Int) -> (offset: Int64, wentBack: Bool) {
         lock.withLock {
-            guard offset >= 0 else { return -1 }
-            guard offset >= ackedOffsetEnd else { return -1 }
+            guard offset >= 0 else { return (-1, false) }
+            guard offset >= ackedOffsetEnd else { return (-1, true) }
             ackedOffsetEnd = offset + Int64(count)
-            return offset
+            return (offset, false)
         }
     }
 

@@ -27,6 +27,8 @@ final class ProducerCore: @unchecked Sendable {
     /// Acknowledged batches kept per partition for a restore after a broker lost them.
     let retainedBudget: RetainedBatchBudget
     let bufferPool: RecordBufferPool
+    /// Uptime (ns) before which no acknowledged batch is let go (see `brokerTrouble`).
+    private let retentionHeldUntil = ManagedAtomic<UInt64>(0)
     private var housekeeping: RepeatedTask?
 
     init(client: KafkaClient, settings: ProducerSettings) {
@@ -328,7 +330,12 @@ final class ProducerCore: @unchecked Sendable {
         let error: DeliveryError?
         let baseOffset: Int64
         switch result {
-        case .success(let offset): (error, baseOffset) = (nil, buffer.plausibleBaseOffset(offset, count: batch.messageCount))
+        case .success(let offset):
+            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount)
+            (error, baseOffset) = (nil, plausible.offset)
+            // A broker that forgot the producer may accept its sequence as new (Tansu does), so a
+            // log that went back is the only sign it lost acknowledged records: check them.
+            if plausible.wentBack && settings.idempotence && recoveryGate.request() { startSequenceRecovery() }
         case .failure(let failure): (error, baseOffset) = (failure, -1)
         }
         buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
@@ -381,7 +388,9 @@ final class ProducerCore: @unchecked Sendable {
                 finishExpired(batch, of: buffer)
             }
             if buffer.leader < 0 && !buffer.isEmpty { leaderless = true }
-            if settings.idempotence { buffer.releaseAcknowledged(before: now - Self.acknowledgedRetention, budget: retainedBudget) }
+            if settings.idempotence && now.uptimeNanoseconds > retentionHeldUntil.load(ordering: .relaxed) {
+                buffer.releaseAcknowledged(before: now - Self.acknowledgedRetention, budget: retainedBudget)
+            }
         }
         bufferPool.releaseIdle(now: now)
         if leaderless { Task { await refreshLeaders() } }
@@ -395,8 +404,17 @@ final class ProducerCore: @unchecked Sendable {
     }
 
     /// How long acknowledged batches are kept for a restore: longer than a broker takes to lose
-    /// what it acknowledged while shutting down (noida-db: well under a second).
+    /// what it acknowledged while shutting down (noida-db: well under a second)...
     static let acknowledgedRetention = TimeAmount.seconds(5)
+    /// ...and none is let go while a broker is in trouble and for this long after: a restart can
+    /// take longer than the retention on a loaded machine, and the check comes only after it.
+    static let retentionHoldAfterTrouble = TimeAmount.seconds(30)
+
+    /// A produce connection failed or could not be made: keep acknowledged batches for a while.
+    func brokerTrouble() {
+        guard settings.idempotence else { return }
+        retentionHeldUntil.store((NIODeadline.now() + Self.retentionHoldAfterTrouble).uptimeNanoseconds, ordering: .relaxed)
+    }
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
 

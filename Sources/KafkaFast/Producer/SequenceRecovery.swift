@@ -14,9 +14,11 @@ struct ProducerIdentity: Sendable, Equatable {
 /// its producer state (noida-db acknowledges writes while it shuts down and loses the last of
 /// them). Resending under the old numbering would be refused forever. As librdkafka and Java do
 /// (KIP-360), the connector stops sending, lets every request in flight finish, takes a new
-/// producer id and numbers every unacknowledged batch again from 0. Unlike them it also checks
-/// that each partition's newest acknowledged batch is still in the log, and writes it again when
-/// the broker lost it.
+/// producer id and numbers that partition's unacknowledged batches again from 0 (none of them can
+/// have been written: the broker refused the oldest). Unlike them it also checks that every
+/// partition's recently acknowledged batches are still in the log, and writes those the broker lost
+/// again first. An acknowledged offset below an earlier one (a broker that forgot the producer
+/// and took its sequence as new) starts the same check.
 ///
 /// This object is the gate between the sinks and that procedure: a sink starts a request only
 /// through `beginRequest`, so once a recovery is asked for no new request starts, and the last
@@ -25,6 +27,7 @@ final class SequenceRecoveryGate: Sendable {
     private enum Phase: Int { case idle = 0, draining = 1, running = 2 }
     private let phase = ManagedAtomic<Int>(Phase.idle.rawValue)
     private let inFlight = ManagedAtomic<Int>(0)
+    private let refused = NIOLockedValueBox<[ObjectIdentifier: PartitionBuffer]>([:])
 
     /// Whether a sink may start a produce request now; if true it must call `endRequest` once.
     func beginRequest() -> Bool {
@@ -41,8 +44,9 @@ final class SequenceRecoveryGate: Sendable {
         return shouldStart()
     }
 
-    /// Asks for a recovery; true when it may start at once.
-    func request() -> Bool {
+    /// Asks for a recovery, for `buffer`'s refused sequence when given; true when it may start at once.
+    func request(refusedBy buffer: PartitionBuffer? = nil) -> Bool {
+        if let buffer { refused.withLockedValue { $0[ObjectIdentifier(buffer)] = buffer } }
         _ = phase.compareExchange(expected: Phase.idle.rawValue, desired: Phase.draining.rawValue, ordering: .sequentiallyConsistent)
         return shouldStart()
     }
@@ -52,6 +56,14 @@ final class SequenceRecoveryGate: Sendable {
         guard phase.load(ordering: .sequentiallyConsistent) == Phase.draining.rawValue,
               inFlight.load(ordering: .sequentiallyConsistent) == 0 else { return false }
         return phase.compareExchange(expected: Phase.draining.rawValue, desired: Phase.running.rawValue, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    /// The partitions whose sequence was refused since the last recovery.
+    func takeRefused() -> [ObjectIdentifier: PartitionBuffer] {
+        refused.withLockedValue { buffers in
+            defer { buffers.removeAll() }
+            return buffers
+        }
     }
 
     func finish() {
@@ -83,7 +95,7 @@ extension ProducerCore {
     /// is refused whenever an earlier one did not get in, and is retried behind it.
     func sequenceRefused(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
         guard settings.idempotence, buffer.isOldest(batch) else { return }
-        if recoveryGate.request() { startSequenceRecovery() }
+        if recoveryGate.request(refusedBy: buffer) { startSequenceRecovery() }
     }
 
     func produceRequestEnded() {
@@ -95,27 +107,37 @@ extension ProducerCore {
     }
 
     private func recoverSequences() async {
-        var newIdentity: ProducerIdentity?
-        while newIdentity == nil && !isClosed {
-            do {
-                newIdentity = try await requestIdentity()
-            } catch {
-                try? await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
-            }
-        }
-        guard let newIdentity else { return recoveryGate.finish() }
+        let refused = recoveryGate.takeRefused()
+        var renumbered = refused
         let buffers = allPartitions()
-        // Every partition, not only the refused one: a broker that lost one partition's last
-        // write may have lost others' that have not sent since. A few lookups at a time.
+        // Every partition, not only the refused ones: a broker that lost one partition's last
+        // writes may have lost others' that have not sent since. A few lookups at a time.
         for start in stride(from: 0, to: buffers.count, by: 16) {
-            await withTaskGroup(of: Void.self) { group in
+            await withTaskGroup(of: PartitionBuffer?.self) { group in
                 for buffer in buffers[start..<min(start + 16, buffers.count)] {
-                    group.addTask { await self.restoreAcknowledged(of: buffer) }
+                    group.addTask { await self.restoreAcknowledged(of: buffer) ? buffer : nil }
+                }
+                for await repaired in group {
+                    if let repaired { renumbered[ObjectIdentifier(repaired)] = repaired }
                 }
             }
         }
-        identity.withLockedValue { $0 = newIdentity }
-        for buffer in buffers { buffer.renumber(identity: newIdentity) }
+        // Only the partitions that need it start again under a new producer id: others keep
+        // theirs, so a batch of theirs whose fate is unknown (a cut connection) is still told
+        // apart from a copy by the broker.
+        if !renumbered.isEmpty {
+            var newIdentity: ProducerIdentity?
+            while newIdentity == nil && !isClosed {
+                do {
+                    newIdentity = try await requestIdentity()
+                } catch {
+                    try? await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
+                }
+            }
+            guard let newIdentity else { return recoveryGate.finish() }
+            identity.withLockedValue { $0 = newIdentity }
+            for buffer in renumbered.values { buffer.renumber(identity: newIdentity) }
+        }
         recoveryGate.finish()
         wakeAllSinks()
     }
@@ -123,24 +145,26 @@ extension ProducerCore {
     /// Writes the partition's recently acknowledged batches that the log no longer holds again,
     /// oldest first. The log is contiguous, so the search goes back from the newest until one is
     /// found; anything the connector cannot tell leaves the log alone rather than risk a copy.
-    private func restoreAcknowledged(of buffer: PartitionBuffer) async {
+    /// True when batches were put back (the partition then needs new sequence numbers).
+    private func restoreAcknowledged(of buffer: PartitionBuffer) async -> Bool {
         let kept = buffer.takeAcknowledged(budget: retainedBudget)
         var firstAbsent = kept.count
         var logEnd: Int64 = 0
         search: for index in kept.indices.reversed() {
             switch await presence(of: kept[index], in: buffer) {
             case .present: break search
-            case .unknown: return
+            case .unknown: return false
             case .absent(let end):
                 firstAbsent = index
                 logEnd = end
             }
         }
-        guard firstAbsent < kept.count else { return }
+        guard firstAbsent < kept.count else { return false }
         buffer.insertRepairs(kept[firstAbsent...].map(\.batch))
         // What was acknowledged before the oldest batch still kept, and is not in the log either, is gone.
         let lostBefore = kept[firstAbsent].baseOffset - logEnd
         if lostBefore > 0 { buffer.recordLostByBroker(Int(lostBefore), logEnd: logEnd, now: .now()) }
+        return true
     }
 
     private enum Presence {
