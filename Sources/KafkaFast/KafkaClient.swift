@@ -38,13 +38,15 @@ public final class KafkaClient: Sendable {
     }
 
     /// The connection to broker `nodeId`, dialled if needed.
-    public func connection(toNode nodeId: Int32, purpose: ConnectionPurpose = .general) async throws(KafkaError) -> BrokerConnection {
+    public func connection(
+        toNode nodeId: Int32, purpose: ConnectionPurpose = .general, on eventLoop: (any EventLoop)? = nil
+    ) async throws(KafkaError) -> BrokerConnection {
         var broker = metadataCache.current?.brokers[nodeId]
         if broker == nil {
             broker = try await metadata(refresh: true).brokers[nodeId]
         }
         guard let broker else { throw .noBrokerAvailable("broker \(nodeId) is not in the cluster metadata") }
-        return try await pool.connection(to: broker.address, purpose: purpose)
+        return try await pool.connection(to: broker.address, purpose: purpose, on: eventLoop)
     }
 
     /// A connection to any reachable broker: known brokers first, then the bootstrap list.

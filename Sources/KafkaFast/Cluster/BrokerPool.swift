@@ -35,7 +35,12 @@ final class BrokerPool: Sendable {
         self.group = group
     }
 
-    func connection(to address: BrokerAddress, purpose: ConnectionPurpose = .general) async throws(KafkaError) -> BrokerConnection {
+    /// The connection for `address` and `purpose`, dialled if there is none. A new one runs on
+    /// `eventLoop` when given, so a caller that lives on that loop (a producer sink) writes and
+    /// reads it without crossing threads.
+    func connection(
+        to address: BrokerAddress, purpose: ConnectionPurpose = .general, on eventLoop: (any EventLoop)? = nil
+    ) async throws(KafkaError) -> BrokerConnection {
         let key = Key(address: address, purpose: purpose)
         enum Lookup {
             case closed
@@ -47,7 +52,7 @@ final class BrokerPool: Sendable {
             if let existing = state.connections[key], existing.isActive { return .open(existing) }
             if let pending = state.dials[key] { return .dialing(pending) }
             let config = self.config
-            let group = self.group
+            let group: any EventLoopGroup = eventLoop ?? self.group
             let task = Task { try await BrokerConnection.connect(to: address, config: config, group: group) }
             state.dials[key] = task
             return .dialing(task)

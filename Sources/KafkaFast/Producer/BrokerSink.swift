@@ -77,7 +77,8 @@ final class BrokerSink: @unchecked Sendable {
         Task {
             let result: Result<BrokerConnection, KafkaError>
             do throws(KafkaError) {
-                result = .success(try await core.client.connection(toNode: nodeId, purpose: .produce))
+                // On the sink's own loop: requests and answers then never hop between threads.
+                result = .success(try await core.client.connection(toNode: nodeId, purpose: .produce, on: eventLoop))
             } catch {
                 result = .failure(error)
             }

@@ -13,6 +13,7 @@ final class ProducerCore: @unchecked Sendable {
     let reports: DeliveryReports
     let timerLoop: any EventLoop
     private let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
+    private let lastRoute = ManagedAtomic<UInt>(0)
     private let sinks = NIOLockedValueBox<[Int32: BrokerSink]>([:])
     private let routing = NIOLockedValueBox<[Int32: [PartitionBuffer]]>([:])
     private let reportsEnabled = ManagedAtomic<Bool>(false)
@@ -64,6 +65,10 @@ final class ProducerCore: @unchecked Sendable {
         if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
         let route = route(for: topic)
         let stamp = timestamp ?? Self.wallClockMilliseconds()
+        if let partitions = route.openBuffers {
+            return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
+                          partition: partition, timestamp: stamp, waiter: waiter, size: size)
+        }
         while true {
             if let partitions = route.partitions {
                 return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
@@ -129,34 +134,52 @@ final class ProducerCore: @unchecked Sendable {
         }
     }
 
-    /// Compresses the partition's sealed batches in order on a worker thread, so batches of
-    /// different partitions compress in parallel on every core.
+    /// Finishes the partition's sealed batches in order: compressed on a worker thread, so batches
+    /// of different partitions compress in parallel on every core; uncompressed ones (only a
+    /// checksum to compute) right here, since handing them to another thread costs more than that.
     func startCompression(_ buffer: PartitionBuffer) {
         guard buffer.beginCompressing() else { return }
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            while let batch = buffer.nextToCompress() {
-                let stamp = buffer.stamp(for: batch)
-                var output = settings.compression == .none
-                    ? ByteBuffer() : buffer.spareOutput(capacity: batch.records.uncompressedBatchByteCount + 128)
-                do {
-                    let (wire, summary) = try batch.records.finishInPlace(
-                        codec: settings.compression, level: settings.compressionLevel == -1 ? nil : settings.compressionLevel,
-                        stamp: stamp, compressionOutput: &output)
-                    output = ByteBuffer()  // the wire alone holds the storage now, so it can be reused later
-                    buffer.finishedCompressing(batch, wire: wire, inPlace: summary.codec == .none, stamp: stamp)
-                } catch {
-                    buffer.finishedCompressing(batch, wire: ByteBuffer(), inPlace: false, stamp: stamp)
-                    finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
-                    continue
-                }
-                sink(for: buffer.leader)?.wakeup()
+        if settings.compression == .none { return finishSealedBatches(of: buffer) }
+        DispatchQueue.global(qos: .userInitiated).async { [self] in finishSealedBatches(of: buffer) }
+    }
+
+    private func finishSealedBatches(of buffer: PartitionBuffer) {
+        while let batch = buffer.nextToCompress() {
+            let stamp = buffer.stamp(for: batch)
+            var output = settings.compression == .none
+                ? ByteBuffer() : buffer.spareOutput(capacity: batch.records.uncompressedBatchByteCount + 128)
+            do {
+                let (wire, summary) = try batch.records.finishInPlace(
+                    codec: settings.compression, level: settings.compressionLevel == -1 ? nil : settings.compressionLevel,
+                    stamp: stamp, compressionOutput: &output)
+                output = ByteBuffer()  // the wire alone holds the storage now, so it can be reused later
+                buffer.finishedCompressing(batch, wire: wire, inPlace: summary.codec == .none, stamp: stamp)
+            } catch {
+                buffer.finishedCompressing(batch, wire: ByteBuffer(), inPlace: false, stamp: stamp)
+                finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
+                continue
             }
+            sink(for: buffer.leader)?.wakeup()
         }
     }
 
     // MARK: Routing
 
     private func route(for topic: String) -> TopicRoute {
+        // Most sends go to the topic of the send before: no lock, no hashing (equal short strings
+        // compare in one step). Kept as the address of a route in `topics`, which never lets a
+        // route go while the core lives: a strong atomic reference costs a double-word exchange.
+        let bits = lastRoute.load(ordering: .acquiring)
+        if bits != 0 {
+            let last = Unmanaged<TopicRoute>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!).takeUnretainedValue()
+            if last.name == topic && last.openBuffers != nil { return last }
+        }
+        let route = lookUpRoute(topic)
+        lastRoute.store(UInt(bitPattern: Unmanaged.passUnretained(route).toOpaque()), ordering: .releasing)
+        return route
+    }
+
+    private func lookUpRoute(_ topic: String) -> TopicRoute {
         let (route, isNew) = topics.withLockedValue { topics -> (TopicRoute, Bool) in
             if let existing = topics[topic] { return (existing, false) }
             let route = TopicRoute(name: topic, partitioner: settings.partitioner)

@@ -1,3 +1,4 @@
+import Atomics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -24,6 +25,17 @@ final class TopicRoute: @unchecked Sendable {
     let chooser: PartitionChooser
     private let lock = NIOLock()
     private var state: State
+    /// The partitions once the route is open, for the send path to read without the lock (a
+    /// route never closes again once open).
+    private let openPartitions = ManagedAtomicLazyReference<PartitionTable>()
+
+    final class PartitionTable: Sendable {
+        let buffers: [PartitionBuffer]
+        init(_ buffers: [PartitionBuffer]) { self.buffers = buffers }
+    }
+
+    /// The partition buffers if the route is open; nil while loading or failed. Lock-free.
+    var openBuffers: [PartitionBuffer]? { openPartitions.load()?.buffers }
 
     init(name: String, partitioner: ProducerSettings.Partitioner) {
         self.name = name
@@ -85,6 +97,7 @@ final class TopicRoute: @unchecked Sendable {
             guard case .loading(let waiting) = state else { return nil }
             if waiting.isEmpty {
                 state = .ready(resolvedPartitions)
+                _ = openPartitions.storeIfNilThenLoad(PartitionTable(resolvedPartitions))
                 return nil
             }
             state = .loading([])

@@ -56,6 +56,8 @@ struct BenchCommand: AsyncParsableCommand {
         let payload = Self.payload(size: size)
         let cpuStart = Self.cpuSeconds()
         let start = ContinuousClock.now
+        // Plain locals: reading the @Option properties in the loop costs a generic lookup each time.
+        let (count, topic) = (self.count, self.topic)
         var sent = 0
         while sent < count {
             // Send until the buffer is full, then sleep until acknowledgements make room.
