@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """`make bench`, producer part: kfast bench and the librdkafka peer (rdkafka_bench) do the same job
-on the same broker in the same run, alternating, and the medians are compared.
+(N x 1,001-byte messages to 8 partitions, same codec, acks and linger) alternating, each run on a
+broker started fresh for it, and the medians are compared.
 
-    produce_bench.py KFAST RDKAFKA_BENCH [--count N] [--repeats R] [--codecs none,gzip,...] [--acks 1] [--linger 5]
+    produce_bench.py KFAST RDKAFKA_BENCH [--count N] [--repeats R] [--codecs none,gzip,...]
+                     [--acks 1] [--linger 5] [--brokers tansu,noida]
 
-Brokers come from the environment `with-brokers.sh` sets (KAFKA_FAST_TANSU, KAFKA_FAST_NOIDA).
-Prints one table per broker: msg/s and client CPU per message for each side, and the ratios.
+A fresh broker per run because both brokers keep what they are sent in memory: a million 1 KB
+messages grow them by about a gigabyte, which slows the runs after and can exhaust the machine.
+Brokers are started with the harness's brokers.sh in .test-run/bench-produce/.
+
+Prints one table per broker: msg/s, client CPU per message and peak RSS for each side, and the
+ratios (ours / librdkafka).
 """
 import argparse
 import json
@@ -15,49 +21,87 @@ import subprocess
 import sys
 import uuid
 
+HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Harness")
+ROOT = os.path.abspath(os.path.join(HARNESS, "..", ".."))
+RUN_DIR = os.path.join(ROOT, ".test-run", "bench-produce")
+
+
+def fresh_broker(kind):
+    """Starts a new broker of `kind`; returns its address."""
+    env = dict(os.environ, KAFKA_FAST_RUN_DIR=RUN_DIR)
+    subprocess.run(["rm", "-rf", os.path.join(RUN_DIR, "noida-data")], check=True)
+    subprocess.run([os.path.join(HARNESS, "brokers.sh"), "start", kind], check=True, env=env, timeout=120)
+    with open(os.path.join(RUN_DIR, "brokers.env")) as env_file:
+        for line in env_file:
+            if line.startswith(f"export KAFKA_FAST_{kind.upper()}="):
+                return line.split("=", 1)[1].strip().strip("'\"")
+    sys.exit(f"produce_bench: no {kind} address in {RUN_DIR}/brokers.env")
+
+
+def stop_brokers():
+    env = dict(os.environ, KAFKA_FAST_RUN_DIR=RUN_DIR)
+    subprocess.run([os.path.join(HARNESS, "brokers.sh"), "stop"], env=env, timeout=120)
+
 
 def run(cmd):
+    """Runs one benchmark; returns the JSON object it printed last."""
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
-        sys.exit(f"produce_bench: {' '.join(cmd[:2])} failed: {result.stderr.strip()[-400:]}")
+        sys.exit(f"produce_bench: {' '.join(cmd[:4])} failed: {result.stderr.strip()[-400:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measured(cmd):
+    """Runs `cmd` under `time -f %M` (GNU time) for its peak RSS in KB."""
+    result = run(["/usr/bin/time", "-f", "%M", "-o", os.path.join(RUN_DIR, "rss")] + cmd)
+    with open(os.path.join(RUN_DIR, "rss")) as rss:
+        result["max_rss_kb"] = int(rss.read().strip().splitlines()[-1])
+    return result
+
+
+def one_run(side, kind, codec, args):
+    address = fresh_broker(kind)
+    try:
+        topic = f"bench-{codec}-{uuid.uuid4().hex[:8]}"
+        subprocess.run([args.kfast, "create-topic", topic, "-p", "8", "-b", address],
+                       check=True, capture_output=True, timeout=60)
+        if side == "ours":
+            return measured([args.kfast, "bench", "-b", address, "-t", topic, "-n", str(args.count), "-z", codec,
+                             "--acks", args.acks, "-X", f"linger.ms={args.linger}", "--json"])
+        return measured([args.rdkafka_bench, address, topic, str(args.count), codec, args.acks, args.linger])
+    finally:
+        stop_brokers()
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kfast")
     parser.add_argument("rdkafka_bench")
-    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--codecs", default="none,gzip,snappy,lz4,zstd")
     parser.add_argument("--acks", default="1")
     parser.add_argument("--linger", default="5")
     parser.add_argument("--brokers", default="tansu,noida")
     args = parser.parse_args()
+    os.makedirs(RUN_DIR, exist_ok=True)
 
-    for broker in args.brokers.split(","):
-        address = os.environ[f"KAFKA_FAST_{broker.upper()}"]
-        print(f"\n{broker} ({address}): {args.count} x 1,001-byte messages, acks={args.acks}, linger.ms={args.linger}, "
-              f"8 partitions, medians of {args.repeats} alternating runs")
+    for kind in args.brokers.split(","):
+        print(f"\n{kind}: {args.count:,} x 1,001-byte messages, acks={args.acks}, linger.ms={args.linger}, "
+              f"8 partitions, a fresh broker per run, medians of {args.repeats} alternating runs")
         print(f"  {'codec':<7} {'kafka-fast msg/s':>17} {'librdkafka msg/s':>17} {'ratio':>6}   "
-              f"{'kafka-fast µs CPU/msg':>21} {'librdkafka µs CPU/msg':>21} {'ratio':>6}")
+              f"{'µs CPU/msg ours':>15} {'librdkafka':>10} {'ratio':>6}   {'RSS MB ours':>11} {'librdkafka':>10}")
         for codec in args.codecs.split(","):
             ours, theirs = [], []
             for repeat in range(args.repeats):
                 for side in ("ours", "theirs") if repeat % 2 == 0 else ("theirs", "ours"):
-                    topic = f"bench-{codec}-{uuid.uuid4().hex[:8]}"
-                    subprocess.run([args.kfast, "create-topic", topic, "-p", "8", "-b", address],
-                                   check=True, capture_output=True, timeout=60)
-                    if side == "ours":
-                        ours.append(run([args.kfast, "bench", "-b", address, "-t", topic, "-n", str(args.count),
-                                         "-z", codec, "--acks", args.acks, "-X", f"linger.ms={args.linger}", "--json"]))
-                    else:
-                        theirs.append(run([args.rdkafka_bench, address, topic, str(args.count), codec, args.acks, args.linger]))
-                    subprocess.run([args.kfast, "delete-topic", topic, "-b", address], capture_output=True, timeout=60)
+                    (ours if side == "ours" else theirs).append(one_run(side, kind, codec, args))
             rate = lambda runs: statistics.median(r["msgs_per_sec"] for r in runs)
             cpu = lambda runs: statistics.median(r["cpu_seconds"] / r["msgs"] * 1e6 for r in runs)
+            rss = lambda runs: statistics.median(r["max_rss_kb"] for r in runs) / 1024
             print(f"  {codec:<7} {rate(ours):>17,.0f} {rate(theirs):>17,.0f} {rate(ours) / rate(theirs):>5.2f}x   "
-                  f"{cpu(ours):>21.2f} {cpu(theirs):>21.2f} {cpu(ours) / cpu(theirs):>5.2f}x", flush=True)
+                  f"{cpu(ours):>15.2f} {cpu(theirs):>10.2f} {cpu(ours) / cpu(theirs):>5.2f}x   "
+                  f"{rss(ours):>11.0f} {rss(theirs):>10.0f}", flush=True)
 
 
 if __name__ == "__main__":

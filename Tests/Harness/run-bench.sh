@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: release build, KafkaBench's micro-benchmarks, then kfast bench against our librdkafka
-# peer on both brokers (run folder .test-run/bench), then the consumer: kfast consume-bench against
+# `make bench`: release build, KafkaBench's micro-benchmarks and the dashboard's (run folder
+# .test-run/bench), kfast bench against our librdkafka peer on both brokers, a fresh broker per run
+# (.test-run/bench-produce), then the consumer: kfast consume-bench against
 # librdkafka's consumer on fresh brokers (.test-run/bench-consume). A first argument `produce` or
 # `consume` runs only that part; the other arguments go to Tests/Bench/produce_bench.py and
 # consume_bench.py (--count N, --repeats R, --brokers tansu,noida; the consumer ignores the rest).
@@ -24,14 +25,15 @@ case "${1:-}" in produce|consume) mode=$1; shift ;; esac
 
 # Micro-benchmarks (CRC32C, record batches per codec, gzip implementations, dashboard frames), the
 # dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast
-# dash-bench), then the producer side by side with librdkafka on both brokers.
+# dash-bench), then the producer side by side with librdkafka on both brokers, a fresh broker each run.
 if [ "$mode" != consume ]; then
     "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
         "$0/KafkaBench" \
         && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
-        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
-        && "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/produce_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
-    ' "$release" "$ROOT" "$@"
+        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail
+    ' "$release" "$ROOT"
+    # A fresh broker per run (the script starts them): both keep everything in memory.
+    "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
 fi
 # The consumer side by side with librdkafka, on brokers of its own (Tansu keeps everything in
 # memory and slows down as it fills).
