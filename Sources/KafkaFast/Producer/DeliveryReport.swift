@@ -68,3 +68,15 @@ public struct MessageHeader: Sendable, Equatable {
 
     var recordHeader: RecordHeader { (key: name, value: value.map { ByteBuffer(bytes: $0) }) }
 }
+
+/// Someone awaiting one message's delivery (`sendAndWait`). A class, so that the send path's
+/// "nobody waits" is a null check: an optional continuation is a resilient generic type whose
+/// every test goes through its metadata.
+final class DeliveryWaiter: Sendable {
+    private let continuation: CheckedContinuation<DeliveryReport, any Error>
+
+    init(_ continuation: CheckedContinuation<DeliveryReport, any Error>) { self.continuation = continuation }
+
+    func resume(returning report: DeliveryReport) { continuation.resume(returning: report) }
+    func resume(throwing error: any Error) { continuation.resume(throwing: error) }
+}

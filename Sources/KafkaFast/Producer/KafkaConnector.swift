@@ -88,7 +88,7 @@ public final class KafkaConnector: Sendable {
             _ = withOptionalBytes(key) { key in
                 withOptionalBytes(value) { value in
                     core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition,
-                                 timestamp: timestamp, waiter: continuation, reserved: true)
+                                 timestamp: timestamp, waiter: DeliveryWaiter(continuation), reserved: true)
                 }
             }
         }

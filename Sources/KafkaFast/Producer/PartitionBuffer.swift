@@ -19,7 +19,7 @@ struct OpenBatch {
     var messageCount = 0
     var payloadBytes = 0
     var createdAt = NIODeadline.uptimeNanoseconds(0)
-    var waiters: [(index: Int, continuation: CheckedContinuation<DeliveryReport, any Error>)] = []
+    var waiters: [(index: Int, continuation: DeliveryWaiter)] = []
     /// Counts the batches opened, so a linger timer seals only the batch it was armed for.
     var generation: UInt64 = 0
 }
@@ -86,7 +86,7 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Appends one message, sealing the open batch first when the message would overflow it.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: ProducerSettings, waiter: CheckedContinuation<DeliveryReport, any Error>? = nil
+        settings: ProducerSettings, waiter: DeliveryWaiter? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return openCell.batch.withLock { open in

@@ -5,7 +5,7 @@ import Atomics
 /// Keyed messages hash with Java's murmur2. Null keys are "sticky": they all go to one
 /// partition until its batch is handed to a sink, then to another — so null-keyed traffic
 /// fills whole batches (better compression, fewer requests) instead of spreading thin (KIP-480).
-struct PartitionChooser: Sendable {
+final class PartitionChooser: Sendable {
     let kind: ProducerSettings.Partitioner
     private let sticky = ManagedAtomic<Int>(-1)
     private let roundRobin = ManagedAtomic<Int>(0)

@@ -26,7 +26,7 @@ final class ProducerBatch: @unchecked Sendable {
     /// Set once, when the batch is first sent with idempotence; kept across retries.
     var baseSequence: Int32 = -1
     /// Awaitable sends in this batch: the message's index and its continuation.
-    var waiters: [(index: Int, continuation: CheckedContinuation<DeliveryReport, any Error>)] = []
+    var waiters: [(index: Int, continuation: DeliveryWaiter)] = []
     /// An acknowledged batch the broker lost, written again: no reports, no buffer space.
     var isRepair = false
     /// Not sent again before this time (retry backoff).

@@ -49,7 +49,7 @@ final class ProducerCore: @unchecked Sendable {
 
     func enqueue(
         topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
-        partition: Int32?, timestamp: Int64?, waiter: CheckedContinuation<DeliveryReport, any Error>?, reserved: Bool
+        partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool
     ) -> SendStatus {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         if closed.load(ordering: .relaxed) {
@@ -89,7 +89,7 @@ final class ProducerCore: @unchecked Sendable {
     /// Its reserved space (`releasing` bytes) is given back only after the report is out, so a
     /// flush waiting for the buffer to empty cannot close the stream before the report is in it.
     private func reject(
-        _ error: DeliveryError, topic: String, waiter: CheckedContinuation<DeliveryReport, any Error>?, releasing reservedBytes: Int?
+        _ error: DeliveryError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
     ) -> SendStatus {
         if let waiter { waiter.resume(throwing: error) } else { publishFailure(topic: topic, error: error) }
         if let reservedBytes { accounting.release(messages: 1, bytes: reservedBytes) }
@@ -99,7 +99,7 @@ final class ProducerCore: @unchecked Sendable {
     private func append(
         route: TopicRoute, partitions: [PartitionBuffer], key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [MessageHeader], partition: Int32?, timestamp: Int64,
-        waiter: CheckedContinuation<DeliveryReport, any Error>?, size: Int
+        waiter: DeliveryWaiter?, size: Int
     ) -> SendStatus {
         let count = Int32(partitions.count)
         let chosen: Int32

@@ -18,7 +18,7 @@ final class TopicRoute: @unchecked Sendable {
         var headers: [MessageHeader]
         var partition: Int32?
         var timestamp: Int64
-        var waiter: CheckedContinuation<DeliveryReport, any Error>?
+        var waiter: DeliveryWaiter?
     }
 
     let name: String
