@@ -307,7 +307,7 @@ extension FetchEngine {
             for batch in entry.batches {
                 scratch.removeAll(keepingCapacity: true)
                 do {
-                    try batch.appendRecords(to: &scratch)
+                    try batch.appendRecords(to: &scratch, from: entry.fetchOffset)
                 } catch {
                     errors.append(.protocolViolation(broker: "leader of \(entry.tp)", detail: "batch at offset \(batch.baseOffset): \(error)"))
                     continue
