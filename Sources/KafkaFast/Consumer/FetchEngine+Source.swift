@@ -9,6 +9,10 @@ extension FetchEngine {
         let tp: KafkaTopicPartition
         let id: UInt64
         let offset: Int64
+        /// False right after a skip ahead: that fetch starts near an end just learnt, so the records
+        /// it brings are read, however far the end moved meanwhile (a flood would skip forever). An
+        /// answer without records for the partition (cut by fetch.max.bytes) skips again: that costs nothing.
+        var maySkip = true
     }
 
     /// One partition of a response whose batch headers were read, waiting to be decoded.
@@ -24,6 +28,8 @@ extension FetchEngine {
         let bytes: Int
         let scanError: KafkaError?
         let broker: Int32
+        /// Offsets jumped over by `skipAhead` before this fetch, for the chunk.
+        var skipped: Int64 = 0
     }
 
     /// Consecutive failures of a kind retrying cannot fix before the reader hears of it.
@@ -114,7 +120,7 @@ extension FetchEngine {
             return .fetch(chosen.map { tp in
                 state.partitions[tp]!.inFlight = true
                 let partition = state.partitions[tp]!
-                return FetchItem(tp: tp, id: partition.id, offset: partition.fetchOffset)
+                return FetchItem(tp: tp, id: partition.id, offset: partition.fetchOffset, maySkip: partition.pendingSkipped == 0)
             })
         }
     }
@@ -187,6 +193,7 @@ extension FetchEngine {
         var requested = Dictionary(uniqueKeysWithValues: items.map { ($0.tp, $0) })
         var scanned: [ScannedPartition] = []
         var outcomes: [(item: FetchItem, code: KafkaErrorCode)] = []
+        var skips: [(item: FetchItem, highWatermark: Int64, logStartOffset: Int64, resumeLag: Int64)] = []
         for topic in response.responses {
             for data in topic.partitions {
                 let tp = KafkaTopicPartition(topic.topic, data.partitionIndex)
@@ -194,6 +201,13 @@ extension FetchEngine {
                 let code = KafkaErrorCode(rawValue: data.errorCode)
                 guard code == .none else {
                     outcomes.append((item, code))
+                    continue
+                }
+                if let skip = settings.skipAhead, data.highWatermark - item.offset > skip.maxLag,
+                   item.maySkip || (data.records?.readableBytes ?? 0) == 0 {
+                    // Far behind, and the reader only samples: what this answer holds is old news.
+                    // Not even scanned; the next fetch starts near the end.
+                    skips.append((item, data.highWatermark, data.logStartOffset, skip.resumeLag))
                     continue
                 }
                 var batches: [RecordBatch] = []
@@ -247,9 +261,23 @@ extension FetchEngine {
                     if entry.nextOffset >= entry.highWatermark { partition.reportedEndAt = entry.nextOffset }
                     partition.buffered += entry.bytes
                     state.bufferedBytes += entry.bytes
-                    keep.append(entry)
+                    var kept = entry
+                    kept.skipped = partition.pendingSkipped
+                    partition.pendingSkipped = 0
+                    keep.append(kept)
                 }
                 state.partitions[entry.tp] = partition
+            }
+            for skip in skips {
+                guard var partition = state.partitions[skip.item.tp], partition.id == skip.item.id else { continue }
+                let target = skip.highWatermark - skip.resumeLag  // past item.offset: the lag exceeds maxLag >= resumeLag
+                partition.inFlight = false
+                partition.strictStart = false
+                partition.highWatermark = skip.highWatermark
+                partition.logStartOffset = skip.logStartOffset
+                partition.pendingSkipped += target - skip.item.offset
+                partition.fetchOffset = target
+                state.partitions[skip.item.tp] = partition
             }
             for (item, code) in outcomes {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
@@ -321,8 +349,8 @@ extension FetchEngine {
             }
             chunks.append(FetchChunk(
                 topicPartition: entry.tp, messages: messages, highWatermark: entry.highWatermark,
-                logStartOffset: entry.logStartOffset, nextOffset: entry.nextOffset, broker: entry.broker, bufferedBytes: entry.bytes,
-                assignmentId: entry.id))
+                logStartOffset: entry.logStartOffset, nextOffset: entry.nextOffset, broker: entry.broker, skipped: entry.skipped,
+                bufferedBytes: entry.bytes, assignmentId: entry.id))
         }
         let reader = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             guard !state.closed else { return nil }
