@@ -67,6 +67,7 @@ extension FetchEngine {
                 }
                 let request = fetchRequest(items)
                 let timeout = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs) + Int64(client.config.requestTimeoutMs))
+                let sent = NIODeadline.now()
                 async let answer = connection.send(request, timeout: timeout)
                 if !pending.isEmpty {
                     decodeAndQueue(pending, scratch: &scratch)
@@ -85,7 +86,19 @@ extension FetchEngine {
                     continue
                 }
                 state.withLockedValue { $0.failureStreaks[node] = nil }
-                pending = scan(response, items, node: node)
+                let idle: Bool
+                (pending, idle) = scan(response, items, node: node)
+                // A broker that answers a fetch with no data at once instead of holding it for
+                // fetch.wait.max.ms (noida does) would make this loop spin: wait out the rest here.
+                let heldFor = NIODeadline.now() - sent
+                let waitMax = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs))
+                if idle, heldFor < waitMax {
+                    if !pending.isEmpty {
+                        decodeAndQueue(pending, scratch: &scratch)
+                        pending = []
+                    }
+                    try? await Task.sleep(nanoseconds: UInt64((waitMax - heldFor).nanoseconds))
+                }
             }
         }
     }
@@ -189,7 +202,8 @@ extension FetchEngine {
 
     /// Reads the batch headers of every partition (CRC checked, nothing decompressed), moves the
     /// fetch offsets on and releases the partitions, so the next Fetch can go out at once.
-    private func scan(_ response: FetchResponse, _ items: [FetchItem], node: Int32) -> [ScannedPartition] {
+    /// `idle`: the answer brought no records, no errors and no reason to skip ahead.
+    private func scan(_ response: FetchResponse, _ items: [FetchItem], node: Int32) -> (pending: [ScannedPartition], idle: Bool) {
         var requested = Dictionary(uniqueKeysWithValues: items.map { ($0.tp, $0) })
         var scanned: [ScannedPartition] = []
         var outcomes: [(item: FetchItem, code: KafkaErrorCode)] = []
@@ -303,7 +317,8 @@ extension FetchEngine {
         }
         wake.forEach { $0.resume() }
         if needMaintenance { runMaintenance() }
-        return keep
+        let idle = outcomes.isEmpty && skips.isEmpty && scanned.allSatisfy { $0.bytes == 0 && $0.scanError == nil }
+        return (keep, idle)
     }
 
     /// OFFSET_OUT_OF_RANGE for a partition (under the lock): an error for an explicit start

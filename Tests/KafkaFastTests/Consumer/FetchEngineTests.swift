@@ -213,6 +213,28 @@ import Testing
         #expect(before[0] == Array(0..<100) && before[1] == Array(0..<10))
     }
 
+    /// An idle partition on a broker that answers an empty fetch at once (noida) must not make the
+    /// engine ask again at once: about one fetch per fetch.wait.max.ms, as when the broker holds it.
+    @Test(arguments: BrokerKind.allCases)
+    func anIdlePartitionIsFetchedAboutOncePerFetchWait(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-idle")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        let client = try Self.client(address, ["fetch.wait.max.ms": "200"])
+        defer { client.close() }
+        let engine = FetchEngine(client: client)
+        defer { engine.close() }
+        engine.assign([KafkaTopicPartition(topic, 0): .end])
+        let fetches = { client.connectionStats().filter { $0.purpose == .fetch }.reduce(Int64(0)) { $0 + $1.stats.requests } }
+        let deadline = Date().addingTimeInterval(30)
+        while fetches() == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        let before = fetches()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let during = fetches() - before
+        #expect(before > 0)
+        #expect(during >= 3 && during <= 15, "\(during) fetches in 2 s with fetch.wait.max.ms=200")
+    }
+
     /// The leader goes away and comes back: the engine retries with backoff and resumes where it
     /// was. noida keeps its log across the restart, so nothing is missing or repeated; Tansu
     /// starts empty, so the position is past its new end and auto.offset.reset=earliest applies.
