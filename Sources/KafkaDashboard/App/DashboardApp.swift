@@ -139,7 +139,8 @@ final class ScreenLoop {
                 changed = true
             }
             if let batch = tailCollector.drain() {
-                apply(.consumed(generation: batch.generation, messages: batch.messages, received: batch.received))
+                apply(.consumed(generation: batch.generation, messages: batch.messages, received: batch.received,
+                                skipped: batch.skipped))
                 changed = true
             }
             let afterInput = WallClock.nowMillis()

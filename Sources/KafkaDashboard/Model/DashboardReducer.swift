@@ -48,9 +48,9 @@ public struct DashboardReducer: Sendable {
             refreshRows(&state)
             return []
 
-        case let .consumed(generation, messages, received):
+        case let .consumed(generation, messages, received, skipped):
             guard generation == state.tail.request?.generation else { return [] }
-            state.tail.ingest(messages, received: received, nowMillis: state.nowMillis)
+            state.tail.ingest(messages, received: received, skipped: skipped, nowMillis: state.nowMillis)
             state.tail.lastError = nil
             return []
 
@@ -133,11 +133,14 @@ public struct DashboardReducer: Sendable {
 
     /// Replaces the running tail: a new generation, so late batches from the old one are ignored.
     func startTail(topic: String, partition: Int32?, start: TailStart, state: inout DashboardState) -> DashboardEffect {
-        let request = TailRequest(generation: state.nextTailGeneration, topic: topic, partition: partition, start: start)
+        let request = TailRequest(
+            generation: state.nextTailGeneration, topic: topic, partition: partition, start: start,
+            messagesPerSecond: state.tail.displayBudgetPerSecond)
         state.nextTailGeneration += 1
         state.tail.request = request
         state.tail.clear()
         state.tail.receivedTotal = 0
+        state.tail.skippedTotal = 0
         state.tail.lastError = nil
         return .startTail(request)
     }
