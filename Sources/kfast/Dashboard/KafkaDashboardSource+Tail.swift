@@ -41,13 +41,13 @@ struct TailPace {
     static let partitionFetchBytes = 16 * 1024
     static let fetchBytes = 64 * 1024
 
-    /// Messages handed over per interval: four fifths of the pane's budget, so that a one-second
-    /// window of the pane, which can overlap five intervals, never holds more than its budget
-    /// (the pane would thin messages that are being paged through).
+    /// Messages handed over per interval: half the pane's budget, about a screen a refresh (62 of
+    /// the default 500 a second). Half, so the pane's one-second window can stretch to two (late
+    /// ticks on a loaded machine) before the pane would thin messages that are being paged through.
     let perInterval: Int
 
     init(messagesPerSecond: Int) {
-        perInterval = max(1, messagesPerSecond * 4 / 5 * Self.intervalMillis / 1000)
+        perInterval = max(1, messagesPerSecond / 2 * Self.intervalMillis / 1000)
     }
 
     /// The client's consumer settings, fetching for the pane. Following, a partition more than an

@@ -125,6 +125,73 @@ import Testing
     }
 }
 
+/// The tail pane against more than it can show: a flood is sampled and the pane keeps up with the
+/// newest messages; an older position is paged through in order, nothing left out.
+@Suite(.serialized) struct DashboardTailTests {
+    @Test(arguments: BrokerKind.allCases)
+    func aFloodedTopicIsSampledAndTheTailKeepsUpWithTheNewest(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("dash-flood")
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        // 5,000 msg/s: ten times the 500 rows a second the pane shows.
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", address, "-t", topic, "--load", "5000", "--load-size", "40"] + DashTiming.flags,
+            columns: 200, rows: 50)
+        defer { dash.close() }
+
+        let sampling = try await dash.waitFor("the tail saying it samples and skips", timeout: DashTiming.delivery) { screen in
+            DashScreen.tailStatus(screen).map { $0.contains("sampling 1 in ") && $0.contains(" skipped") } == true
+        }
+        // Newest: messages written after this watermark was read show up in the tail.
+        let high = try #require(Int(DashScreen.cell(sampling, column: "High", partition: 0) ?? ""), "\(sampling)")
+        try await dash.waitFor("partition 0 past offset \(high) in the tail", timeout: DashTiming.watermarks) { screen in
+            DashScreen.tailOffsets(screen).contains { $0.partition == 0 && $0.offset >= high }
+        }
+        // Keys are still answered at once.
+        try await DashScreen.toggleHelp(dash)
+        try await dash.press("q")
+        #expect(try await dash.waitForExit(timeout: DashTiming.quit) == 0)
+    }
+
+    @Test(arguments: BrokerKind.allCases)
+    func fromTheBeginningPagesThroughEveryMessageInOrder(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("dash-page")
+        let count = 3_000
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        _ = try await Peer.produce((0..<count).map { PeerRecord(partition: 0, value: Data("m-\($0)".utf8)) }, topic: topic, to: broker)
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", address, "-t", topic] + DashTiming.flags, columns: 200, rows: 50)
+        defer { dash.close() }
+        try await dash.waitFor("the tail following the end", timeout: DashTiming.firstScreen) { screen in
+            DashScreen.tailStatus(screen)?.contains("following · from end") == true
+        }
+
+        try await dash.press("5", "b")
+        // It starts at the oldest and goes at the pane's pace (a few hundred a second), not straight to the end.
+        let first = try await dash.waitFor("the first page from the beginning", timeout: DashTiming.watermarks) { screen in
+            DashScreen.tailStatus(screen)?.contains("from beginning") == true && !DashScreen.tailOffsets(screen).isEmpty
+        }
+        let firstOffsets = DashScreen.tailOffsets(first).map(\.offset)
+        #expect(firstOffsets.last! < count / 2, "paging jumped ahead: \(firstOffsets)")
+        // Every page is consecutive offsets, with the values produced there, until the last message.
+        var pages = 0
+        let last = try await dash.waitFor("the last message paged in", timeout: .seconds(60)) { screen in
+            let rows = DashScreen.tailOffsets(screen)
+            if rows.count > 1 { pages += 1 }
+            #expect(zip(rows, rows.dropFirst()).allSatisfy { $1.offset == $0.offset + 1 }, "a gap: \(rows)")
+            #expect(DashScreen.tailStatus(screen)?.contains("sampling") == false, "\(DashScreen.tailStatus(screen) ?? "")")
+            return rows.last?.offset == count - 1
+        }
+        #expect(pages > 1)
+        #expect(DashScreen.tailRow(last, partition: 0, offset: count - 1)?.contains("m-\(count - 1)") == true)
+        #expect(DashScreen.tailStatus(last)?.contains("3.0k received, 3.0k kept") == true, "\(DashScreen.tailStatus(last) ?? "")")
+        #expect(DashScreen.tailStatus(last)?.contains("skipped") == false)
+        try await dash.press("q")
+        #expect(try await dash.waitForExit(timeout: DashTiming.quit) == 0)
+    }
+}
+
 /// A broker of the test's own stopped and hung under the dashboard. noida, because it keeps its topics
 /// across a restart (Tansu keeps them in memory).
 @Suite struct DashboardBrokerOutageTests {
@@ -313,6 +380,31 @@ enum DashScreen {
             if fields.count == 3, fields[0] == "\(partition)", fields[1] == "\(offset)" { return String(row) }
         }
         return nil
+    }
+
+    /// Partition and offset of every message row the tail pane shows, top to bottom (the rows under
+    /// its status line; the partitions panel beside the topics has rows that look alike).
+    static func tailOffsets(_ screen: [String]) -> [(partition: Int, offset: Int)] {
+        guard let status = tailStatusIndex(screen) else { return [] }
+        return screen[(status + 1)...].compactMap { line in
+            guard let border = line.range(of: "││", options: .backwards) else { return nil }
+            let fields = line[border.upperBound...].split(separator: " ", maxSplits: 2)
+            guard fields.count == 3, let partition = Int(fields[0]), let offset = Int(fields[1]) else { return nil }
+            return (partition, offset)
+        }
+    }
+
+    /// The tail pane's first line: what it follows, from where, and what it leaves out.
+    static func tailStatus(_ screen: [String]) -> String? {
+        tailStatusIndex(screen).map { String(screen[$0][screen[$0].range(of: "││", options: .backwards)!.upperBound...]) }
+    }
+
+    private static func tailStatusIndex(_ screen: [String]) -> Int? {
+        screen.firstIndex { line in
+            guard let border = line.range(of: "││", options: .backwards) else { return false }
+            let text = line[border.upperBound...]
+            return ["following", "paused", "scrolled"].contains { text.hasPrefix($0) }
+        }
     }
 
     /// The status line: the one above the hint bar.
