@@ -56,8 +56,9 @@ extension FetchEngine {
                     continue
                 }
                 await waitForWake(node: node, generation: generation)
-            case .fetch(let items):
+            case .fetch(var items):
                 round &+= 1
+                if let skip = settings.skipAhead { items = await skipAheadBeforeFetch(items, skip) }
                 let connection: BrokerConnection
                 do {
                     connection = try await client.connection(toNode: node, purpose: .fetch)
@@ -135,6 +136,32 @@ extension FetchEngine {
                 let partition = state.partitions[tp]!
                 return FetchItem(tp: tp, id: partition.id, offset: partition.fetchOffset, maySkip: partition.pendingSkipped == 0)
             })
+        }
+    }
+
+    /// `skipAhead`: asks where the chosen partitions end (ListOffsets, a few bytes an answer) and
+    /// moves those far behind (`SkipAhead.farLag`) on before fetching: a broker that ignores fetch
+    /// byte limits (noida) sends everything from the fetch offset on, which a flood makes larger than
+    /// receive.message.max.bytes. Only far: Tansu's ListOffsets end is the start of its last batch,
+    /// and the fetch answer's high watermark, which is right, decides the rest. Without an answer,
+    /// the fetch goes as it is.
+    private func skipAheadBeforeFetch(_ items: [FetchItem], _ skip: SkipAhead) async -> [FetchItem] {
+        var ends: [KafkaTopicPartition: Int64] = [:]
+        for (topic, group) in Dictionary(grouping: items, by: \.tp.topic) {
+            guard let offsets = try? await client.listOffsets(topic: topic, partitions: group.map(\.tp.partition), spec: .latest)
+            else { continue }
+            for answer in offsets where answer.offset >= 0 { ends[KafkaTopicPartition(topic, answer.partition)] = answer.offset }
+        }
+        return state.withLockedValue { state in
+            items.map { item in
+                guard let end = ends[item.tp], end - item.offset > skip.farLag,
+                      var partition = state.partitions[item.tp], partition.id == item.id else { return item }
+                let target = end - skip.resumeLag
+                partition.pendingSkipped += target - item.offset
+                partition.fetchOffset = target
+                state.partitions[item.tp] = partition
+                return FetchItem(tp: item.tp, id: item.id, offset: target, maySkip: false)
+            }
         }
     }
 

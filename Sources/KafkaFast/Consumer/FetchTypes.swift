@@ -51,12 +51,16 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
 
 /// For a reader that shows a live sample of a partition rather than every message (a dashboard's
 /// tail): a partition found more than `maxLag` messages behind its high watermark moves on to
-/// `resumeLag` messages before it instead of reading everything between. The jump is counted
-/// in the next chunk's `skipped`. Offsets, not messages, are counted: compaction gaps and
-/// transaction markers count too.
+/// `resumeLag` messages before it instead of reading everything between: when a fetch answer's
+/// high watermark shows it, and before a fetch when ListOffsets shows it more than `farLag` behind
+/// (a fetch from there could bring more than the client takes). The jump is counted in the next
+/// chunk's `skipped`. Offsets, not messages, are counted: compaction gaps and transaction markers
+/// count too.
 public struct SkipAhead: Sendable, Equatable {
     public var maxLag: Int64
     public var resumeLag: Int64
+    /// Ten times `maxLag`.
+    public var farLag: Int64 { maxLag.multipliedReportingOverflow(by: 10).overflow ? .max : maxLag * 10 }
 
     /// `resumeLag` is kept within 0...`maxLag`, so a jump always moves forward.
     public init(maxLag: Int64, resumeLag: Int64) {

@@ -181,6 +181,43 @@ import Testing
         #expect(third.offsets == third.offsets.sorted() && Array(third.offsets.suffix(10)) == Array(1_540..<1_550))
     }
 
+    /// Far behind on a broker that ignores fetch byte limits (noida answers with everything from the
+    /// fetch offset on), the skip happens before the fetch: an answer from the old position would
+    /// be larger than receive.message.max.bytes, and the tail would never get anywhere.
+    @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
+    func skipAheadNeverFetchesFromFarBehind(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-skip-far")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        // Ten batches of about 110 KB: 1.1 MB in all, far more than one 200 KB answer may hold.
+        let value = Data(String(repeating: "v", count: 200).utf8)
+        for _ in 0..<10 {
+            _ = try await Peer.produce((0..<500).map { _ in PeerRecord(partition: 0, value: value) }, topic: topic, to: broker)
+        }
+        let client = try Self.client(address, [
+            "fetch.wait.max.ms": "100", "receive.message.max.bytes": "200000",
+            "fetch.max.bytes": "100000", "max.partition.fetch.bytes": "100000",
+        ])
+        defer { client.close() }
+        var settings = client.config.consumer
+        settings.skipAhead = SkipAhead(maxLag: 100, resumeLag: 20)
+        let consumer = KafkaConsumer(client: client, settings: settings)
+        defer { consumer.close() }
+        var chunks = consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator()
+        var offsets: [Int64] = []
+        var skipped: Int64 = 0
+        while offsets.last ?? -1 < 4_999 {
+            guard let chunk = try await chunks.next() else { break }
+            skipped += chunk.skipped
+            offsets += chunk.messages.map(\.offset)
+        }
+        // Read from near the end on (Tansu's ListOffsets end is where its last batch starts, so it
+        // may read the end of the batch before and jump again), in order, ending with the newest.
+        #expect(offsets == offsets.sorted() && Array(offsets.suffix(20)) == Array(4_980..<5_000), "\(offsets)")
+        #expect(skipped + Int64(offsets.count) == 5_000)
+        #expect(skipped >= 4_000, "read from \(offsets.first ?? -1)")
+    }
+
     /// `.nearest(n)` starts each partition at n when its log holds it, else at its start or its end.
     @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
     func nearestStartsWithinWhatEachPartitionHolds(_ broker: BrokerKind) async throws {
