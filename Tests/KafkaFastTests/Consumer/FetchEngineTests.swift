@@ -135,6 +135,30 @@ import Testing
         #expect(engine.bufferedBytes == 0)
     }
 
+    /// A tail of `topic` from its beginning by a consumer on `client` that skips ahead.
+    static func skippingTail(
+        _ client: KafkaClient, topic: String, _ skip: SkipAhead
+    ) -> (KafkaConsumer, ConsumerChunks.Iterator) {
+        var settings = client.config.consumer
+        settings.skipAhead = skip
+        let consumer = KafkaConsumer(client: client, settings: settings)
+        return (consumer, consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator())
+    }
+
+    /// Reads chunks until offset `last` arrived: the offsets read, and the offsets skipped.
+    static func read(
+        _ chunks: inout ConsumerChunks.Iterator, through last: Int64
+    ) async throws -> (offsets: [Int64], skipped: Int64) {
+        var offsets: [Int64] = []
+        var skipped: Int64 = 0
+        while offsets.last ?? -1 < last {
+            guard let chunk = try await chunks.next() else { throw PeerError(description: "the tail ended at \(offsets)") }
+            skipped += chunk.skipped
+            offsets += chunk.messages.map(\.offset)
+        }
+        return (offsets, skipped)
+    }
+
     /// `skipAhead`, for readers that sample: far behind, a partition jumps to near its end and the
     /// next chunk says how many offsets it passed over; close behind, everything is read.
     @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
@@ -145,22 +169,10 @@ import Testing
         _ = try await Peer.produce(Self.values("old", 0..<1_000, partition: 0), topic: topic, to: broker)
         let client = try Self.client(address, ["fetch.wait.max.ms": "100"])
         defer { client.close() }
-        var settings = client.config.consumer
-        settings.skipAhead = SkipAhead(maxLag: 100, resumeLag: 10)
-        let consumer = KafkaConsumer(client: client, settings: settings)
+        var (consumer, tail) = Self.skippingTail(client, topic: topic, SkipAhead(maxLag: 100, resumeLag: 10))
         defer { consumer.close() }
-        var chunks = consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator()
-
-        /// Reads chunks until offset `last` arrived: the offsets read, and the offsets skipped.
         func read(through last: Int64) async throws -> (offsets: [Int64], skipped: Int64) {
-            var offsets: [Int64] = []
-            var skipped: Int64 = 0
-            while offsets.last ?? -1 < last {
-                guard let chunk = try await chunks.next() else { throw PeerError(description: "the tail ended at \(offsets)") }
-                skipped += chunk.skipped
-                offsets += chunk.messages.map(\.offset)
-            }
-            return (offsets, skipped)
+            try await Self.read(&tail, through: last)
         }
 
         // 1,000 behind at the start: the last 10 are read, 990 skipped.
@@ -199,18 +211,9 @@ import Testing
             "fetch.max.bytes": "100000", "max.partition.fetch.bytes": "100000",
         ])
         defer { client.close() }
-        var settings = client.config.consumer
-        settings.skipAhead = SkipAhead(maxLag: 100, resumeLag: 20)
-        let consumer = KafkaConsumer(client: client, settings: settings)
+        var (consumer, tail) = Self.skippingTail(client, topic: topic, SkipAhead(maxLag: 100, resumeLag: 20))
         defer { consumer.close() }
-        var chunks = consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator()
-        var offsets: [Int64] = []
-        var skipped: Int64 = 0
-        while offsets.last ?? -1 < 4_999 {
-            guard let chunk = try await chunks.next() else { break }
-            skipped += chunk.skipped
-            offsets += chunk.messages.map(\.offset)
-        }
+        let (offsets, skipped) = try await Self.read(&tail, through: 4_999)
         // Read from near the end on (Tansu's ListOffsets end is where its last batch starts, so it
         // may read the end of the batch before and jump again), in order, ending with the newest.
         #expect(offsets == offsets.sorted() && Array(offsets.suffix(20)) == Array(4_980..<5_000), "\(offsets)")
