@@ -58,10 +58,10 @@ private final class RecordingSource: DashboardDataSource {
         SendResult(requestID: request.id, outcome: .delivered(partition: 0, offset: 1))
     }
     func setLoadGenerator(_ settings: LoadGeneratorSettings?) async { loadSettings.withLock { $0.append(settings) } }
-    func tail(_ request: TailRequest) -> AsyncThrowingStream<[ConsumedMessage], any Error> {
+    func tail(_ request: TailRequest) -> AsyncThrowingStream<TailBatch, any Error> {
         tailRequests.withLock { $0.append(request) }
         return AsyncThrowingStream { continuation in
-            continuation.yield([Fixtures.message(offset: 1, key: "キー", value: "値🙂", topic: request.topic)])
+            continuation.yield(TailBatch(messages: [Fixtures.message(offset: 1, key: "キー", value: "値🙂", topic: request.topic)]))
         }
     }
     func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {

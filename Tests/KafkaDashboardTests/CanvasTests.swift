@@ -38,6 +38,16 @@ import Testing
         #expect(canvas.renderedText() == [" xy 語"])
     }
 
+    /// Text written as one run over wide characters: only the ones it cuts at its two ends lose
+    /// their other half; the ones it covers whole are simply replaced.
+    @Test func asciiOverWideCharactersBlanksTheHalvesItCuts() {
+        var canvas = Canvas(columns: 8, rows: 1)
+        canvas.put("日本語x", x: 0, y: 0, style: .plain)
+        canvas.put("abcd", x: 1, y: 0, style: .plain)  // from the right half of 日 to the left half of 語
+        #expect(canvas.renderedText() == [" abcd x"])
+        #expect((0..<8).allSatisfy { canvas.cell(x: $0, y: 0).width == 1 })
+    }
+
     @Test func drawingStaysInsideTheClip() {
         var canvas = Canvas(columns: 10, rows: 3)
         canvas.clipped(to: Rect(x: 2, y: 1, width: 4, height: 1)) { canvas in

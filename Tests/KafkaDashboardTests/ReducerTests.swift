@@ -82,6 +82,48 @@ import Testing
         #expect(state.partitionRows.first?.partition.id == 1)
     }
 
+    /// The panel's order is a radix sort: it must agree with comparing (key, id) for every kind of
+    /// key a column gives (negative, zero, fractions, huge counts, "no error" as -infinity).
+    @Test func partitionOrderAgreesWithAComparisonSort() {
+        let keys: [Double] = [0, -1, 3.5, -0.25, 1e12, 7, -.infinity, 3.5, 0, 2_000_000_123, -1, 0.001]
+        // Scrambled but repeatable: keys and ids from multiplicative steps, many ties on both.
+        let entries = (0..<500).map { index in
+            (key: keys[index * 7_919 % keys.count] * (index % 3 == 0 ? -1 : 1),
+             id: Int32(index * 104_729 % 400) - 100, index: Int32(index))
+        }
+        let expected = entries.sorted { $0.key != $1.key ? $0.key < $1.key : ($0.id != $1.id ? $0.id < $1.id : $0.index < $1.index) }
+        let sorted = RowOrder.sorted(entries.map { RowOrder.Entry(key: $0.key, id: $0.id, index: $0.index) })
+        #expect(sorted.map(\.index) == expected.map(\.index))
+    }
+
+    /// Rows find their producer stats by partition id in one pass, ids far from 0..<count included,
+    /// and never another topic's.
+    @Test func partitionRowsJoinStatsOfTheirOwnTopicOnly() {
+        let topic = ClusterSnapshot.Topic(name: "t", partitions: [
+            .init(id: 0, leader: 1, lowWatermark: 0, highWatermark: 1),
+            .init(id: 70_000, leader: 1, lowWatermark: 0, highWatermark: 2),
+            .init(id: 3, leader: 1, lowWatermark: 0, highWatermark: 3),
+        ])
+        let producer = ProducerSnapshot(partitions: [
+            TopicPartition("t", 0): PartitionProducerStats(inFlightBatches: 1),
+            TopicPartition("t", 70_000): PartitionProducerStats(inFlightBatches: 2),
+            TopicPartition("other", 3): PartitionProducerStats(inFlightBatches: 9),
+        ])
+        let rows = DerivedRows.partitionRows(topic: topic, producer: producer, sort: PartitionSort())
+        #expect(rows.map(\.partition.id) == [0, 3, 70_000])
+        #expect(rows.map { $0.stats?.inFlightBatches } == [1, nil, 2])
+    }
+
+    /// A consumer snapshot only changes consume rates, which are in the topic rows.
+    @Test func aConsumerSnapshotUpdatesTopicRowsAndLeavesThePartitionRows() {
+        var state = Fixtures.state()
+        state.press(.character("2"), .character("R"))
+        let rows = state.partitionRows
+        state.apply(.consumer(ConsumerSnapshot(topics: ["orders": Throughput(messagesPerSecond: 42)])))
+        #expect(state.topicRows.first { $0.name == "orders" }?.consume.messagesPerSecond == 42)
+        #expect(state.partitionRows == rows)
+    }
+
     @Test func sortingKeepsTheCursorOnTheSamePartition() {
         var state = Fixtures.state()
         state.press(.character("2"), .character("j"))

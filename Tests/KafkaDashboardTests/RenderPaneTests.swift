@@ -48,14 +48,40 @@ import Testing
         #expect(render(state).screenText.contains("{\"a\":[1,2]}"))
     }
 
-    @Test func floodsShowTheSamplingNotice() {
+    @Test func floodsShowTheSamplingNotice() throws {
         var state = tailState(messages: [])
         state.tail.displayBudgetPerSecond = 10
         let batch = (0..<100).map { Fixtures.message(offset: Int64($0)) }
         state.apply(.consumed(generation: state.tail.request!.generation, messages: batch, received: 2000))
+        let canvas = render(state)
+        let text = canvas.screenText
+        #expect(text.contains("following · from end · sampling 1 in 200 · 2.0k received, 10 kept"))
+        #expect(!text.contains("skipped"), "nothing was skipped")
+        let row = try #require(canvas.rowIndex(containing: "sampling 1 in"))
+        #expect(canvas.style(ofFirst: "sampling", inRow: row) == Theme.builtinDefault[.warning])
+    }
+
+    /// What a source says it jumped over shows as "skipped", and in the sampling ratio.
+    @Test func sourceSkipsShowInTheSamplingNotice() throws {
+        var state = tailState(messages: [])
+        let batch = (0..<100).map { Fixtures.message(offset: Int64(50_000 + $0)) }
+        state.apply(.consumed(generation: state.tail.request!.generation, messages: batch, received: 300,
+                              skipped: 1_499_700))
         let text = render(state).screenText
-        #expect(text.contains("SAMPLING 10 of 2.0k msg/s"))
-        #expect(text.contains("2.0k received, 10 kept"))
+        #expect(text.contains("sampling 1 in 15k · 300 received, 100 kept, 1.5M skipped"))
+        // A narrow pane cuts the counts before the notice.
+        var narrow = state
+        narrow.size = TerminalSize(columns: 60, rows: 30)
+        let narrowText = render(narrow).screenText
+        #expect(narrowText.contains("following · from end · sampling 1 in 15k"))
+    }
+
+    @Test func samplingRatiosReadShort() {
+        #expect(TailView.ratio(1.04) == "1")
+        #expect(TailView.ratio(1.26) == "1.3")
+        #expect(TailView.ratio(2) == "2")
+        #expect(TailView.ratio(12.4) == "12")
+        #expect(TailView.ratio(2_400) == "2.4k")
     }
 
     @Test func messageDetailShowsHeadersAndPrettyJSON() {

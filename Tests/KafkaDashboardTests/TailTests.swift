@@ -32,13 +32,44 @@ import Testing
         #expect(tail.scrollback.first?.offset == 0)
         #expect(tail.scrollback.last?.offset == 990)  // evenly spread over the whole batch
         #expect(tail.sampling.isSampling)
-        #expect(tail.sampling.reported.received == 5000)
+        #expect(tail.sampling.reported.passed == 5000)
         #expect(tail.sampling.reported.kept == 100)
+        #expect(tail.sampling.oneIn == 50)
         // The next second has room again; a quiet second ends the notice.
         tail.ingest([Fixtures.message(offset: 5000)], received: 1, nowMillis: 2100)
         #expect(tail.sampling.isSampling)  // still reporting the last complete window
         tail.sampling.roll(nowMillis: 3200)
         #expect(!tail.sampling.isSampling)
+    }
+
+    /// A source following a flood skips most of it unread: the skip counts towards what the pane
+    /// says it samples, and adds up over the tail, apart from what was read.
+    @Test func skippedMessagesCountAsPassedOverButNotAsReceived() {
+        var tail = TailState(capacity: 1000, displayBudgetPerSecond: 500)
+        let batch = (0..<100).map { Fixtures.message(offset: Int64(10_000 + $0)) }
+        tail.ingest(batch, received: 400, skipped: 9_600, nowMillis: 1000)
+        #expect(tail.scrollback.count == 100, "within the pane's budget: everything handed over is kept")
+        #expect(tail.receivedTotal == 400)
+        #expect(tail.skippedTotal == 9_600)
+        #expect(tail.sampling.isSampling)
+        #expect(tail.sampling.reported.passed == 10_000 && tail.sampling.reported.kept == 100)
+        #expect(tail.sampling.oneIn == 100)
+        tail.ingest([Fixtures.message(offset: 20_000)], received: 1, skipped: 50, nowMillis: 1100)
+        #expect(tail.skippedTotal == 9_650)
+        // Nothing left out in a whole window: no longer sampling, but the skip total stays.
+        tail.sampling.roll(nowMillis: 2200)
+        tail.ingest([Fixtures.message(offset: 20_001)], received: 1, nowMillis: 2300)
+        tail.sampling.roll(nowMillis: 3300)
+        #expect(!tail.sampling.isSampling)
+        #expect(tail.skippedTotal == 9_650)
+    }
+
+    @Test func evenSamplesSpreadOverTheWholeRange() {
+        #expect(EvenSample.of(Array(0..<10), keeping: 5) == [0, 2, 4, 6, 8])
+        #expect(EvenSample.of(Array(0..<10), keeping: 3) == [0, 3, 6])
+        #expect(EvenSample.of(Array(0..<3), keeping: 5) == [0, 1, 2])
+        #expect(EvenSample.of(Array(0..<3), keeping: 0) == [])
+        #expect(EvenSample.of(Array(0..<10)[4...], keeping: 2) == [4, 7])
     }
 
     @Test func selectionStaysOnItsMessageAndGoingPastTheEndFollowsAgain() {

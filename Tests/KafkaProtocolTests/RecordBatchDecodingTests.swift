@@ -100,6 +100,27 @@ import Testing
         try batch.appendRecords(to: &records)
         #expect(records.count == 2 * Self.records.count)
     }
+
+    /// A reader that starts inside a batch gets the records from its offset on, decoded as fully as
+    /// the rest; the ones before are stepped over.
+    @Test(arguments: [CompressionCodec.none, .lz4])
+    func recordsFromAnOffsetInsideTheBatch(codec: CompressionCodec) throws {
+        var builder = RecordBatchBuilder()
+        for record in Self.records { builder.append(record) }
+        var output = ByteBuffer()
+        try builder.finish(codec: codec, baseOffset: 500, into: &output)
+        let batch = try #require(try RecordBatchReader.readAll(output).batches.first)
+        var records: [Record] = []
+        try batch.appendRecords(to: &records, from: 530)
+        #expect(records.map(\.offset) == Array(530..<540))
+        #expect(records.map(FixtureRecord.init) == Array(Self.records[30...]))
+        records.removeAll()
+        try batch.appendRecords(to: &records, from: 100)
+        #expect(records.count == Self.records.count, "an offset before the batch takes all of it")
+        records.removeAll()
+        try batch.appendRecords(to: &records, from: 540)
+        #expect(records.isEmpty, "an offset past the batch takes nothing")
+    }
 }
 
 @Suite struct RecordBatchValidationTests {

@@ -134,13 +134,12 @@ final class ScreenLoop {
                 handled += 1
                 input = handled < Self.keysPerTurn ? screen.readInput(timeoutMillis: 0) : nil
             }
-            for event in inbox.drain() {
-                apply(event)
-                changed = true
-            }
+            // Data is taken in as it comes but drawn at the next tick: a busy tail or a stream of
+            // snapshots would otherwise redraw every turn of this loop. Keys are drawn at once.
+            for event in inbox.drain() { apply(event) }
             if let batch = tailCollector.drain() {
-                apply(.consumed(generation: batch.generation, messages: batch.messages, received: batch.received))
-                changed = true
+                apply(.consumed(generation: batch.generation, messages: batch.messages, received: batch.received,
+                                skipped: batch.skipped))
             }
             let afterInput = WallClock.nowMillis()
             if afterInput >= nextTick {

@@ -24,6 +24,7 @@ final class TailCollector: Sendable {
         var generation = 0
         var messages: [ConsumedMessage] = []
         var received = 0
+        var skipped: Int64 = 0
         var paused = false
     }
 
@@ -45,24 +46,26 @@ final class TailCollector: Sendable {
 
     var isPaused: Bool { pending.withLock { $0.paused } }
 
-    func post(_ batch: [ConsumedMessage], generation: Int) {
+    func post(_ batch: TailBatch, generation: Int) {
         pending.withLock { state in
             guard generation == state.generation else { return }
-            state.received += batch.count
-            state.messages.append(contentsOf: batch.suffix(limit))
+            state.received += batch.received
+            state.skipped += batch.skipped
+            state.messages.append(contentsOf: batch.messages.suffix(limit))
             if state.messages.count > limit { state.messages.removeFirst(state.messages.count - limit) }
         }
     }
 
     /// Everything collected since the last call, or nil if nothing arrived.
-    func drain() -> (generation: Int, messages: [ConsumedMessage], received: Int)? {
+    func drain() -> (generation: Int, messages: [ConsumedMessage], received: Int, skipped: Int64)? {
         pending.withLock { state in
-            guard state.received > 0 else { return nil }
+            guard state.received > 0 || state.skipped > 0 else { return nil }
             defer {
                 state.messages.removeAll(keepingCapacity: true)
                 state.received = 0
+                state.skipped = 0
             }
-            return (state.generation, state.messages, state.received)
+            return (state.generation, state.messages, state.received, state.skipped)
         }
     }
 }

@@ -29,7 +29,11 @@ public struct Canvas: Sendable {
     /// Characters of more than one scalar, referenced from `Cell.content`.
     public private(set) var clusters: [String] = []
     public var clip: Rect
-    public var glyphs: Glyphs
+    public var glyphs: Glyphs {
+        didSet { narrowGlyphs = NarrowGlyphs(glyphs) }
+    }
+    /// The glyphs drawn thousands of times a frame, as scalars for `put(narrow:)`.
+    private(set) var narrowGlyphs: NarrowGlyphs
 
     public init(columns: Int, rows: Int, glyphs: Glyphs = .unicode) {
         self.columns = max(0, columns)
@@ -37,6 +41,7 @@ public struct Canvas: Sendable {
         self.cells = Array(repeating: .blank, count: self.columns * self.rows)
         self.clip = Rect(x: 0, y: 0, width: self.columns, height: self.rows)
         self.glyphs = glyphs
+        narrowGlyphs = NarrowGlyphs(glyphs)
     }
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: columns, height: rows) }
@@ -50,7 +55,7 @@ public struct Canvas: Sendable {
             cells.removeAll(keepingCapacity: true)
             cells.append(contentsOf: repeatElement(blank, count: columns * rows))
         } else {
-            for i in cells.indices { cells[i] = blank }
+            cells.withUnsafeMutableBufferPointer { $0.update(repeating: blank) }
         }
         clusters.removeAll(keepingCapacity: true)
         clip = bounds
@@ -93,10 +98,15 @@ public struct Canvas: Sendable {
         _ text: some StringProtocol, x: Int, y: Int, style: Style, maxWidth: Int = Int.max, ellipsis: Bool = true
     ) -> Int {
         guard y >= clip.y, y < clip.maxY, x < clip.maxX, maxWidth > 0 else { return 0 }
+        // One pass tells ASCII text apart and measures it (what `DisplayWidth.of` would count).
         var isASCII = true
-        for byte in text.utf8 where byte >= 0x80 {
-            isASCII = false
-            break
+        var asciiWidth = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                isASCII = false
+                break
+            }
+            if byte >= 0x20 && byte < 0x7F { asciiWidth += 1 }
         }
         if !isASCII && glyphs.isASCII {
             // A terminal without Unicode cannot show CJK keys or emoji either; say "?" in one column each.
@@ -105,17 +115,12 @@ public struct Canvas: Sendable {
         }
         let limit = maxWidth >= clip.maxX - x ? clip.maxX : x + maxWidth
         let available = limit - x
-        let total = DisplayWidth.of(text)
+        let total = isASCII ? asciiWidth : DisplayWidth.of(text)
         let truncated = total > available
         let contentLimit = truncated && ellipsis ? limit - 1 : limit
         var column = x
         if isASCII {
-            for byte in text.utf8 {
-                if column >= contentLimit { break }
-                let printable = byte >= 0x20 && byte < 0x7F
-                write(content: printable ? UInt32(byte) : 0x3F, width: 1, x: column, y: y, style: style)
-                column += 1
-            }
+            column = writeASCII(text.utf8, x: x, y: y, end: contentLimit, style: style)
         } else {
             for character in text {
                 let scalars = character.unicodeScalars
@@ -163,13 +168,29 @@ public struct Canvas: Sendable {
         return put(text, x: rightEdge - width, y: y, style: style, maxWidth: maxWidth)
     }
 
+    /// One narrow single-scalar glyph (see `narrowScalar`): borders, bars and sparklines draw
+    /// thousands a frame, and measuring each as text was a large part of one.
+    mutating func put(narrow scalar: UInt32, x: Int, y: Int, style: Style) {
+        guard y >= clip.y, y < clip.maxY, x >= clip.x, x < clip.maxX else { return }
+        write(content: scalar, width: 1, x: x, y: y, style: style)
+    }
+
+    /// The scalar of a glyph that is one scalar one column wide, for `put(narrow:)`; nil otherwise.
+    static func narrowScalar(_ character: Character) -> UInt32? {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex,
+              DisplayWidth.of(first) == 1 else { return nil }
+        return first.value
+    }
+
     public mutating func put(_ character: Character, x: Int, y: Int, style: Style) {
         guard y >= clip.y, y < clip.maxY, x >= clip.x, x < clip.maxX else { return }
         let scalars = character.unicodeScalars
-        let width = max(1, DisplayWidth.of(scalars.first!))
+        let first = scalars.first!
+        let width = max(1, DisplayWidth.of(first))
         guard x + width <= clip.maxX else { return }
-        var content = scalars.first!.value
-        if scalars.count > 1 {
+        var content = first.value
+        if scalars.index(after: scalars.startIndex) != scalars.endIndex {
             content = Cell.clusterTag + UInt32(clusters.count)
             clusters.append(String(character))
         }
@@ -181,13 +202,17 @@ public struct Canvas: Sendable {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let g = glyphs
         let right = rect.maxX - 1, bottom = rect.maxY - 1
+        func edge(_ glyph: Character, _ scalar: UInt32?, _ x: Int, _ y: Int) {
+            if let scalar { put(narrow: scalar, x: x, y: y, style: style) } else { put(glyph, x: x, y: y, style: style) }
+        }
+        let horizontal = narrowGlyphs.horizontal, vertical = narrowGlyphs.vertical
         for x in rect.x + 1..<right {
-            put(g.horizontal, x: x, y: rect.y, style: style)
-            put(g.horizontal, x: x, y: bottom, style: style)
+            edge(g.horizontal, horizontal, x, rect.y)
+            edge(g.horizontal, horizontal, x, bottom)
         }
         for y in rect.y + 1..<bottom {
-            put(g.vertical, x: rect.x, y: y, style: style)
-            put(g.vertical, x: right, y: y, style: style)
+            edge(g.vertical, vertical, rect.x, y)
+            edge(g.vertical, vertical, right, y)
         }
         put(g.topLeft, x: rect.x, y: rect.y, style: style)
         put(g.topRight, x: right, y: rect.y, style: style)
@@ -199,6 +224,34 @@ public struct Canvas: Sendable {
     }
 
     // MARK: - Cells
+
+    /// Writes ASCII text from column `x` up to `end` (control bytes as "?"), skipping what lies left
+    /// of the clip; returns the column after it. One run: only its two ends can cut a wide
+    /// character that was there before, so only they are checked.
+    private mutating func writeASCII(_ bytes: some Collection<UInt8>, x: Int, y: Int, end: Int, style: Style) -> Int {
+        let stop = min(end, x + bytes.count)
+        let first = max(x, clip.x)
+        guard first < stop else { return max(x, stop) }
+        let row = y * columns
+        if cells[row + first].width == 0, first > 0 {
+            cells[row + first - 1] = Cell(content: 0x20, width: 1, style: cells[row + first - 1].style)
+        }
+        if cells[row + stop - 1].width == 2, stop < columns {
+            cells[row + stop] = Cell(content: 0x20, width: 1, style: cells[row + stop].style)
+        }
+        cells.withUnsafeMutableBufferPointer { cells in
+            var column = x
+            for byte in bytes {
+                if column >= stop { break }
+                if column >= first {
+                    let printable = byte >= 0x20 && byte < 0x7F
+                    cells[row + column] = Cell(content: printable ? UInt32(byte) : 0x3F, width: 1, style: style)
+                }
+                column += 1
+            }
+        }
+        return stop
+    }
 
     /// Writes one character, first blanking any wide character it would cut in half.
     @inline(__always)
@@ -252,5 +305,23 @@ public struct Canvas: Sendable {
             return cell(x: positions[start], y: y).style
         }
         return nil
+    }
+}
+
+/// Scalars of the glyphs drawn cell by cell (nil for one that is not a single narrow scalar, which
+/// is then drawn as a character), found once per canvas instead of once per cell.
+struct NarrowGlyphs: Sendable {
+    let horizontal: UInt32?
+    let vertical: UInt32?
+    let sparkLevels: [UInt32?]
+    let barEighths: [UInt32?]
+    let barEmpty: UInt32?
+
+    init(_ glyphs: Glyphs) {
+        horizontal = Canvas.narrowScalar(glyphs.horizontal)
+        vertical = Canvas.narrowScalar(glyphs.vertical)
+        sparkLevels = glyphs.sparkLevels.map(Canvas.narrowScalar)
+        barEighths = glyphs.barEighths.map(Canvas.narrowScalar)
+        barEmpty = Canvas.narrowScalar(glyphs.barEmpty)
     }
 }

@@ -37,6 +37,11 @@ public enum DisplayWidth {
         if value < 0x7F { return value >= 0x20 ? 1 : 0 }
         if value < 0xA0 { return 0 }
         if value < 0x300 { return 1 }  // Latin-1 and Latin Extended: always narrow
+        // What the dashboard itself draws, every frame: dashes, quotes, bullets and the ellipsis
+        // (U+2010-2027), and box drawing, block elements and geometric shapes (borders, bars,
+        // sparklines, ● ▶ ▲; U+2500-25FC, before the two wide squares). All narrow, and looking
+        // up their general category for every border cell was a tenth of a frame.
+        if (0x2010...0x2027).contains(value) || (0x2500...0x25FC).contains(value) { return 1 }
         return slowWidth(scalar)
     }
 

@@ -24,9 +24,12 @@ public protocol DashboardDataSource: Sendable {
     /// Starts, retunes (a new value) or stops (nil) the load generator.
     func setLoadGenerator(_ settings: LoadGeneratorSettings?) async
 
-    /// Follows a topic. The dashboard cancels the reading task to stop the tail; batches should be
-    /// whatever one fetch returned, so the dashboard can keep up by sampling rather than by waiting.
-    func tail(_ request: TailRequest) -> AsyncThrowingStream<[ConsumedMessage], any Error>
+    /// Follows a topic. The dashboard cancels the reading task to stop the tail. A source should
+    /// hand over about `request.messagesPerSecond` messages a second: following the end of a flood it
+    /// samples (and counts what it passed over in `TailBatch.received` and `skipped`); reading from an
+    /// older position it pages through in order, at that pace, waiting while the dashboard does not
+    /// read. Either way the dashboard never falls behind.
+    func tail(_ request: TailRequest) -> AsyncThrowingStream<TailBatch, any Error>
 
     /// Committed offsets (and, when the source knows it, lag) of a consumer group on a topic.
     func groupOffsets(group: String, topic: String) async throws -> GroupOffsets

@@ -223,6 +223,22 @@ public struct ConsumedMessage: Sendable, Equatable {
     }
 }
 
+/// What the tail consumer hands over at a time: the messages to show, and how many it passed over.
+public struct TailBatch: Sendable, Equatable {
+    public var messages: [ConsumedMessage]
+    /// Messages read from the broker for this batch: more than `messages.count` when the source
+    /// sampled them down to what the pane can show.
+    public var received: Int
+    /// Messages the source jumped over without reading them, far behind a flood (by offset).
+    public var skipped: Int64
+
+    public init(messages: [ConsumedMessage], received: Int? = nil, skipped: Int64 = 0) {
+        self.messages = messages
+        self.received = max(received ?? messages.count, messages.count)
+        self.skipped = max(0, skipped)
+    }
+}
+
 /// Committed offsets of one consumer group on one topic.
 public struct GroupOffsets: Sendable, Equatable {
     public struct Partition: Sendable, Equatable {

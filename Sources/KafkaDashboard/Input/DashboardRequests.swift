@@ -81,11 +81,16 @@ public struct TailRequest: Sendable, Equatable {
     public var topic: String
     public var partition: Int32?
     public var start: TailStart
+    /// Most rows a second the pane shows before it samples (`DashboardOptions.tailDisplayBudgetPerSecond`).
+    public var messagesPerSecond: Int
 
-    public init(generation: Int, topic: String, partition: Int32? = nil, start: TailStart = .end) {
+    public init(
+        generation: Int, topic: String, partition: Int32? = nil, start: TailStart = .end, messagesPerSecond: Int = 500
+    ) {
         self.generation = generation
         self.topic = topic
         self.partition = partition
         self.start = start
+        self.messagesPerSecond = messagesPerSecond
     }
 }

@@ -8,9 +8,10 @@ public enum DashboardEvent: Sendable {
     case cluster(ClusterSnapshot, atMillis: Int64)
     case producer(ProducerSnapshot)
     case consumer(ConsumerSnapshot)
-    /// A batch from the tail consumer. `received` counts messages the app dropped before this batch
-    /// because they arrived faster than the UI drained them.
-    case consumed(generation: Int, messages: [ConsumedMessage], received: Int)
+    /// Messages from the tail consumer. `received` also counts messages read but dropped before they
+    /// got here (the source sampled, or they arrived faster than the UI drained them); `skipped`,
+    /// messages the source jumped over without reading.
+    case consumed(generation: Int, messages: [ConsumedMessage], received: Int, skipped: Int64 = 0)
     case tailFailed(generation: Int, message: String)
     case sendCompleted(SendResult)
     case groupOffsets(GroupOffsets)

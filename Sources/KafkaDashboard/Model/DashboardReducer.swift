@@ -45,12 +45,13 @@ public struct DashboardReducer: Sendable {
                 return []
             }
             state.consumer = snapshot
-            refreshRows(&state)
+            // Consume rates are only in the topic rows; the partition rows stay as they are.
+            refreshRows(&state, partitions: false)
             return []
 
-        case let .consumed(generation, messages, received):
+        case let .consumed(generation, messages, received, skipped):
             guard generation == state.tail.request?.generation else { return [] }
-            state.tail.ingest(messages, received: received, nowMillis: state.nowMillis)
+            state.tail.ingest(messages, received: received, skipped: skipped, nowMillis: state.nowMillis)
             state.tail.lastError = nil
             return []
 
@@ -95,8 +96,10 @@ public struct DashboardReducer: Sendable {
     }
 
     /// Rebuilds the topic and partition rows, keeping the cursors on the same topic and partition.
-    func refreshRows(_ state: inout DashboardState) {
+    /// `partitions: false` rebuilds only the topic rows, unless the selected topic changes.
+    func refreshRows(_ state: inout DashboardState, partitions: Bool = true) {
         let previousPartition = state.selectedPartitionRow?.partition.id
+        let previousTopic = state.selectedTopic
         state.topicRows = DerivedRows.topicRows(
             cluster: state.cluster, producer: state.producer, consumer: state.consumer,
             filter: state.topicFilter, showInternal: state.showInternalTopics)
@@ -107,6 +110,10 @@ public struct DashboardReducer: Sendable {
             let index = min(max(0, state.topicCursor.selected), state.topicRows.count - 1)
             state.topicCursor.selected = index
             state.selectedTopic = state.topicRows[index].name
+        }
+        guard partitions || state.selectedTopic != previousTopic else {
+            clampCursors(&state)
+            return
         }
         state.partitionRows = DerivedRows.partitionRows(
             topic: state.selectedTopicMetadata, producer: state.producer, sort: state.partitionSort)
@@ -133,11 +140,14 @@ public struct DashboardReducer: Sendable {
 
     /// Replaces the running tail: a new generation, so late batches from the old one are ignored.
     func startTail(topic: String, partition: Int32?, start: TailStart, state: inout DashboardState) -> DashboardEffect {
-        let request = TailRequest(generation: state.nextTailGeneration, topic: topic, partition: partition, start: start)
+        let request = TailRequest(
+            generation: state.nextTailGeneration, topic: topic, partition: partition, start: start,
+            messagesPerSecond: state.tail.displayBudgetPerSecond)
         state.nextTailGeneration += 1
         state.tail.request = request
         state.tail.clear()
         state.tail.receivedTotal = 0
+        state.tail.skippedTotal = 0
         state.tail.lastError = nil
         return .startTail(request)
     }

@@ -23,11 +23,26 @@ enum DerivedRows {
         cluster: ClusterSnapshot, producer: ProducerSnapshot, consumer: ConsumerSnapshot,
         filter: String, showInternal: Bool
     ) -> [TopicRow] {
+        // Summed in runs of one topic: a topic's partitions mostly come together, and hashing the
+        // topic name of each of a thousand partitions was a large part of a frame.
         var produceByTopic: [String: Throughput] = [:]
-        for (topicPartition, stats) in producer.partitions {
-            produceByTopic[topicPartition.topic, default: .zero].messagesPerSecond += stats.throughput.messagesPerSecond
-            produceByTopic[topicPartition.topic, default: .zero].bytesPerSecond += stats.throughput.bytesPerSecond
+        var runTopic: String?
+        var run = Throughput.zero
+        func flush() {
+            guard let runTopic else { return }
+            produceByTopic[runTopic, default: .zero].messagesPerSecond += run.messagesPerSecond
+            produceByTopic[runTopic, default: .zero].bytesPerSecond += run.bytesPerSecond
         }
+        for (topicPartition, stats) in producer.partitions {
+            if topicPartition.topic != runTopic {
+                flush()
+                runTopic = topicPartition.topic
+                run = .zero
+            }
+            run.messagesPerSecond += stats.throughput.messagesPerSecond
+            run.bytesPerSecond += stats.throughput.bytesPerSecond
+        }
+        flush()
         let needle = filter.lowercased()
         return cluster.topics
             .filter { (showInternal || !$0.isInternal) && (needle.isEmpty || $0.name.lowercased().contains(needle)) }
@@ -44,36 +59,74 @@ enum DerivedRows {
         topic: ClusterSnapshot.Topic?, producer: ProducerSnapshot, sort: PartitionSort
     ) -> [PartitionRow] {
         guard let topic else { return [] }
-        let rows = topic.partitions.map { partition in
-            PartitionRow(partition: partition, stats: producer.partitions[TopicPartition(topic.name, partition.id)])
+        let stats = StatsIndex(topic: topic, producer: producer)
+        let values = producer.partitions.values
+        // Ordered as small entries, keys read once (negated for descending, which keeps the
+        // tie-break ascending), then each row built once in its place: rows are large values,
+        // and copying and comparing them was most of a 1,000-partition frame.
+        let sign: Double = sort.descending ? -1 : 1
+        let entries = topic.partitions.indices.map { index in
+            let partition = topic.partitions[index]
+            let key = sortKey(sort.column, partition, stats[partition.id], in: values)
+            return RowOrder.Entry(key: sign * key, id: partition.id, index: Int32(index))
         }
-        // Sorted through an index with the keys read once: rows are large values, and moving them
-        // around a 1,000-partition sort every refresh was most of a frame's cost.
-        let keys = rows.map { sortKey(sort.column, $0) }
-        var order = Array(rows.indices)
-        order.sort { a, b in
-            if keys[a] != keys[b] { return sort.descending ? keys[a] > keys[b] : keys[a] < keys[b] }
-            return rows[a].partition.id < rows[b].partition.id  // stable tie-break, whatever the direction
+        return RowOrder.sorted(entries).map { entry in
+            let partition = topic.partitions[Int(entry.index)]
+            return PartitionRow(partition: partition, stats: stats[partition.id].map { values[$0] })
         }
-        return order.map { rows[$0] }
+    }
+
+    /// Where each partition of one topic is in the producer snapshot, found in one pass over it
+    /// instead of a hashed lookup of topic and partition per row.
+    private struct StatsIndex {
+        typealias Position = Dictionary<TopicPartition, PartitionProducerStats>.Index
+        private var byID: [Position?]
+        private var sparse: [Int32: Position] = [:]
+
+        init(topic: ClusterSnapshot.Topic, producer: ProducerSnapshot) {
+            // Partition ids are 0..<count in practice; anything far outside goes to a dictionary.
+            let dense = topic.partitions.count * 2 + 16
+            byID = Array(repeating: nil, count: dense)
+            var position = producer.partitions.startIndex
+            while position != producer.partitions.endIndex {
+                let key = producer.partitions.keys[position]
+                if key.topic == topic.name {
+                    let id = Int(key.partition)
+                    if id >= 0 && id < dense { byID[id] = position } else { sparse[key.partition] = position }
+                }
+                producer.partitions.formIndex(after: &position)
+            }
+        }
+
+        subscript(id: Int32) -> Position? {
+            id >= 0 && Int(id) < byID.count ? byID[Int(id)] : sparse[id]
+        }
     }
 
     /// The value a column sorts by; a partition without producer stats sorts below every one with them.
-    private static func sortKey(_ column: PartitionColumn, _ row: PartitionRow) -> Double {
+    /// Read in place from the snapshot: copying a thousand stats for one number each showed.
+    private static func sortKey(
+        _ column: PartitionColumn, _ partition: ClusterSnapshot.Partition, _ position: StatsIndex.Position?,
+        in values: Dictionary<TopicPartition, PartitionProducerStats>.Values
+    ) -> Double {
+        func stat(_ read: (borrowing PartitionProducerStats) -> Double) -> Double {
+            guard let position else { return column == .lastError ? -.infinity : -1 }
+            return read(values[position])
+        }
         switch column {
-        case .partition: return Double(row.partition.id)
-        case .leader: return Double(row.partition.leader)
-        case .low: return Double(row.partition.lowWatermark)
-        case .high: return Double(row.partition.highWatermark)
-        case .messages: return Double(row.partition.messageCount)
-        case .bufferFill: return row.stats?.bufferFill ?? -1
-        case .inFlight: return Double(row.stats?.inFlightBatches ?? -1)
-        case .messageRate, .sparkline: return row.stats?.throughput.messagesPerSecond ?? -1
-        case .byteRate: return row.stats?.throughput.bytesPerSecond ?? -1
-        case .ackLatency: return row.stats?.ackLatencyP99Millis ?? -1
-        case .sent: return Double(row.stats?.ackedMessages ?? -1)
-        case .retries: return Double(row.stats?.retries ?? -1)
-        case .lastError: return row.stats?.lastError.map { Double($0.atMillis) } ?? -.infinity
+        case .partition: return Double(partition.id)
+        case .leader: return Double(partition.leader)
+        case .low: return Double(partition.lowWatermark)
+        case .high: return Double(partition.highWatermark)
+        case .messages: return Double(partition.messageCount)
+        case .bufferFill: return stat { $0.bufferFill }
+        case .inFlight: return stat { Double($0.inFlightBatches) }
+        case .messageRate, .sparkline: return stat { $0.throughput.messagesPerSecond }
+        case .byteRate: return stat { $0.throughput.bytesPerSecond }
+        case .ackLatency: return stat { $0.ackLatencyP99Millis ?? -1 }
+        case .sent: return stat { Double($0.ackedMessages) }
+        case .retries: return stat { Double($0.retries) }
+        case .lastError: return stat { $0.lastError.map { Double($0.atMillis) } ?? -.infinity }
         }
     }
 }

@@ -52,9 +52,8 @@ public struct RateHistory: Sendable {
         }
         for (partition, stats) in producer.partitions {
             let rate = stats.throughput.messagesPerSecond
-            var ring = samples.removeValue(forKey: partition) ?? RateSamples()
-            for _ in 0..<seconds { ring.record(rate) }
-            samples[partition] = ring
+            // Changed in place: one hashed lookup per partition, and the ring is not copied.
+            for _ in 0..<seconds { samples[partition, default: RateSamples()].record(rate) }
         }
     }
 }

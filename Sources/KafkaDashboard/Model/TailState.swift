@@ -8,34 +8,41 @@ public enum ValueFormat: String, CaseIterable, Sendable {
     }
 }
 
-/// Counts what arrived versus what was kept during the current and the previous one-second windows,
-/// so the pane can say "sampling" while it is dropping rows.
+/// Counts what the tail passed (messages read and messages the source skipped) against what the pane
+/// kept, over the current and the previous one-second windows, so the pane can say "sampling 1 in N"
+/// while it shows only part of a flood.
 public struct TailSampling: Equatable, Sendable {
     public var windowStartMillis: Int64 = 0
-    public var receivedInWindow = 0
+    public var passedInWindow: Int64 = 0
     public var keptInWindow = 0
-    public var receivedLastWindow = 0
+    public var passedLastWindow: Int64 = 0
     public var keptLastWindow = 0
 
     public init() {}
 
-    /// True while the newest complete window (or the running one) dropped messages.
+    /// True while the newest complete window (or the running one) left messages out.
     public var isSampling: Bool {
-        receivedLastWindow > keptLastWindow || receivedInWindow > keptInWindow
+        passedLastWindow > Int64(keptLastWindow) || passedInWindow > Int64(keptInWindow)
     }
 
-    /// The window to report: the running one once it has dropped something, else the last complete one.
-    public var reported: (received: Int, kept: Int) {
-        receivedInWindow > keptInWindow
-            ? (receivedInWindow, keptInWindow) : (receivedLastWindow, keptLastWindow)
+    /// The window to report: the running one once it has left something out, else the last complete one.
+    public var reported: (passed: Int64, kept: Int) {
+        passedInWindow > Int64(keptInWindow)
+            ? (passedInWindow, keptInWindow) : (passedLastWindow, keptLastWindow)
+    }
+
+    /// The pane shows one message in this many (at least 1) in the reported window.
+    public var oneIn: Double {
+        let (passed, kept) = reported
+        return max(1, Double(passed) / Double(max(1, kept)))
     }
 
     mutating func roll(nowMillis: Int64) {
         guard nowMillis - windowStartMillis >= 1000 else { return }
         let finishedOneJustNow = nowMillis - windowStartMillis < 2000
-        receivedLastWindow = finishedOneJustNow ? receivedInWindow : 0
+        passedLastWindow = finishedOneJustNow ? passedInWindow : 0
         keptLastWindow = finishedOneJustNow ? keptInWindow : 0
-        receivedInWindow = 0
+        passedInWindow = 0
         keptInWindow = 0
         windowStartMillis = nowMillis
     }
@@ -54,8 +61,10 @@ public struct TailState: Sendable {
     /// Most rows the pane adds per second; more than that and it samples evenly and says so.
     public var displayBudgetPerSecond: Int
     public var sampling = TailSampling()
-    /// Messages received since the current tail started (sampled or not).
+    /// Messages read since the current tail started (shown or not).
     public var receivedTotal = 0
+    /// Messages the source jumped over unread since the current tail started.
+    public var skippedTotal: Int64 = 0
     public var lastError: String?
 
     public init(capacity: Int = 10_000, displayBudgetPerSecond: Int = 500) {
@@ -65,24 +74,19 @@ public struct TailState: Sendable {
 
     public var isFollowing: Bool { selectedSequence == nil }
 
-    /// Adds a batch. `received` counts messages the app already dropped before handing the batch over.
-    /// Rows over the per-second budget are thinned to an even sample rather than queued, so a flood
-    /// never makes the UI fall behind.
-    public mutating func ingest(_ batch: [ConsumedMessage], received: Int, nowMillis: Int64) {
+    /// Adds a batch. `received` also counts messages read but dropped before the batch was handed over,
+    /// `skipped` those the source jumped over unread. Rows over the per-second budget are thinned to an
+    /// even sample rather than queued, so a flood never makes the UI fall behind.
+    public mutating func ingest(_ batch: [ConsumedMessage], received: Int, skipped: Int64 = 0, nowMillis: Int64) {
         sampling.roll(nowMillis: nowMillis)
         let received = max(received, batch.count)
         receivedTotal += received
-        sampling.receivedInWindow += received
+        skippedTotal += max(0, skipped)
+        sampling.passedInWindow += Int64(received) + max(0, skipped)
         let room = max(0, displayBudgetPerSecond - sampling.keptInWindow)
-        if batch.count <= room {
-            scrollback.append(contentsOf: batch)
-            sampling.keptInWindow += batch.count
-        } else if room > 0 {
-            // Even spacing keeps every partition and the whole time span represented.
-            let step = Double(batch.count) / Double(room)
-            for i in 0..<room { scrollback.append(batch[Int(Double(i) * step)]) }
-            sampling.keptInWindow += room
-        }
+        let kept = EvenSample.of(batch, keeping: room)
+        scrollback.append(contentsOf: kept)
+        sampling.keptInWindow += kept.count
         // Keep a selected row selected; if it scrolled out of the ring, stick to the oldest one.
         if let selected = selectedSequence, selected < scrollback.firstSequence {
             selectedSequence = scrollback.firstSequence

@@ -5,23 +5,25 @@ public enum Format {
     public static func compact(_ value: Double) -> String {
         let magnitude = abs(value)
         let sign = value < 0 ? "-" : ""
-        if magnitude < 999.5 { return sign + String(Int(magnitude.rounded())) }
-        let units: [(Double, String)] = [(1e3, "k"), (1e6, "M"), (1e9, "G"), (1e12, "T")]
-        for (index, (scale, suffix)) in units.enumerated() {
+        if magnitude < 999.5 { return value < 0 ? sign + String(Int(magnitude.rounded())) : String(Int(magnitude.rounded())) }
+        for (index, (scale, suffix)) in compactUnits.enumerated() {
             let scaled = magnitude / scale
-            let isLast = index == units.count - 1
+            let isLast = index == compactUnits.count - 1
             if scaled < 9.95 { return sign + oneDecimal(scaled) + suffix }
             if scaled < 999.5 || isLast { return sign + String(Int(scaled.rounded())) + suffix }
         }
         return sign + String(Int(magnitude))
     }
 
+    /// Built once: an array literal in `compact` was allocated on every call, for every cell.
+    private static let compactUnits: [(Double, String)] = [(1e3, "k"), (1e6, "M"), (1e9, "G"), (1e12, "T")]
+
     public static func compact(_ value: Int64) -> String { compact(Double(value)) }
     public static func compact(_ value: Int) -> String { compact(Double(value)) }
 
     /// "512 B", "1.5 KB", "12 MB" (powers of 1024, as buffer limits are configured).
     public static func bytes(_ value: Double) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
+        let units = byteUnits
         var scaled = max(0, value)
         var unit = 0
         while scaled >= 1023.5 && unit < units.count - 1 {
@@ -31,6 +33,8 @@ public enum Format {
         if unit == 0 { return String(Int(scaled.rounded())) + " B" }
         return (scaled < 9.95 ? oneDecimal(scaled) : String(Int(scaled.rounded()))) + " " + units[unit]
     }
+
+    private static let byteUnits = ["B", "KB", "MB", "GB", "TB"]
 
     /// "0.4 ms", "12 ms", "1.2 s".
     public static func millis(_ value: Double) -> String {

@@ -10,13 +10,21 @@ enum Gauges {
         let role: ThemeRole = clamped >= 0.85 ? .barHigh : clamped >= 0.5 ? .barMid : .barLow
         let eighths = Int((clamped * Double(width) * 8).rounded())
         let glyphs = canvas.glyphs
+        let narrow = canvas.narrowGlyphs
+        let emptyStyle = theme[.barEmpty], fillStyle = theme[role]
         for cell in 0..<width {
             let filled = min(8, max(0, eighths - cell * 8))
             let glyph = glyphs.barEighths[filled]
             if filled == 0 || glyph == " " {
-                canvas.put(glyphs.barEmpty, x: x + cell, y: y, style: theme[.barEmpty])
+                if let empty = narrow.barEmpty {
+                    canvas.put(narrow: empty, x: x + cell, y: y, style: emptyStyle)
+                } else {
+                    canvas.put(glyphs.barEmpty, x: x + cell, y: y, style: emptyStyle)
+                }
+            } else if let scalar = narrow.barEighths[filled] {
+                canvas.put(narrow: scalar, x: x + cell, y: y, style: fillStyle)
             } else {
-                canvas.put(glyph, x: x + cell, y: y, style: theme[role])
+                canvas.put(glyph, x: x + cell, y: y, style: fillStyle)
             }
         }
     }
@@ -29,12 +37,18 @@ enum Gauges {
     ) {
         guard width > 0, let samples else { return }
         let levels = canvas.glyphs.sparkLevels
+        let scalars = canvas.narrowGlyphs.sparkLevels
         let shown = min(width, samples.count)
         let maximum = samples.maximum(ofNewest: shown)
         for i in 0..<shown {
             guard let value = samples.sample(back: shown - 1 - i) else { continue }
-            let level = maximum > 0 ? Int((value / maximum) * Float(levels.count - 1)) : 0
-            canvas.put(levels[min(levels.count - 1, max(0, level))], x: x + width - shown + i, y: y, style: style)
+            let level = min(levels.count - 1, max(0, maximum > 0 ? Int((value / maximum) * Float(levels.count - 1)) : 0))
+            let column = x + width - shown + i
+            if let scalar = scalars[level] {
+                canvas.put(narrow: scalar, x: column, y: y, style: style)
+            } else {
+                canvas.put(levels[level], x: column, y: y, style: style)
+            }
         }
     }
 }

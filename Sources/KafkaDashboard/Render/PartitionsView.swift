@@ -67,35 +67,38 @@ enum PartitionsView {
             rightAligned: false),
     ]
 
+    /// `specs` by priority, sorted once (columns are placed every frame).
+    private static let specsByPriority = specs.sorted { $0.priority < $1.priority }
+
     /// Keeps the highest-priority columns that fit, then gives spare room to the last-error column and
     /// the sparkline, and lays the survivors out in their natural order.
     static func placeColumns(width: Int) -> [PlacedColumn] {
-        var chosen: [ColumnSpec] = []
+        var chosen: [(spec: ColumnSpec, width: Int)] = []
+        chosen.reserveCapacity(specs.count)
         var used = 0
-        var claimed: [PartitionColumn: Int] = [:]
-        for spec in specs.sorted(by: { $0.priority < $1.priority }) {
-            let preferred = width >= roomyWidth ? spec.preferredWidth : spec.minimumWidth
-            for candidate in Set([preferred, spec.minimumWidth]).sorted(by: >) {
-                let needed = candidate + (chosen.isEmpty ? 0 : 1)
-                if used + needed <= width {
-                    chosen.append(spec)
-                    claimed[spec.column] = candidate
-                    used += needed
-                    break
-                }
+        for spec in specsByPriority {
+            let preferred = max(width >= roomyWidth ? spec.preferredWidth : spec.minimumWidth, spec.minimumWidth)
+            let separator = chosen.isEmpty ? 0 : 1
+            // The preferred width if it fits, else the minimum.
+            if used + preferred + separator <= width {
+                chosen.append((spec, preferred))
+                used += preferred + separator
+            } else if used + spec.minimumWidth + separator <= width {
+                chosen.append((spec, spec.minimumWidth))
+                used += spec.minimumWidth + separator
             }
         }
-        chosen.sort { $0.column.rawValue < $1.column.rawValue }
-        var widths = chosen.map { claimed[$0.column]! }
+        chosen.sort { $0.spec.column.rawValue < $1.spec.column.rawValue }
+        var widths = chosen.map(\.width)
         var spare = width - used
         for flexible in [PartitionColumn.lastError, .sparkline] {
-            guard let index = chosen.firstIndex(where: { $0.column == flexible }) else { continue }
-            let extra = min(spare, chosen[index].maximumWidth - widths[index])
+            guard let index = chosen.firstIndex(where: { $0.spec.column == flexible }) else { continue }
+            let extra = min(spare, chosen[index].spec.maximumWidth - widths[index])
             widths[index] += extra
             spare -= extra
         }
         var x = 0
-        return zip(chosen, widths).map { spec, width in
+        return zip(chosen.map(\.spec), widths).map { spec, width in
             defer { x += width + 1 }
             return PlacedColumn(spec: spec, x: x, width: width)
         }

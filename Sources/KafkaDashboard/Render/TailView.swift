@@ -85,10 +85,17 @@ enum TailView {
             }
         let bullet = " \(canvas.glyphs.bullet) "
         write(bullet + start, .dim)
-        write(bullet + "\(Format.compact(tail.receivedTotal)) received, \(Format.compact(tail.scrollback.count)) kept", .dim)
-        if tail.sampling.isSampling {
-            let (received, kept) = tail.sampling.reported
-            write(bullet + "SAMPLING \(Format.compact(kept)) of \(Format.compact(received)) msg/s", .warning)
-        }
+        // Before the counts, so a narrow pane still says it: the rows are a sample, not everything.
+        if tail.sampling.isSampling { write(bullet + "sampling 1 in " + ratio(tail.sampling.oneIn), .warning) }
+        var counts = "\(Format.compact(tail.receivedTotal)) received, \(Format.compact(tail.scrollback.count)) kept"
+        if tail.skippedTotal > 0 { counts += ", \(Format.compact(tail.skippedTotal)) skipped" }
+        write(bullet + counts, .dim)
+    }
+
+    /// "1.5", "3", "12", "2.4k": a tenth where it matters, no ".0".
+    static func ratio(_ value: Double) -> String {
+        guard value < 9.95 else { return Format.compact(value) }
+        let text = Format.oneDecimal(value)
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }

@@ -34,6 +34,9 @@ public struct ConsumerSettings: Sendable, Equatable {
     /// `topic.metadata.propagation.max.ms`: how long a topic may be missing from metadata (just
     /// created, or deleted) before its partitions fail.
     public var topicPropagationMaxMs = 30_000
+    /// Not a librdkafka property (set it in code): skip to near the end of a partition that is
+    /// far behind, for readers that sample rather than read everything. Nil reads everything.
+    public var skipAhead: SkipAhead?
     /// `retry.backoff.ms` / `retry.backoff.max.ms` for fetch and metadata retries.
     public var retryBackoffMs = 100
     public var retryBackoffMaxMs = 1_000

@@ -146,6 +146,12 @@ extension FetchEngine {
                 if let low = earliest?[partition], let high = latest?[partition] {
                     result[partition] = max(low, high - max(count, 0))
                 }
+            case .nearest(let offset):
+                if earliest == nil { earliest = try await lookup(.earliest, all) }
+                if latest == nil { latest = try await lookup(.latest, all) }
+                if let low = earliest?[partition], let high = latest?[partition] {
+                    result[partition] = min(max(offset, low), high)
+                }
             case .timestamp(let ms):
                 let found = try await lookup(.timestamp(ms), [partition])[partition] ?? -1
                 if found >= 0 {

@@ -9,6 +9,10 @@ extension FetchEngine {
         let tp: KafkaTopicPartition
         let id: UInt64
         let offset: Int64
+        /// False right after a skip ahead: that fetch starts near an end just learnt, so the records
+        /// it brings are read, however far the end moved meanwhile (a flood would skip forever). An
+        /// answer without records for the partition (cut by fetch.max.bytes) skips again: that costs nothing.
+        var maySkip = true
     }
 
     /// One partition of a response whose batch headers were read, waiting to be decoded.
@@ -24,6 +28,8 @@ extension FetchEngine {
         let bytes: Int
         let scanError: KafkaError?
         let broker: Int32
+        /// Offsets jumped over by `skipAhead` before this fetch, for the chunk.
+        var skipped: Int64 = 0
     }
 
     /// Consecutive failures of a kind retrying cannot fix before the reader hears of it.
@@ -50,8 +56,9 @@ extension FetchEngine {
                     continue
                 }
                 await waitForWake(node: node, generation: generation)
-            case .fetch(let items):
+            case .fetch(var items):
                 round &+= 1
+                if let skip = settings.skipAhead { items = await skipAheadBeforeFetch(items, skip) }
                 let connection: BrokerConnection
                 do {
                     connection = try await client.connection(toNode: node, purpose: .fetch)
@@ -61,6 +68,7 @@ extension FetchEngine {
                 }
                 let request = fetchRequest(items)
                 let timeout = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs) + Int64(client.config.requestTimeoutMs))
+                let sent = NIODeadline.now()
                 async let answer = connection.send(request, timeout: timeout)
                 if !pending.isEmpty {
                     decodeAndQueue(pending, scratch: &scratch)
@@ -79,7 +87,19 @@ extension FetchEngine {
                     continue
                 }
                 state.withLockedValue { $0.failureStreaks[node] = nil }
-                pending = scan(response, items, node: node)
+                let idle: Bool
+                (pending, idle) = scan(response, items, node: node)
+                // A broker that answers a fetch with no data at once instead of holding it for
+                // fetch.wait.max.ms (noida does) would make this loop spin: wait out the rest here.
+                let heldFor = NIODeadline.now() - sent
+                let waitMax = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs))
+                if idle, heldFor < waitMax {
+                    if !pending.isEmpty {
+                        decodeAndQueue(pending, scratch: &scratch)
+                        pending = []
+                    }
+                    try? await Task.sleep(nanoseconds: UInt64((waitMax - heldFor).nanoseconds))
+                }
             }
         }
     }
@@ -114,8 +134,34 @@ extension FetchEngine {
             return .fetch(chosen.map { tp in
                 state.partitions[tp]!.inFlight = true
                 let partition = state.partitions[tp]!
-                return FetchItem(tp: tp, id: partition.id, offset: partition.fetchOffset)
+                return FetchItem(tp: tp, id: partition.id, offset: partition.fetchOffset, maySkip: partition.pendingSkipped == 0)
             })
+        }
+    }
+
+    /// `skipAhead`: asks where the chosen partitions end (ListOffsets, a few bytes an answer) and
+    /// moves those far behind (`SkipAhead.farLag`) on before fetching: a broker that ignores fetch
+    /// byte limits (noida) sends everything from the fetch offset on, which a flood makes larger than
+    /// receive.message.max.bytes. Only far: Tansu's ListOffsets end is the start of its last batch,
+    /// and the fetch answer's high watermark, which is right, decides the rest. Without an answer,
+    /// the fetch goes as it is.
+    private func skipAheadBeforeFetch(_ items: [FetchItem], _ skip: SkipAhead) async -> [FetchItem] {
+        var ends: [KafkaTopicPartition: Int64] = [:]
+        for (topic, group) in Dictionary(grouping: items, by: \.tp.topic) {
+            guard let offsets = try? await client.listOffsets(topic: topic, partitions: group.map(\.tp.partition), spec: .latest)
+            else { continue }
+            for answer in offsets where answer.offset >= 0 { ends[KafkaTopicPartition(topic, answer.partition)] = answer.offset }
+        }
+        return state.withLockedValue { state in
+            items.map { item in
+                guard let end = ends[item.tp], end - item.offset > skip.farLag,
+                      var partition = state.partitions[item.tp], partition.id == item.id else { return item }
+                let target = end - skip.resumeLag
+                partition.pendingSkipped += target - item.offset
+                partition.fetchOffset = target
+                state.partitions[item.tp] = partition
+                return FetchItem(tp: item.tp, id: item.id, offset: target, maySkip: false)
+            }
         }
     }
 
@@ -183,10 +229,12 @@ extension FetchEngine {
 
     /// Reads the batch headers of every partition (CRC checked, nothing decompressed), moves the
     /// fetch offsets on and releases the partitions, so the next Fetch can go out at once.
-    private func scan(_ response: FetchResponse, _ items: [FetchItem], node: Int32) -> [ScannedPartition] {
+    /// `idle`: the answer brought no records, no errors and no reason to skip ahead.
+    private func scan(_ response: FetchResponse, _ items: [FetchItem], node: Int32) -> (pending: [ScannedPartition], idle: Bool) {
         var requested = Dictionary(uniqueKeysWithValues: items.map { ($0.tp, $0) })
         var scanned: [ScannedPartition] = []
         var outcomes: [(item: FetchItem, code: KafkaErrorCode)] = []
+        var skips: [(item: FetchItem, highWatermark: Int64, logStartOffset: Int64, resumeLag: Int64)] = []
         for topic in response.responses {
             for data in topic.partitions {
                 let tp = KafkaTopicPartition(topic.topic, data.partitionIndex)
@@ -194,6 +242,13 @@ extension FetchEngine {
                 let code = KafkaErrorCode(rawValue: data.errorCode)
                 guard code == .none else {
                     outcomes.append((item, code))
+                    continue
+                }
+                if let skip = settings.skipAhead, data.highWatermark - item.offset > skip.maxLag,
+                   item.maySkip || (data.records?.readableBytes ?? 0) == 0 {
+                    // Far behind, and the reader only samples: what this answer holds is old news.
+                    // Not even scanned; the next fetch starts near the end.
+                    skips.append((item, data.highWatermark, data.logStartOffset, skip.resumeLag))
                     continue
                 }
                 var batches: [RecordBatch] = []
@@ -247,9 +302,23 @@ extension FetchEngine {
                     if entry.nextOffset >= entry.highWatermark { partition.reportedEndAt = entry.nextOffset }
                     partition.buffered += entry.bytes
                     state.bufferedBytes += entry.bytes
-                    keep.append(entry)
+                    var kept = entry
+                    kept.skipped = partition.pendingSkipped
+                    partition.pendingSkipped = 0
+                    keep.append(kept)
                 }
                 state.partitions[entry.tp] = partition
+            }
+            for skip in skips {
+                guard var partition = state.partitions[skip.item.tp], partition.id == skip.item.id else { continue }
+                let target = skip.highWatermark - skip.resumeLag  // past item.offset: the lag exceeds maxLag >= resumeLag
+                partition.inFlight = false
+                partition.strictStart = false
+                partition.highWatermark = skip.highWatermark
+                partition.logStartOffset = skip.logStartOffset
+                partition.pendingSkipped += target - skip.item.offset
+                partition.fetchOffset = target
+                state.partitions[skip.item.tp] = partition
             }
             for (item, code) in outcomes {
                 guard var partition = state.partitions[item.tp], partition.id == item.id else { continue }
@@ -275,7 +344,8 @@ extension FetchEngine {
         }
         wake.forEach { $0.resume() }
         if needMaintenance { runMaintenance() }
-        return keep
+        let idle = outcomes.isEmpty && skips.isEmpty && scanned.allSatisfy { $0.bytes == 0 && $0.scanError == nil }
+        return (keep, idle)
     }
 
     /// OFFSET_OUT_OF_RANGE for a partition (under the lock): an error for an explicit start
@@ -307,7 +377,7 @@ extension FetchEngine {
             for batch in entry.batches {
                 scratch.removeAll(keepingCapacity: true)
                 do {
-                    try batch.appendRecords(to: &scratch)
+                    try batch.appendRecords(to: &scratch, from: entry.fetchOffset)
                 } catch {
                     errors.append(.protocolViolation(broker: "leader of \(entry.tp)", detail: "batch at offset \(batch.baseOffset): \(error)"))
                     continue
@@ -321,8 +391,8 @@ extension FetchEngine {
             }
             chunks.append(FetchChunk(
                 topicPartition: entry.tp, messages: messages, highWatermark: entry.highWatermark,
-                logStartOffset: entry.logStartOffset, nextOffset: entry.nextOffset, broker: entry.broker, bufferedBytes: entry.bytes,
-                assignmentId: entry.id))
+                logStartOffset: entry.logStartOffset, nextOffset: entry.nextOffset, broker: entry.broker, skipped: entry.skipped,
+                bufferedBytes: entry.bytes, assignmentId: entry.id))
         }
         let reader = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             guard !state.closed else { return nil }

@@ -47,6 +47,8 @@ public final class FetchEngine: Sendable {
         var stopped = false
         /// The position at which an end-of-partition chunk was last queued.
         var reportedEndAt: Int64 = -1
+        /// Offsets jumped over by `skipAhead`, told in the partition's next chunk.
+        var pendingSkipped: Int64 = 0
         /// Since when metadata has said the topic does not exist.
         var unknownTopicSince: NIODeadline?
     }

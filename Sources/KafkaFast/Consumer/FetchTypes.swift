@@ -27,6 +27,10 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
     /// An absolute offset. With `strict`, an offset outside the log is an error instead of a
     /// reset by `auto.offset.reset` (the CLI's `-o OFFSET`).
     case offset(Int64, strict: Bool = false)
+    /// An absolute offset moved into what the log holds: the log start when it is older, the
+    /// end when the log has not got that far yet (a dashboard's "from offset N" on partitions of
+    /// different lengths).
+    case nearest(Int64)
     /// N messages before the end (never before the log start), per partition.
     case fromEnd(Int64)
     /// The first message whose timestamp is at or after this time (ms since the epoch); the end
@@ -38,9 +42,30 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
         case .beginning: return "beginning"
         case .end: return "end"
         case .offset(let offset, _): return "offset \(offset)"
+        case .nearest(let offset): return "offset \(offset) or the nearest held"
         case .fromEnd(let count): return "\(count) before the end"
         case .timestamp(let ms): return "timestamp \(ms)"
         }
+    }
+}
+
+/// For a reader that shows a live sample of a partition rather than every message (a dashboard's
+/// tail): a partition found more than `maxLag` messages behind its high watermark moves on to
+/// `resumeLag` messages before it instead of reading everything between: when a fetch answer's
+/// high watermark shows it, and before a fetch when ListOffsets shows it more than `farLag` behind
+/// (a fetch from there could bring more than the client takes). The jump is counted in the next
+/// chunk's `skipped`. Offsets, not messages, are counted: compaction gaps and transaction markers
+/// count too.
+public struct SkipAhead: Sendable, Equatable {
+    public var maxLag: Int64
+    public var resumeLag: Int64
+    /// Ten times `maxLag`.
+    public var farLag: Int64 { maxLag.multipliedReportingOverflow(by: 10).overflow ? .max : maxLag * 10 }
+
+    /// `resumeLag` is kept within 0...`maxLag`, so a jump always moves forward.
+    public init(maxLag: Int64, resumeLag: Int64) {
+        self.maxLag = max(0, maxLag)
+        self.resumeLag = min(max(0, resumeLag), self.maxLag)
     }
 }
 
@@ -56,6 +81,9 @@ public struct FetchChunk: Sendable {
     public let nextOffset: Int64
     /// The broker (node id) the chunk was fetched from: the partition's leader then.
     public let broker: Int32
+    /// Offsets of this partition jumped over (`ConsumerSettings.skipAhead`) since the previous
+    /// chunk of it was handed out; 0 when nothing was skipped.
+    public internal(set) var skipped: Int64 = 0
     /// The partition had no more data when this chunk was fetched (kcat's "reached end").
     public var reachedEnd: Bool { nextOffset >= highWatermark }
 

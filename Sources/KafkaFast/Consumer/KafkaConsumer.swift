@@ -12,6 +12,8 @@ import NIOConcurrencyHelpers
 /// its own client, closes the client.
 public final class KafkaConsumer: Sendable {
     public let client: KafkaClient
+    /// What every tail of this consumer fetches with.
+    public let settings: ConsumerSettings
     private let ownsClient: Bool
     private let engines = NIOLockedValueBox<(closed: Bool, running: [WeakEngine])>((false, []))
 
@@ -21,12 +23,16 @@ public final class KafkaConsumer: Sendable {
 
     public init(config: KafkaConfig) throws(KafkaError) {
         client = try KafkaClient(config: config)
+        settings = config.consumer
         ownsClient = true
     }
 
-    /// A consumer on a shared client, which `close()` leaves open.
-    public init(client: KafkaClient) {
+    /// A consumer on a shared client, which `close()` leaves open. `settings` replace the
+    /// client's consumer settings (its `KafkaConfig.consumer`) for this consumer's tails: a
+    /// dashboard fetches small amounts and skips ahead, where the client's other readers do not.
+    public init(client: KafkaClient, settings: ConsumerSettings? = nil) {
         self.client = client
+        self.settings = settings ?? client.config.consumer
         ownsClient = false
     }
 
@@ -135,6 +141,8 @@ public final class TailSession: @unchecked Sendable {
     // Touched only by the iterating task (an iterator is not shared across tasks).
     private var engine: FetchEngine?
     private var notAtEnd: Set<Int32> = []
+    /// Skips told by chunks without messages, which are not handed out: added to the partition's next one.
+    private var carriedSkips: [Int32: Int64] = [:]
     private var finished = false
 
     init(consumer: KafkaConsumer, topic: String, partitions: [Int32]?, start: StartPosition, untilEnd: Bool) {
@@ -160,9 +168,15 @@ public final class TailSession: @unchecked Sendable {
                 _ = finish()
                 throw error
             }
-            guard let chunk else { return finish() }
-            if untilEnd && chunk.reachedEnd { notAtEnd.remove(chunk.topicPartition.partition) }
-            if !chunk.messages.isEmpty { return chunk }
+            guard var chunk else { return finish() }
+            let partition = chunk.topicPartition.partition
+            if untilEnd && chunk.reachedEnd { notAtEnd.remove(partition) }
+            if chunk.messages.isEmpty {
+                if chunk.skipped > 0 { carriedSkips[partition, default: 0] += chunk.skipped }
+                continue
+            }
+            if let carried = carriedSkips.removeValue(forKey: partition) { chunk.skipped += carried }
+            return chunk
         }
     }
 
@@ -179,7 +193,7 @@ public final class TailSession: @unchecked Sendable {
         for partition in partitions where !known.contains(partition) {
             throw .unknownPartition(topic: topic, partition: partition)
         }
-        let engine = FetchEngine(client: consumer.client)
+        let engine = FetchEngine(client: consumer.client, settings: consumer.settings)
         guard consumer.register(engine) else { throw .clientClosed }
         engine.assign(Dictionary(uniqueKeysWithValues: partitions.map { (KafkaTopicPartition(topic, $0), start) }))
         notAtEnd = Set(partitions)

@@ -70,17 +70,23 @@ public struct RecordBatch: Sendable {
         return result
     }
 
-    /// Like `records()`, appending to an existing array so its capacity can be reused.
-    public func appendRecords(to result: inout [Record], maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes) throws(KafkaWireError) {
+    /// Like `records()`, appending to an existing array so its capacity can be reused. Records
+    /// before `firstOffset` are stepped over without decoding their fields: a consumer that starts
+    /// inside a large batch (a tail near the end of a busy partition) asks for its last few only.
+    public func appendRecords(
+        to result: inout [Record], from firstOffset: Int64 = .min,
+        maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes
+    ) throws(KafkaWireError) {
         let data = try decompressedRecords(maxDecompressedBytes: maxDecompressedBytes)
         let count = Int(max(recordCount, 0))
         // Every record takes at least 7 bytes, which bounds a hostile count's reservation.
-        result.reserveCapacity(result.count + min(count, data.readableBytes / 7))
+        let wanted = firstOffset > baseOffset ? min(count, max(0, Int(clamping: lastOffset - firstOffset + 1))) : count
+        result.reserveCapacity(result.count + min(wanted, data.readableBytes / 7))
         let outcome: Result<Void, KafkaWireError> = data.withUnsafeReadableBytes { bytes in
             do throws(KafkaWireError) {
                 var reader = RecordFieldReader(bytes)
                 for _ in 0..<count {
-                    result.append(try readRecord(from: &reader, in: data))
+                    if let record = try readRecord(from: &reader, in: data, from: firstOffset) { result.append(record) }
                 }
                 guard reader.remaining == 0 else {
                     throw .malformed("record batch at offset \(baseOffset) has \(reader.remaining) bytes after its \(count) records")
@@ -114,7 +120,10 @@ public struct RecordBatch: Sendable {
     }
 
     /// Decodes one record; `data` is the buffer `reader` walks, for slicing keys and values out of it.
-    private func readRecord(from reader: inout RecordFieldReader, in data: ByteBuffer) throws(KafkaWireError) -> Record {
+    /// The next record, or nil (its fields left unread) when its offset is before `firstOffset`.
+    private func readRecord(
+        from reader: inout RecordFieldReader, in data: ByteBuffer, from firstOffset: Int64
+    ) throws(KafkaWireError) -> Record? {
         let length = try reader.readVarint("record length")
         guard length >= 0, Int(length) <= reader.remaining else {
             throw .malformed("record length \(length) with \(reader.remaining) bytes left in the batch at offset \(baseOffset)")
@@ -124,6 +133,7 @@ public struct RecordBatch: Sendable {
         let attributes = Int8(bitPattern: try body.readByte("record attributes"))
         let timestampDelta = try body.readVarlong("record timestampDelta")
         let offsetDelta = try body.readVarint("record offsetDelta")
+        if baseOffset &+ Int64(offsetDelta) < firstOffset { return nil }
         let key = try body.readNullableBytesRange("record key length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
         let value = try body.readNullableBytesRange("record value length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
         let headerCount = try body.readVarint("record header count")

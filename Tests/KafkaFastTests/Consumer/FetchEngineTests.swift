@@ -135,6 +135,146 @@ import Testing
         #expect(engine.bufferedBytes == 0)
     }
 
+    /// A tail of `topic` from its beginning by a consumer on `client` that skips ahead.
+    static func skippingTail(
+        _ client: KafkaClient, topic: String, _ skip: SkipAhead
+    ) -> (KafkaConsumer, ConsumerChunks.Iterator) {
+        var settings = client.config.consumer
+        settings.skipAhead = skip
+        let consumer = KafkaConsumer(client: client, settings: settings)
+        return (consumer, consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator())
+    }
+
+    /// Reads chunks until offset `last` arrived: the offsets read, and the offsets skipped.
+    static func read(
+        _ chunks: inout ConsumerChunks.Iterator, through last: Int64
+    ) async throws -> (offsets: [Int64], skipped: Int64) {
+        var offsets: [Int64] = []
+        var skipped: Int64 = 0
+        while offsets.last ?? -1 < last {
+            guard let chunk = try await chunks.next() else { throw PeerError(description: "the tail ended at \(offsets)") }
+            skipped += chunk.skipped
+            offsets += chunk.messages.map(\.offset)
+        }
+        return (offsets, skipped)
+    }
+
+    /// `skipAhead`, for readers that sample: far behind, a partition jumps to near its end and the
+    /// next chunk says how many offsets it passed over; close behind, everything is read.
+    @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
+    func skipAheadJumpsToNearTheEndAndCountsWhatItPassed(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-skip")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        _ = try await Peer.produce(Self.values("old", 0..<1_000, partition: 0), topic: topic, to: broker)
+        let client = try Self.client(address, ["fetch.wait.max.ms": "100"])
+        defer { client.close() }
+        var (consumer, tail) = Self.skippingTail(client, topic: topic, SkipAhead(maxLag: 100, resumeLag: 10))
+        defer { consumer.close() }
+        func read(through last: Int64) async throws -> (offsets: [Int64], skipped: Int64) {
+            try await Self.read(&tail, through: last)
+        }
+
+        // 1,000 behind at the start: the last 10 are read, 990 skipped.
+        let first = try await read(through: 999)
+        #expect(first.offsets == Array(990..<1_000))
+        #expect(first.skipped == 990)
+        // 50 behind is within maxLag: every one is read.
+        _ = try await Peer.produce(Self.values("few", 0..<50, partition: 0), topic: topic, to: broker)
+        let second = try await read(through: 1_049)
+        #expect(second.offsets == Array(1_000..<1_050))
+        #expect(second.skipped == 0)
+        // 500 behind (or less, while they arrive): whatever is skipped plus what is read is every
+        // offset, in order, ending with the newest 10.
+        _ = try await Peer.produce(Self.values("many", 0..<500, partition: 0), topic: topic, to: broker)
+        let third = try await read(through: 1_549)
+        #expect(third.skipped > 0)
+        #expect(Int64(third.offsets.count) + third.skipped == 500)
+        #expect(third.offsets == third.offsets.sorted() && Array(third.offsets.suffix(10)) == Array(1_540..<1_550))
+    }
+
+    /// Far behind on a broker that ignores fetch byte limits (noida answers with everything from the
+    /// fetch offset on), the skip happens before the fetch: an answer from the old position would
+    /// be larger than receive.message.max.bytes, and the tail would never get anywhere.
+    @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
+    func skipAheadNeverFetchesFromFarBehind(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-skip-far")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        // Ten batches of about 110 KB: 1.1 MB in all, far more than one 200 KB answer may hold.
+        let value = Data(String(repeating: "v", count: 200).utf8)
+        for _ in 0..<10 {
+            _ = try await Peer.produce((0..<500).map { _ in PeerRecord(partition: 0, value: value) }, topic: topic, to: broker)
+        }
+        let client = try Self.client(address, [
+            "fetch.wait.max.ms": "100", "receive.message.max.bytes": "200000",
+            "fetch.max.bytes": "100000", "max.partition.fetch.bytes": "100000",
+        ])
+        defer { client.close() }
+        var (consumer, tail) = Self.skippingTail(client, topic: topic, SkipAhead(maxLag: 100, resumeLag: 20))
+        defer { consumer.close() }
+        let (offsets, skipped) = try await Self.read(&tail, through: 4_999)
+        // Read from near the end on (Tansu's ListOffsets end is where its last batch starts, so it
+        // may read the end of the batch before and jump again), in order, ending with the newest.
+        #expect(offsets == offsets.sorted() && Array(offsets.suffix(20)) == Array(4_980..<5_000), "\(offsets)")
+        #expect(skipped + Int64(offsets.count) == 5_000)
+        #expect(skipped >= 4_000, "read from \(offsets.first ?? -1)")
+    }
+
+    /// `.nearest(n)` starts each partition at n when its log holds it, else at its start or its end.
+    @Test(.timeLimit(.minutes(2)), arguments: BrokerKind.allCases)
+    func nearestStartsWithinWhatEachPartitionHolds(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-nearest")
+        try await Peer.createTopic(topic, partitions: 2, on: broker)
+        _ = try await Peer.produce(Self.values("long", 0..<100, partition: 0) + Self.values("short", 0..<10, partition: 1),
+                                   topic: topic, to: broker)
+        let client = try Self.client(address, ["fetch.wait.max.ms": "100"])
+        defer { client.close() }
+        let consumer = KafkaConsumer(client: client)
+        defer { consumer.close() }
+        func offsets(from start: StartPosition) async throws -> [Int32: [Int64]] {
+            var seen: [Int32: [Int64]] = [:]
+            for try await message in consumer.tail(topic: topic, from: start, untilEnd: true) {
+                seen[message.partition, default: []].append(message.offset)
+            }
+            return seen
+        }
+        // Where the log ends is what ListOffsets says (Tansu's end can be below the real one: its
+        // watermark quirk); noida says 100 and 10, so partition 1 starts at its end and reads nothing.
+        let ends = try await client.listOffsets(topic: topic, spec: .latest).reduce(into: [Int32: Int64]()) {
+            $0[$1.partition] = $1.offset
+        }
+        let middle = try await offsets(from: .nearest(50))
+        #expect(middle[0] ?? [] == Array(min(50, ends[0]!)..<100))
+        #expect(middle[1] ?? [] == Array(min(50, ends[1]!)..<10))
+        if broker == .noida { #expect(middle[1] == nil) }
+        let before = try await offsets(from: .nearest(-5))
+        #expect(before[0] == Array(0..<100) && before[1] == Array(0..<10))
+    }
+
+    /// An idle partition on a broker that answers an empty fetch at once (noida) must not make the
+    /// engine ask again at once: about one fetch per fetch.wait.max.ms, as when the broker holds it.
+    @Test(arguments: BrokerKind.allCases)
+    func anIdlePartitionIsFetchedAboutOncePerFetchWait(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-idle")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        let client = try Self.client(address, ["fetch.wait.max.ms": "200"])
+        defer { client.close() }
+        let engine = FetchEngine(client: client)
+        defer { engine.close() }
+        engine.assign([KafkaTopicPartition(topic, 0): .end])
+        let fetches = { client.connectionStats().filter { $0.purpose == .fetch }.reduce(Int64(0)) { $0 + $1.stats.requests } }
+        let deadline = Date().addingTimeInterval(30)
+        while fetches() == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        let before = fetches()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let during = fetches() - before
+        #expect(before > 0)
+        #expect(during >= 3 && during <= 15, "\(during) fetches in 2 s with fetch.wait.max.ms=200")
+    }
+
     /// The leader goes away and comes back: the engine retries with backoff and resumes where it
     /// was. noida keeps its log across the restart, so nothing is missing or repeated; Tansu
     /// starts empty, so the position is past its new end and auto.offset.reset=earliest applies.

@@ -6,11 +6,7 @@ import Testing
 @Suite(.serialized) struct DashboardTerminalTests {
     @Test(arguments: BrokerKind.allCases)
     func sendTailHelpResizeAndQuit(_ broker: BrokerKind) async throws {
-        let address = try TestBrokers.address(broker)
-        let topic = uniqueTopicName("dash-terminal")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
-        let dash = try await TmuxSession.start(
-            [Kfast.path, "dash", "-b", address, "-t", topic] + DashTiming.flags, columns: 200, rows: 50)
+        let (dash, topic) = try await DashScreen.open(on: broker, topic: "dash-terminal")
         defer { dash.close() }
 
         // The partitions of the topic show, with nothing sent yet.
@@ -81,12 +77,7 @@ import Testing
     /// its rate, size and on/off are changed from the keyboard.
     @Test(arguments: BrokerKind.allCases)
     func loadGeneratorFromTheFlagAndTheKeys(_ broker: BrokerKind) async throws {
-        let address = try TestBrokers.address(broker)
-        let topic = uniqueTopicName("dash-load")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
-        let dash = try await TmuxSession.start(
-            [Kfast.path, "dash", "-b", address, "-t", topic, "--load", "40", "--load-size", "64"] + DashTiming.flags,
-            columns: 200, rows: 50)
+        let (dash, _) = try await DashScreen.open(on: broker, topic: "dash-load", arguments: ["--load", "40", "--load-size", "64"])
         defer { dash.close() }
 
         try await dash.waitFor("load generator on from the first frames", timeout: DashTiming.firstScreen) { screen in
@@ -125,16 +116,82 @@ import Testing
     }
 }
 
+/// The tail pane against more than it can show: a flood is sampled and the pane keeps up with the
+/// newest messages; an older position is paged through in order, nothing left out.
+@Suite(.serialized) struct DashboardTailTests {
+    @Test(arguments: BrokerKind.allCases)
+    func aFloodedTopicIsSampledAndTheTailKeepsUpWithTheNewest(_ broker: BrokerKind) async throws {
+        // 2,000 msg/s: four times the 500 rows a second the pane shows, eight times what it reads.
+        let (dash, _) = try await DashScreen.open(on: broker, topic: "dash-flood", arguments: ["--load", "2000", "--load-size", "40"])
+        defer { dash.close() }
+
+        let sampling = try await dash.waitFor("the tail saying it samples and skips", timeout: DashTiming.delivery) { screen in
+            DashScreen.tailStatus(screen).map { $0.contains("sampling 1 in ") && $0.contains(" skipped") } == true
+        }
+        // Newest: messages written after this watermark was read show up in the tail.
+        let high = try #require(Int(DashScreen.cell(sampling, column: "High", partition: 0) ?? ""), "\(sampling)")
+        try await dash.waitFor("partition 0 past offset \(high) in the tail", timeout: DashTiming.watermarks) { screen in
+            DashScreen.tailOffsets(screen).contains { $0.partition == 0 && $0.offset >= high }
+        }
+        // Keys are still answered at once.
+        try await DashScreen.toggleHelp(dash)
+        try await dash.press("q")
+        #expect(try await dash.waitForExit(timeout: DashTiming.quit) == 0)
+    }
+
+    @Test(arguments: BrokerKind.allCases)
+    func fromTheBeginningPagesThroughEveryMessageInOrder(_ broker: BrokerKind) async throws {
+        // 999: the pane's counts are exact below 1,000 ("1.0k" could hide a few missing).
+        let count = 999
+        let (dash, topic) = try await DashScreen.open(on: broker, topic: "dash-page", partitions: 1)
+        defer { dash.close() }
+        _ = try await Peer.produce((0..<count).map { PeerRecord(partition: 0, value: Data("m-\($0)".utf8)) }, topic: topic, to: broker)
+        try await dash.waitFor("the tail following the end", timeout: DashTiming.firstScreen) { screen in
+            DashScreen.tailStatus(screen)?.contains("following · from end") == true
+        }
+
+        try await dash.press("5", "b")
+        // It starts at the oldest and goes at the pane's pace (250 a second), not straight to the end.
+        let first = try await dash.waitFor("the first page from the beginning", timeout: DashTiming.watermarks) { screen in
+            DashScreen.tailStatus(screen)?.contains("from beginning") == true && !DashScreen.tailOffsets(screen).isEmpty
+        }
+        let firstOffsets = DashScreen.tailOffsets(first).map(\.offset)
+        #expect(firstOffsets.last! < 900, "paging jumped ahead: \(firstOffsets)")
+        // Once the last message is in, the pane kept every one and sampled none; its rows are
+        // consecutive offsets. (Conditions, not expectations, while paging: a capture can catch
+        // the terminal half-way through drawing a frame.)
+        let last = try await dash.waitFor("every message paged in, none left out", timeout: .seconds(60)) { screen in
+            let rows = DashScreen.tailOffsets(screen)
+            let status = DashScreen.tailStatus(screen) ?? ""
+            return rows.last?.offset == count - 1 && Self.consecutive(rows)
+                && status.contains("\(count) received, \(count) kept") && !status.contains("sampling") && !status.contains("skipped")
+        }
+        #expect(DashScreen.tailRow(last, partition: 0, offset: count - 1)?.contains("m-\(count - 1)") == true)
+        // And the oldest are all there at the top of the scrollback, in order.
+        try await dash.press("g")
+        try await dash.waitFor("the first messages at the top", timeout: DashTiming.keyResponse) { screen in
+            let rows = DashScreen.tailOffsets(screen)
+            return rows.first?.offset == 0 && rows.count > 10 && Self.consecutive(rows)
+                && DashScreen.tailRow(screen, partition: 0, offset: 0)?.contains("m-0") == true
+        }
+        try await dash.press("q")
+        #expect(try await dash.waitForExit(timeout: DashTiming.quit) == 0)
+    }
+}
+
+extension DashboardTailTests {
+    static func consecutive(_ rows: [(partition: Int, offset: Int)]) -> Bool {
+        zip(rows, rows.dropFirst()).allSatisfy { $1.partition == $0.partition && $1.offset == $0.offset + 1 }
+    }
+}
+
 /// A broker of the test's own stopped and hung under the dashboard. noida, because it keeps its topics
 /// across a restart (Tansu keeps them in memory).
 @Suite struct DashboardBrokerOutageTests {
     @Test func statusSaysSoKeysKeepWorkingPanelsRecoverAndQuitIsPrompt() async throws {
         let broker = try await PrivateBroker.start(.noida)
         defer { broker.stop() }
-        let topic = uniqueTopicName("dash-outage")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", broker.address]).status == 0)
-        let dash = try await TmuxSession.start(
-            [Kfast.path, "dash", "-b", broker.address, "-t", topic] + DashTiming.flags, columns: 200, rows: 50)
+        let (dash, topic) = try await DashScreen.open(address: broker.address, topic: "dash-outage")
         defer { dash.close() }
         try await dash.waitFor("partitions panel of \(topic)", timeout: DashTiming.firstScreen) { screen in
             DashScreen.cell(screen, column: "High", partition: 1) == "0" && DashScreen.brokerGlyph(screen) == "●"
@@ -222,6 +279,24 @@ enum DashTiming {
 
 /// Reading the dashboard's screen as tmux shows it.
 enum DashScreen {
+    /// A topic of the test's own (`topic` is its prefix) and `kfast dash` on it, in a 200x50 tmux.
+    static func open(
+        on broker: BrokerKind, topic prefix: String, partitions: Int = 2, arguments: [String] = []
+    ) async throws -> (dash: TmuxSession, topic: String) {
+        try await open(address: try TestBrokers.address(broker), topic: prefix, partitions: partitions, arguments: arguments)
+    }
+
+    /// The same on a broker given by address (a `PrivateBroker`).
+    static func open(
+        address: String, topic prefix: String, partitions: Int = 2, arguments: [String] = []
+    ) async throws -> (dash: TmuxSession, topic: String) {
+        let topic = uniqueTopicName(prefix)
+        try #require(try await Kfast.run(["create-topic", topic, "-p", "\(partitions)", "-b", address]).status == 0)
+        let dash = try await TmuxSession.start(
+            [Kfast.path, "dash", "-b", address, "-t", topic] + arguments + DashTiming.flags, columns: 200, rows: 50)
+        return (dash, topic)
+    }
+
     /// The text under a right-aligned column of the partitions panel, in the row of `partition`.
     static func cell(_ screen: [String], column: String, partition: Int) -> String? {
         guard let headerIndex = screen.firstIndex(where: { $0.contains("Leader") && $0.contains(column) }) else { return nil }
@@ -313,6 +388,31 @@ enum DashScreen {
             if fields.count == 3, fields[0] == "\(partition)", fields[1] == "\(offset)" { return String(row) }
         }
         return nil
+    }
+
+    /// Partition and offset of every message row the tail pane shows, top to bottom (the rows under
+    /// its status line; the partitions panel beside the topics has rows that look alike).
+    static func tailOffsets(_ screen: [String]) -> [(partition: Int, offset: Int)] {
+        guard let status = tailStatusIndex(screen) else { return [] }
+        return screen[(status + 1)...].compactMap { line in
+            guard let border = line.range(of: "││", options: .backwards) else { return nil }
+            let fields = line[border.upperBound...].split(separator: " ", maxSplits: 2)
+            guard fields.count == 3, let partition = Int(fields[0]), let offset = Int(fields[1]) else { return nil }
+            return (partition, offset)
+        }
+    }
+
+    /// The tail pane's first line: what it follows, from where, and what it leaves out.
+    static func tailStatus(_ screen: [String]) -> String? {
+        tailStatusIndex(screen).map { String(screen[$0][screen[$0].range(of: "││", options: .backwards)!.upperBound...]) }
+    }
+
+    private static func tailStatusIndex(_ screen: [String]) -> Int? {
+        screen.firstIndex { line in
+            guard let border = line.range(of: "││", options: .backwards) else { return false }
+            let text = line[border.upperBound...]
+            return ["following", "paused", "scrolled"].contains { text.hasPrefix($0) }
+        }
     }
 
     /// The status line: the one above the hint bar.
