@@ -43,6 +43,8 @@ extension FetchEngine {
 
     func sourceLoop(node: Int32) async {
         var pending: [ScannedPartition] = []
+        /// Empty answers in a row that came back at once (see below).
+        var quickEmptyAnswers = 0
         var round = 0
         var scratch: [Record] = []
         while true {
@@ -90,7 +92,10 @@ extension FetchEngine {
                 let idle: Bool
                 (pending, idle) = scan(response, items, node: node)
                 // A broker that answers a fetch with no data at once instead of holding it for
-                // fetch.wait.max.ms (noida does) would make this loop spin: wait out the rest here.
+                // fetch.wait.max.ms (noida does) would make this loop spin. Wait instead, 10 ms
+                // after the first such answer and twice as long after each next one, up to
+                // fetch.wait.max.ms: an idle partition costs nothing, a new message after a short
+                // lull still arrives within milliseconds.
                 let heldFor = NIODeadline.now() - sent
                 let waitMax = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs))
                 if idle, heldFor < waitMax {
@@ -98,7 +103,11 @@ extension FetchEngine {
                         decodeAndQueue(pending, scratch: &scratch)
                         pending = []
                     }
-                    try? await Task.sleep(nanoseconds: UInt64((waitMax - heldFor).nanoseconds))
+                    let backoff = TimeAmount.milliseconds(10 << min(quickEmptyAnswers, 10))
+                    quickEmptyAnswers += 1
+                    try? await Task.sleep(nanoseconds: UInt64(min(backoff, waitMax - heldFor).nanoseconds))
+                } else {
+                    quickEmptyAnswers = 0
                 }
             }
         }
