@@ -25,12 +25,17 @@ case "${1:-}" in produce|consume) mode=$1; shift ;; esac
 
 # Micro-benchmarks (CRC32C, record batches per codec, gzip implementations, dashboard frames), the
 # dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast
-# dash-bench), then the producer side by side with librdkafka on both brokers, a fresh broker each run.
+# dash-bench: in the same process, then beside a flooding kfast bench in another one), then the
+# producer side by side with librdkafka on both brokers, a fresh broker each run.
 if [ "$mode" != consume ]; then
     "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
         "$0/KafkaBench" \
         && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
-        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail
+        && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
+        && echo && "$0/kfast" create-topic dash-bench-flood -p 8 -b "$KAFKA_FAST_TANSU" >/dev/null \
+        && { "$0/kfast" bench -b "$KAFKA_FAST_TANSU" -t dash-bench-flood -n 50000000 -s 100 >/dev/null 2>&1 & flood=$!; } \
+        && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-flood --external-load; status=$?
+        [ -n "${flood:-}" ] && kill "$flood" 2>/dev/null; exit $status
     ' "$release" "$ROOT"
     # A fresh broker per run (the script starts them): both keep everything in memory.
     "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
