@@ -27,6 +27,13 @@ struct PartitionCounters: Sendable {
     var ackLatency = LatencyHistogram()
     var acks = RateWindow()
 
+    /// A batch of `messages` and `bytes` came back from a request (answered, failed or to retry).
+    mutating func leftFlight(messages: Int, bytes: Int) {
+        inFlightBatches -= 1
+        inFlightMessages -= messages
+        inFlightBytes -= bytes
+    }
+
     mutating func recordError(_ code: KafkaErrorCode, at now: NIODeadline) {
         errorCounts[code.rawValue, default: 0] += 1
         lastError = (code, now)

@@ -267,9 +267,7 @@ final class PartitionBuffer: @unchecked Sendable {
         lock.withLock {
             batch.stage = .ready
             batch.notBefore = now + backoff
-            counters.inFlightBatches -= 1
-            counters.inFlightMessages -= batch.messageCount
-            counters.inFlightBytes -= batch.payloadBytes
+            counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
             if let error { counters.recordError(error, at: now) }
         }
     }
@@ -293,9 +291,7 @@ final class PartitionBuffer: @unchecked Sendable {
             if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
             defer { recycleLocked(batch) }
             if batch.stage == .inFlight {
-                counters.inFlightBatches -= 1
-                counters.inFlightMessages -= batch.messageCount
-                counters.inFlightBytes -= batch.payloadBytes
+                counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
             }
             counters.bufferedMessages -= batch.messageCount
             counters.bufferedBytes -= batch.payloadBytes
@@ -392,9 +388,7 @@ final class PartitionBuffer: @unchecked Sendable {
         lock.withLock {
             if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
             if batch.stage == .inFlight {
-                counters.inFlightBatches -= 1
-                counters.inFlightMessages -= batch.messageCount
-                counters.inFlightBytes -= batch.payloadBytes
+                counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
             }
             if let error {
                 counters.lostByBroker += batch.messageCount

@@ -54,20 +54,20 @@ final class RecordBufferPool: Sendable {
     }
 
     func give(_ builder: RecordBatchBuilder) {
-        guard builder.capacity >= 1024 else { return }
-        spares.withLockedValue { spares in
-            guard spares.bytes + builder.capacity <= maxBytes else { return }
-            spares.bytes += builder.capacity
-            spares.builders.append(builder)
-        }
+        keep(builder.capacity) { $0.builders.append(builder) }
     }
 
     func give(_ output: ByteBuffer) {
-        guard output.capacity >= 1024 else { return }
+        keep(output.capacity) { $0.outputs.append(output) }
+    }
+
+    /// Keeps a spare of `capacity` bytes when it is worth keeping and the pool has room for it.
+    private func keep(_ capacity: Int, _ add: (inout Spares) -> Void) {
+        guard capacity >= 1024 else { return }
         spares.withLockedValue { spares in
-            guard spares.bytes + output.capacity <= maxBytes else { return }
-            spares.bytes += output.capacity
-            spares.outputs.append(output)
+            guard spares.bytes + capacity <= maxBytes else { return }
+            spares.bytes += capacity
+            add(&spares)
         }
     }
 
