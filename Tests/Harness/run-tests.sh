@@ -15,7 +15,9 @@ step() {   # step NAME COMMAND...: run it, then say how long it took
 step "dependencies" "$HARNESS_DIR/ensure-deps.sh"
 step "swift build --build-tests" swift build --build-tests
 
-rm -rf "$ROOT/.test-run/peer-io"   # Peer.swift's capture files left by an interrupted run
+# Left by earlier runs: Peer.swift's capture files (an interrupted run) and the private brokers'
+# data, logs and captures (PrivateBroker.swift, TsharkDissectionTests), kept after a run for a post-mortem.
+rm -rf "$ROOT/.test-run/peer-io" "$ROOT"/.test-run/private-* "$ROOT"/.test-run/tshark-*
 set +e
 if [ $# -eq 0 ]; then
     # The 100,000-message delivery matrix (30 producers at once) saturates both cores for minutes:
