@@ -5,11 +5,21 @@ import NIOPosix
 /// What a connection is used for. Like franz-go, the client keeps separate connections per
 /// purpose, so a long-polling Fetch or a JoinGroup that blocks for seconds never delays a
 /// Produce or a metadata request queued behind it on the same socket.
-public enum ConnectionPurpose: Hashable, Sendable {
+public enum ConnectionPurpose: Hashable, Sendable, CustomStringConvertible {
     case general
-    case produce
+    /// One of the producer's connections to a broker (`produce.connections.per.broker`).
+    case produce(lane: Int)
     case fetch
     case group
+
+    public var description: String {
+        switch self {
+        case .general: "general"
+        case .produce(let lane): lane == 0 ? "produce" : "produce#\(lane + 1)"
+        case .fetch: "fetch"
+        case .group: "group"
+        }
+    }
 }
 
 /// Connections to every broker, dialled on first use and again after they drop.

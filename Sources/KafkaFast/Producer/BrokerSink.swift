@@ -2,13 +2,21 @@ import Atomics
 import KafkaProtocol
 import NIOCore
 
-/// The outbox of one broker (franz-go's sink): gathers the ready batch of every partition the
-/// broker leads into one ProduceRequest, keeps up to `max.in.flight` requests pipelined on the
-/// broker's produce connection, and sorts each partition's answer into done, retry or failed.
+/// A broker and one of its produce connections (`produce.connections.per.broker`).
+struct SinkKey: Hashable, Sendable {
+    var nodeId: Int32
+    var lane: Int
+}
+
+/// The outbox of one produce connection to a broker (franz-go's sink, one per connection here):
+/// gathers the ready batch of every partition of its lane the broker leads into one
+/// ProduceRequest, keeps up to `max.in.flight` requests pipelined on its connection, and sorts
+/// each partition's answer into done, retry or failed.
 ///
 /// All state lives on the sink's event loop; other threads only call `wakeup()`.
 final class BrokerSink: @unchecked Sendable {
-    let nodeId: Int32
+    let key: SinkKey
+    var nodeId: Int32 { key.nodeId }
     /// Weak: work still queued on the event loop may outlive the connector.
     private weak var core: ProducerCore?
     let eventLoop: any EventLoop
@@ -18,8 +26,8 @@ final class BrokerSink: @unchecked Sendable {
     private var connecting = false
     private var backoffUntil = NIODeadline.uptimeNanoseconds(0)
 
-    init(nodeId: Int32, core: ProducerCore, eventLoop: any EventLoop) {
-        self.nodeId = nodeId
+    init(key: SinkKey, core: ProducerCore, eventLoop: any EventLoop) {
+        self.key = key
         self.core = core
         self.eventLoop = eventLoop
     }
@@ -52,7 +60,7 @@ final class BrokerSink: @unchecked Sendable {
             if answered && !core.recoveryGate.beginRequest() { return }
             var entries: [(buffer: PartitionBuffer, batch: ProducerBatch)] = []
             var requestBytes = 0
-            for buffer in core.partitions(ledBy: nodeId) {
+            for buffer in core.partitions(for: key) {
                 guard requestBytes < Self.maxRequestBytes else { break }
                 if let batch = buffer.takeReady(now: now, maxInFlight: perPartitionInFlight) {
                     entries.append((buffer, batch))
@@ -73,12 +81,12 @@ final class BrokerSink: @unchecked Sendable {
     private func connect() {
         guard !connecting, let core else { return }
         connecting = true
-        let nodeId = self.nodeId
+        let key = self.key
         Task {
             let result: Result<BrokerConnection, KafkaError>
             do throws(KafkaError) {
                 // On the sink's own loop: requests and answers then never hop between threads.
-                result = .success(try await core.client.connection(toNode: nodeId, purpose: .produce, on: eventLoop))
+                result = .success(try await core.client.connection(toNode: key.nodeId, purpose: .produce(lane: key.lane), on: eventLoop))
             } catch {
                 result = .failure(error)
             }

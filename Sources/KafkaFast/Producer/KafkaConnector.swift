@@ -118,7 +118,8 @@ public final class KafkaConnector: Sendable {
     /// last produce proves every earlier one was taken in before the connection may close.
     private func barrierOnProduceConnections() async {
         await withTaskGroup(of: Void.self) { group in
-            for entry in client.pool.activeConnections() where entry.purpose == .produce {
+            for entry in client.pool.activeConnections() {
+                guard case .produce = entry.purpose else { continue }
                 group.addTask { _ = try? await entry.connection.send(ApiVersionsRequest(), version: 0) }
             }
         }

@@ -43,6 +43,8 @@ final class OpenBatchCell: Sendable {
 final class PartitionBuffer: @unchecked Sendable {
     let topic: String
     let partition: Int32
+    /// Which of its leader's produce connections carries this partition's batches.
+    let lane: Int
     private let openCell = OpenBatchCell()
     private let lock = NIOLock()
     /// Oldest first: in flight, ready, then sealed.
@@ -62,9 +64,10 @@ final class PartitionBuffer: @unchecked Sendable {
     /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
     private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
 
-    init(topic: String, partition: Int32, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
+    init(topic: String, partition: Int32, lane: Int = 0, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
         self.topic = topic
         self.partition = partition
+        self.lane = lane
         self.identity = identity
         self.pool = pool
     }

@@ -14,8 +14,11 @@ final class ProducerCore: @unchecked Sendable {
     let timerLoop: any EventLoop
     private let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
     private let lastRoute = ManagedAtomic<UInt>(0)
-    private let sinks = NIOLockedValueBox<[Int32: BrokerSink]>([:])
-    private let routing = NIOLockedValueBox<[Int32: [PartitionBuffer]]>([:])
+    private let sinks = NIOLockedValueBox<[SinkKey: BrokerSink]>([:])
+    private let routing = NIOLockedValueBox<[SinkKey: [PartitionBuffer]]>([:])
+    /// Topics given partition buffers so far: each topic's lanes start one further, so topics
+    /// of one partition still spread over the connections.
+    private let routesOpened = ManagedAtomic<Int>(0)
     private let reportsEnabled = ManagedAtomic<Bool>(false)
     private let closed = ManagedAtomic<Bool>(false)
     /// Flushes under way: while any runs, new batches skip their linger.
@@ -159,7 +162,7 @@ final class ProducerCore: @unchecked Sendable {
                 finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
                 continue
             }
-            sink(for: buffer.leader)?.wakeup()
+            sink(for: buffer)?.wakeup()
         }
     }
 
@@ -210,8 +213,10 @@ final class ProducerCore: @unchecked Sendable {
 
     private func partitionBuffers(for metadata: TopicMetadata) -> [PartitionBuffer] {
         let identity = identity.withLockedValue { $0 }
+        let firstLane = routesOpened.wrappingIncrementThenLoad(ordering: .relaxed)
         return metadata.partitions.map { partition in
-            let buffer = PartitionBuffer(topic: metadata.name, partition: partition.id, identity: identity, pool: bufferPool)
+            let lane = (firstLane + Int(partition.id)) % settings.connectionsPerBroker
+            let buffer = PartitionBuffer(topic: metadata.name, partition: partition.id, lane: lane, identity: identity, pool: bufferPool)
             buffer.leader = partition.leader
             return buffer
         }
@@ -300,27 +305,30 @@ final class ProducerCore: @unchecked Sendable {
 
     private func rebuildRouting() {
         let all = topics.withLockedValue { $0.values.compactMap(\.partitions) }.flatMap { $0 }
-        var byLeader: [Int32: [PartitionBuffer]] = [:]
-        for buffer in all { byLeader[buffer.leader, default: []].append(buffer) }
-        routing.withLockedValue { $0 = byLeader }
+        var bySink: [SinkKey: [PartitionBuffer]] = [:]
+        for buffer in all { bySink[SinkKey(nodeId: buffer.leader, lane: buffer.lane), default: []].append(buffer) }
+        routing.withLockedValue { $0 = bySink }
     }
 
-    func partitions(ledBy nodeId: Int32) -> [PartitionBuffer] { routing.withLockedValue { $0[nodeId] ?? [] } }
+    func partitions(for sink: SinkKey) -> [PartitionBuffer] { routing.withLockedValue { $0[sink] ?? [] } }
 
     func allPartitions() -> [PartitionBuffer] { routing.withLockedValue { $0.values.flatMap { $0 } } }
 
-    func sink(for nodeId: Int32) -> BrokerSink? {
-        guard nodeId >= 0 else { return nil }
+    /// The sink of the partition's leader and lane, nil while no leader is known.
+    func sink(for buffer: PartitionBuffer) -> BrokerSink? { sink(for: SinkKey(nodeId: buffer.leader, lane: buffer.lane)) }
+
+    private func sink(for key: SinkKey) -> BrokerSink? {
+        guard key.nodeId >= 0 else { return nil }
         return sinks.withLockedValue { sinks in
-            if let sink = sinks[nodeId] { return sink }
-            let sink = BrokerSink(nodeId: nodeId, core: self, eventLoop: client.group.next())
-            sinks[nodeId] = sink
+            if let sink = sinks[key] { return sink }
+            let sink = BrokerSink(key: key, core: self, eventLoop: client.group.next())
+            sinks[key] = sink
             return sink
         }
     }
 
     func wakeAllSinks() {
-        for nodeId in routing.withLockedValue({ Array($0.keys) }) { sink(for: nodeId)?.wakeup() }
+        for key in routing.withLockedValue({ Array($0.keys) }) { sink(for: key)?.wakeup() }
     }
 
     // MARK: Idempotence

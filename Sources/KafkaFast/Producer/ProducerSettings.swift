@@ -36,6 +36,12 @@ public struct ProducerSettings: Sendable, Equatable {
     /// Off by default, as in librdkafka; on, retries never duplicate a message.
     public var idempotence = false
     public var maxInFlightPerConnection = 5
+    /// `produce.connections.per.broker`: produce connections to each broker, the partitions a
+    /// broker leads spread over them (each partition always on the same one, so order holds).
+    /// Brokers handle one connection's requests one after another (Kafka mutes a connection
+    /// until it answered; Tansu writes a connection's batches in turn): a second connection
+    /// lets the broker write two requests at once. librdkafka and the Java client use one.
+    public var connectionsPerBroker = 4
     public var retries = Int(Int32.max)
     public var retryBackoffMs = 100
     public var retryBackoffMaxMs = 1_000
@@ -82,6 +88,8 @@ public struct ProducerSettings: Sendable, Equatable {
             idempotence = try Self.boolean(name, value)
         case "max.in.flight.requests.per.connection", "max.in.flight":
             maxInFlightPerConnection = try KafkaConfig.integer(name, value, in: 1...1_000_000)
+        case "produce.connections.per.broker":
+            connectionsPerBroker = try KafkaConfig.integer(name, value, in: 1...16)
         case "retries", "message.send.max.retries":
             retries = try KafkaConfig.integer(name, value, in: 0...Int(Int32.max))
         case "retry.backoff.ms":

@@ -27,6 +27,35 @@ import Testing
         #expect(Set(consumed.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } }) == Set((0..<count).map { "m\($0)" }))
     }
 
+    /// `produce.connections.per.broker`: a broker's partitions spread over that many produce
+    /// connections, every one carries requests, and each key's messages keep their order.
+    @Test(arguments: BrokerKind.allCases, [1, 3])
+    func partitionsSpreadOverTheProduceConnections(_ broker: BrokerKind, _ connections: Int) async throws {
+        let (address, topic) = try await freshTopic(broker, partitions: 6, prefix: "lanes-\(connections)")
+        let connector = try KafkaConnector(
+            bootstrap: address, properties: ["produce.connections.per.broker": "\(connections)", "linger.ms": "1"])
+        let count = 6_000
+        for i in 0..<count { connector.send(topic: topic, value: "\(i)", key: "k\(i % 60)") }
+        await connector.flush()
+        var requestsByLane: [Int: Int64] = [:]
+        for entry in connector.client.connectionStats() {
+            if case .produce(let lane) = entry.purpose { requestsByLane[lane, default: 0] += entry.stats.requests }
+        }
+        #expect(Set(requestsByLane.keys) == Set(0..<connections))
+        #expect(requestsByLane.values.allSatisfy { $0 > 0 }, "every produce connection carried requests: \(requestsByLane)")
+        await connector.close()
+        #expect(connector.deliveredCount == count)
+        let consumed = try await Peer.consume(topic: topic, from: broker, count: count)
+        var lastByKey: [Data: Int] = [:]
+        var outOfOrder = 0
+        for record in consumed.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
+            guard let key = record.key, let value = record.value, let number = Int(String(decoding: value, as: UTF8.self)) else { continue }
+            if let last = lastByKey[key], last >= number { outOfOrder += 1 }
+            lastByKey[key] = number
+        }
+        #expect(consumed.count == count && outOfOrder == 0)
+    }
+
     @Test(arguments: BrokerKind.allCases)
     func aFullBufferSaysQueueFullAndLosesNothing(_ broker: BrokerKind) async throws {
         let (address, topic) = try await freshTopic(broker, partitions: 2, prefix: "backpressure")

@@ -13,6 +13,14 @@ import Testing
         #expect(config.apiVersionMax == [0: 7, 3: 9])
     }
 
+    @Test func producerConnectionsPerBrokerDefaultsToFourAndIsBounded() throws {
+        #expect(KafkaConfig().producer.connectionsPerBroker == 4)
+        #expect(try KafkaConfig(["produce.connections.per.broker": "1"]).producer.connectionsPerBroker == 1)
+        for bad in ["0", "17", "two"] {
+            #expect(throws: KafkaError.self) { _ = try KafkaConfig(["produce.connections.per.broker": bad]) }
+        }
+    }
+
     @Test func rejectsUnknownPropertiesByName() {
         do {
             _ = try KafkaConfig(["lingr.ms": "5"])
