@@ -66,12 +66,28 @@ final class ProducerCore: @unchecked Sendable {
             return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
         if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
-        let route = route(for: topic)
         let stamp = timestamp ?? Self.wallClockMilliseconds()
-        if let partitions = route.openBuffers {
-            return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
-                          partition: partition, timestamp: stamp, waiter: waiter, size: size)
+        return withRoute(for: topic) { route in
+            let direct = route.withOpenTable { table in
+                table.unretained.withUnsafeBufferPointer { buffers in
+                    guard let chosen = choosePartition(route: route, count: Int32(buffers.count), key: key, partition: partition)
+                    else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
+                    return buffers[Int(chosen)]._withUnsafeGuaranteedRef { buffer in
+                        append(to: buffer, chosen: chosen, route: route, partitionCount: Int32(buffers.count), key: key, value: value,
+                               headers: headers, timestamp: stamp, waiter: waiter)
+                    }
+                }
+            }
+            return direct ?? enqueueWhileLoading(route, key: key, value: value, headers: headers, partition: partition,
+                                                  timestamp: stamp, waiter: waiter, size: size)
         }
+    }
+
+    /// The send path before the topic's metadata arrived (or after it failed).
+    private func enqueueWhileLoading(
+        _ route: TopicRoute, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
+        partition: Int32?, timestamp stamp: Int64, waiter: DeliveryWaiter?, size: Int
+    ) -> SendStatus {
         while true {
             if let partitions = route.partitions {
                 return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
@@ -79,7 +95,7 @@ final class ProducerCore: @unchecked Sendable {
             }
             if let failure = route.failure {
                 failed.wrappingIncrement(ordering: .relaxed)
-                return reject(.init(failure), topic: topic, waiter: waiter, releasing: size)
+                return reject(.init(failure), topic: route.name, waiter: waiter, releasing: size)
             }
             let pending = TopicRoute.PendingMessage(
                 key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
@@ -105,18 +121,32 @@ final class ProducerCore: @unchecked Sendable {
         waiter: DeliveryWaiter?, size: Int
     ) -> SendStatus {
         let count = Int32(partitions.count)
-        let chosen: Int32
-        if let partition {
-            guard partition >= 0 && partition < count else {
-                failed.wrappingIncrement(ordering: .relaxed)
-                return reject(.init(KafkaError.unknownPartition(topic: route.name, partition: partition)), topic: route.name,
-                              waiter: waiter, releasing: size)
-            }
-            chosen = partition
-        } else {
-            chosen = route.chooser.partition(key: key, partitionCount: count)
-        }
-        let buffer = partitions[Int(chosen)]
+        guard let chosen = choosePartition(route: route, count: count, key: key, partition: partition)
+        else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
+        return append(to: partitions[Int(chosen)], chosen: chosen, route: route, partitionCount: count, key: key, value: value,
+                      headers: headers, timestamp: timestamp, waiter: waiter)
+    }
+
+    /// The partition a message goes to: the one asked for, or the partitioner's choice. nil
+    /// when the one asked for does not exist.
+    @inline(__always)
+    private func choosePartition(route: TopicRoute, count: Int32, key: UnsafeRawBufferPointer?, partition: Int32?) -> Int32? {
+        guard let partition else { return route.chooser.partition(key: key, partitionCount: count) }
+        return partition >= 0 && partition < count ? partition : nil
+    }
+
+    private func rejectUnknownPartition(_ partition: Int32?, of route: TopicRoute, waiter: DeliveryWaiter?, size: Int) -> SendStatus {
+        failed.wrappingIncrement(ordering: .relaxed)
+        return reject(.init(KafkaError.unknownPartition(topic: route.name, partition: partition ?? -1)), topic: route.name,
+                      waiter: waiter, releasing: size)
+    }
+
+    @inline(__always)
+    private func append(
+        to buffer: PartitionBuffer, chosen: Int32, route: TopicRoute, partitionCount count: Int32,
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
+        waiter: DeliveryWaiter?
+    ) -> SendStatus {
         let outcome = buffer.append(
             key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter)
         if let opened = outcome.opened { armLinger(buffer, opened, route: route, partitionCount: count) }
@@ -168,18 +198,20 @@ final class ProducerCore: @unchecked Sendable {
 
     // MARK: Routing
 
-    private func route(for topic: String) -> TopicRoute {
+    @inline(__always)
+    private func withRoute<Result>(for topic: String, _ body: (TopicRoute) -> Result) -> Result {
         // Most sends go to the topic of the send before: no lock, no hashing (equal short strings
         // compare in one step). Kept as the address of a route in `topics`, which never lets a
-        // route go while the core lives: a strong atomic reference costs a double-word exchange.
+        // route go while the core lives, and used without a retain: a strong atomic reference
+        // costs a double-word exchange, a retain an atomic add on a count other threads touch.
         let bits = lastRoute.load(ordering: .acquiring)
         if bits != 0 {
-            let last = Unmanaged<TopicRoute>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!).takeUnretainedValue()
-            if last.name == topic && last.openBuffers != nil { return last }
+            let last = Unmanaged<TopicRoute>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!)
+            if last._withUnsafeGuaranteedRef({ $0.name == topic && $0.isOpen }) { return last._withUnsafeGuaranteedRef(body) }
         }
         let route = lookUpRoute(topic)
         lastRoute.store(UInt(bitPattern: Unmanaged.passUnretained(route).toOpaque()), ordering: .releasing)
-        return route
+        return body(route)
     }
 
     private func lookUpRoute(_ topic: String) -> TopicRoute {

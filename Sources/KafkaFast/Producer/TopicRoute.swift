@@ -28,14 +28,31 @@ final class TopicRoute: @unchecked Sendable {
     /// The partitions once the route is open, for the send path to read without the lock (a
     /// route never closes again once open).
     private let openPartitions = ManagedAtomicLazyReference<PartitionTable>()
+    /// The same table's address: `openPartitions` keeps it for the route's life, so the send
+    /// path can use it without a retain and release per message on a shared reference count.
+    private let openTableAddress = ManagedAtomic<UInt>(0)
 
     final class PartitionTable: Sendable {
         let buffers: [PartitionBuffer]
-        init(_ buffers: [PartitionBuffer]) { self.buffers = buffers }
+        /// `buffers` again, read without retaining (the array above keeps them alive).
+        let unretained: [Unmanaged<PartitionBuffer>]
+        init(_ buffers: [PartitionBuffer]) {
+            self.buffers = buffers
+            self.unretained = buffers.map { Unmanaged.passUnretained($0) }
+        }
     }
 
-    /// The partition buffers if the route is open; nil while loading or failed. Lock-free.
-    var openBuffers: [PartitionBuffer]? { openPartitions.load()?.buffers }
+    /// True once the route is open for direct appends. Lock-free.
+    var isOpen: Bool { openTableAddress.load(ordering: .relaxed) != 0 }
+
+    /// Runs `body` with the open partition table, without retaining it; nil while the route is
+    /// loading or failed. Lock-free.
+    @inline(__always)
+    func withOpenTable<Result>(_ body: (PartitionTable) -> Result) -> Result? {
+        let address = openTableAddress.load(ordering: .acquiring)
+        guard address != 0 else { return nil }
+        return Unmanaged<PartitionTable>.fromOpaque(UnsafeRawPointer(bitPattern: address)!)._withUnsafeGuaranteedRef(body)
+    }
 
     init(name: String, partitioner: ProducerSettings.Partitioner) {
         self.name = name
@@ -97,7 +114,8 @@ final class TopicRoute: @unchecked Sendable {
             guard case .loading(let waiting) = state else { return nil }
             if waiting.isEmpty {
                 state = .ready(resolvedPartitions)
-                _ = openPartitions.storeIfNilThenLoad(PartitionTable(resolvedPartitions))
+                let table = openPartitions.storeIfNilThenLoad(PartitionTable(resolvedPartitions))
+                openTableAddress.store(UInt(bitPattern: Unmanaged.passUnretained(table).toOpaque()), ordering: .releasing)
                 return nil
             }
             state = .loading([])
