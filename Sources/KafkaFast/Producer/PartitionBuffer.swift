@@ -4,6 +4,10 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An acknowledged batch kept for a restore (see `PartitionBuffer.retainAcknowledged`).
 struct AcknowledgedBatch {
     var batch: ProducerBatch
@@ -28,9 +32,46 @@ struct OpenBatch {
 /// threads retain and release the partition buffer all the time (every sink pass), and a lock
 /// word on the cache line of that reference count made each append's unlock a cache miss (a
 /// twelfth of the producer's CPU in `make bench`).
-final class OpenBatchCell: Sendable {
+///
+/// The lock is a flag that waiters spin on, then yield, rather than a futex mutex: a mutex's
+/// unlock is a locked instruction (it must see whether anyone sleeps), which waits for every
+/// store before it to land, the whole message the append just copied into the batch (most of
+/// an append's own time). Here the unlock is a plain store. It is held for one append or one
+/// seal, never across I/O or a wait, so a waiter rarely waits long.
+final class OpenBatchCell: @unchecked Sendable {
     private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-    let batch = Mutex(OpenBatch())
+    private let locked = Atomic<Bool>(false)
+    /// Behind a pointer rather than a stored `var`: the lock already makes access exclusive,
+    /// and a class's `var` would pay a dynamic exclusivity check on every append.
+    private let open: UnsafeMutablePointer<OpenBatch>
+
+    init() {
+        open = .allocate(capacity: 1)
+        open.initialize(to: OpenBatch())
+    }
+
+    deinit {
+        open.deinitialize(count: 1)
+        open.deallocate()
+    }
+
+    @inline(__always)
+    func withLock<Result>(_ body: (inout OpenBatch) -> Result) -> Result {
+        if !locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { waitForLock() }
+        defer { locked.store(false, ordering: .releasing) }
+        return body(&open.pointee)
+    }
+
+    @inline(never)
+    private func waitForLock() {
+        var attempts = 0
+        while true {
+            if !locked.load(ordering: .relaxed),
+               locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return }
+            attempts += 1
+            if attempts > 100 { sched_yield() }
+        }
+    }
 }
 
 /// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
@@ -92,7 +133,7 @@ final class PartitionBuffer: @unchecked Sendable {
         settings: ProducerSettings, waiter: DeliveryWaiter? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
-        return openCell.batch.withLock { open in
+        return openCell.withLock { open in
             var outcome = AppendOutcome()
             if open.messageCount > 0 && open.records.uncompressedBatchByteCount + size + 64 > settings.batchBytes {
                 seal(&open)
@@ -147,7 +188,7 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Seals the open batch if it is still the one of `generation` (its linger expired) or any
     /// open batch (`nil`, a flush). Returns true when something was sealed.
     func sealOpenBatch(generation: UInt64? = nil) -> Bool {
-        openCell.batch.withLock { open in
+        openCell.withLock { open in
             guard open.messageCount > 0 else { return false }
             if let generation, generation != open.generation { return false }
             seal(&open)
@@ -312,7 +353,7 @@ final class PartitionBuffer: @unchecked Sendable {
 
     /// Counters for a metrics snapshot.
     func snapshotCounters(now: NIODeadline) -> PartitionCounters {
-        let (openMessages, openBytes) = openCell.batch.withLock { ($0.messageCount, $0.payloadBytes) }
+        let (openMessages, openBytes) = openCell.withLock { ($0.messageCount, $0.payloadBytes) }
         return lock.withLock {
             counters.acks.advance(to: now)
             var snapshot = counters
@@ -322,7 +363,7 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    var isEmpty: Bool { openCell.batch.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
+    var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
 
     // MARK: Sequence recovery (idempotence)
 
