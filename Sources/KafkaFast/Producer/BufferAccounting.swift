@@ -1,12 +1,14 @@
-import Atomics
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// The producer-wide limits `queue.buffering.max.messages` and `.kbytes`: space is reserved
 /// per message before it is buffered and released when its delivery report is handed over.
 /// Waiters (awaitable sends, flush) sleep on a list, never poll.
 final class BufferAccounting: Sendable {
-    private let messages = ManagedAtomic<Int>(0)
-    private let bytes = ManagedAtomic<Int>(0)
+    // Inline atomics (every send reserves): swift-atomics' ManagedAtomic is an object of its
+    // own, reached through a call per access.
+    private let messages = Atomic<Int>(0)
+    private let bytes = Atomic<Int>(0)
     let maxMessages: Int
     let maxBytes: Int
     private let waiters = NIOLockedValueBox(Waiters())
@@ -27,8 +29,8 @@ final class BufferAccounting: Sendable {
     /// Reserves room for one message; false when the buffer is full. A message larger than
     /// the whole byte limit still gets in when the buffer is empty, so it can fail on its own merits.
     func tryReserve(bytes size: Int) -> Bool {
-        let count = messages.wrappingIncrementThenLoad(ordering: .relaxed)
-        let total = bytes.wrappingIncrementThenLoad(by: size, ordering: .relaxed)
+        let count = messages.wrappingAdd(1, ordering: .relaxed).newValue
+        let total = bytes.wrappingAdd(size, ordering: .relaxed).newValue
         if count > maxMessages || (total > maxBytes && count > 1) {
             release(messages: 1, bytes: size)
             return false
@@ -62,8 +64,8 @@ final class BufferAccounting: Sendable {
     }
 
     func release(messages count: Int, bytes size: Int) {
-        let leftMessages = messages.wrappingDecrementThenLoad(by: count, ordering: .relaxed)
-        bytes.wrappingDecrement(by: size, ordering: .relaxed)
+        let leftMessages = messages.wrappingSubtract(count, ordering: .relaxed).newValue
+        bytes.wrappingSubtract(size, ordering: .relaxed)
         let woken = waiters.withLockedValue { waiters -> [CheckedContinuation<Void, Never>] in
             var woken = waiters.forSpace
             waiters.forSpace.removeAll()
