@@ -176,13 +176,18 @@ final class PartitionBuffer: @unchecked Sendable {
         open.messageCount = 0
         open.payloadBytes = 0
         lock.withLock {
-            batch.baseSequence = nextSequence
-            nextSequence = nextSequence &+ Int32(batch.messageCount)
-            if nextSequence < 0 { nextSequence = 0 }
+            numberLocked(batch)
             batches.append(batch)
             counters.bufferedMessages += batch.messageCount
             counters.bufferedBytes += batch.payloadBytes
         }
+    }
+
+    /// Gives the batch the next sequence numbers (they wrap to 0 past Int32.max, as Kafka's do).
+    private func numberLocked(_ batch: ProducerBatch) {
+        batch.baseSequence = nextSequence
+        nextSequence = nextSequence &+ Int32(batch.messageCount)
+        if nextSequence < 0 { nextSequence = 0 }
     }
 
     /// Seals the open batch if it is still the one of `generation` (its linger expired) or any
@@ -205,18 +210,14 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// The next sealed batch to compress, in order; nil ends the job.
-    func nextToCompress() -> ProducerBatch? {
+    /// The next sealed batch to compress, in order, with the producer id, epoch and sequence its
+    /// wire bytes must carry; nil ends the job.
+    func nextToCompress() -> (batch: ProducerBatch, stamp: RecordBatchStamp)? {
         lock.withLock {
-            if let batch = batches.first(where: { $0.stage == .sealed }) { return batch }
+            if let batch = batches.first(where: { $0.stage == .sealed }) { return (batch, stampLocked(batch)) }
             compressing = false
             return nil
         }
-    }
-
-    /// The producer id, epoch and sequence the batch's wire bytes must carry now.
-    func stamp(for batch: ProducerBatch) -> RecordBatchStamp {
-        lock.withLock { stampLocked(batch) }
     }
 
     private func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
@@ -254,15 +255,10 @@ final class PartitionBuffer: @unchecked Sendable {
     /// output. Not with idempotence, where acknowledged batches are kept a while (and simply freed).
     private func recycleLocked(_ batch: ProducerBatch) {
         guard identity == nil, !batch.isRepair else { return }
-        var wire = batch.wire
+        // The batch lets go of its wire first, so what the pool gets is referenced nowhere else.
+        let output = batch.wireIsBuilders ? nil : batch.wire
         batch.wire = nil
-        if batch.wireIsBuilders {
-            wire = nil
-            recycleBuilderLocked(of: batch)
-        } else if let output = wire {
-            wire = nil
-            pool.give(output)
-        }
+        if batch.wireIsBuilders { recycleBuilderLocked(of: batch) } else if let output { pool.give(output) }
     }
 
     /// The oldest batch a sink may send now, marked in flight; nil if none is ready.
@@ -332,11 +328,8 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Removes a finished batch (acknowledged or failed) and books it.
     func complete(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
-            if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
+            removeLocked(batch)
             defer { recycleLocked(batch) }
-            if batch.stage == .inFlight {
-                counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
-            }
             counters.bufferedMessages -= batch.messageCount
             counters.bufferedBytes -= batch.payloadBytes
             if let error {
@@ -349,6 +342,12 @@ final class PartitionBuffer: @unchecked Sendable {
                 counters.ackLatency.record(nanoseconds: (now - batch.createdAt).nanoseconds)
             }
         }
+    }
+
+    /// Takes a finished batch out of the queue, and out of the in-flight counts if it was sent.
+    private func removeLocked(_ batch: ProducerBatch) {
+        if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
+        if batch.stage == .inFlight { counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes) }
     }
 
     /// Counters for a metrics snapshot.
@@ -430,10 +429,7 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Takes a finished repair batch out and books it.
     func completeRepair(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
-            if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
-            if batch.stage == .inFlight {
-                counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
-            }
+            removeLocked(batch)
             if let error {
                 counters.lostByBroker += batch.messageCount
                 counters.recordError(error, at: now)
@@ -450,9 +446,7 @@ final class PartitionBuffer: @unchecked Sendable {
             identity = newIdentity
             nextSequence = 0
             for batch in batches {
-                batch.baseSequence = nextSequence
-                nextSequence = nextSequence &+ Int32(batch.messageCount)
-                if nextSequence < 0 { nextSequence = 0 }
+                numberLocked(batch)
                 if var wire = batch.wire {
                     batch.wire = nil  // unshare the storage so the restamp writes in place
                     try? stampLocked(batch).write(into: &wire, at: wire.readerIndex)

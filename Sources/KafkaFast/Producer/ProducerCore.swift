@@ -13,7 +13,8 @@ final class ProducerCore: @unchecked Sendable {
     let reports: DeliveryReports
     let timerLoop: any EventLoop
     private let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
-    private let lastRoute = ManagedAtomic<UInt>(0)
+    /// The route of the last send; `topics` keeps every route while the core lives.
+    private let lastRoute = UnretainedReference<TopicRoute>()
     private let sinks = NIOLockedValueBox<[SinkKey: BrokerSink]>([:])
     private let routing = NIOLockedValueBox<[SinkKey: [PartitionBuffer]]>([:])
     /// Topics given partition buffers so far: each topic's lanes start one further, so topics
@@ -177,8 +178,7 @@ final class ProducerCore: @unchecked Sendable {
     }
 
     private func finishSealedBatches(of buffer: PartitionBuffer) {
-        while let batch = buffer.nextToCompress() {
-            let stamp = buffer.stamp(for: batch)
+        while let (batch, stamp) = buffer.nextToCompress() {
             var output = settings.compression == .none
                 ? ByteBuffer() : buffer.spareOutput(capacity: batch.records.uncompressedBatchByteCount + 128)
             do {
@@ -201,16 +201,12 @@ final class ProducerCore: @unchecked Sendable {
     @inline(__always)
     private func withRoute<Result>(for topic: String, _ body: (TopicRoute) -> Result) -> Result {
         // Most sends go to the topic of the send before: no lock, no hashing (equal short strings
-        // compare in one step). Kept as the address of a route in `topics`, which never lets a
-        // route go while the core lives, and used without a retain: a strong atomic reference
-        // costs a double-word exchange, a retain an atomic add on a count other threads touch.
-        let bits = lastRoute.load(ordering: .acquiring)
-        if bits != 0 {
-            let last = Unmanaged<TopicRoute>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!)
-            if last._withUnsafeGuaranteedRef({ $0.name == topic && $0.isOpen }) { return last._withUnsafeGuaranteedRef(body) }
+        // compare in one step), no retain.
+        if let result = lastRoute.withObject({ last in last.name == topic && last.isOpen ? body(last) : nil }) ?? nil {
+            return result
         }
         let route = lookUpRoute(topic)
-        lastRoute.store(UInt(bitPattern: Unmanaged.passUnretained(route).toOpaque()), ordering: .releasing)
+        lastRoute.publish(route)
         return body(route)
     }
 
@@ -376,6 +372,13 @@ final class ProducerCore: @unchecked Sendable {
     enum BatchResult {
         case success(baseOffset: Int64)
         case failure(DeliveryError)
+
+        /// The code the partition's counters book: nil on success, UNKNOWN_SERVER_ERROR for a
+        /// failure that has no broker code (a transport error).
+        var errorCode: KafkaErrorCode? {
+            guard case .failure(let failure) = self else { return nil }
+            return failure.code ?? .unknownServerError
+        }
     }
 
     /// Books a batch's outcome: counters, awaiting senders, the report stream and the buffer space.
@@ -383,12 +386,7 @@ final class ProducerCore: @unchecked Sendable {
         let now = NIODeadline.now()
         if batch.isRepair {
             // Its messages were reported when first acknowledged; only the partition books it.
-            if case .failure(let failure) = result {
-                buffer.completeRepair(batch, error: failure.code ?? .unknownServerError, now: now)
-            } else {
-                buffer.completeRepair(batch, error: nil, now: now)
-            }
-            return
+            return buffer.completeRepair(batch, error: result.errorCode, now: now)
         }
         let error: DeliveryError?
         let baseOffset: Int64
@@ -401,7 +399,7 @@ final class ProducerCore: @unchecked Sendable {
             if plausible.wentBack && settings.idempotence && recoveryGate.request() { startSequenceRecovery() }
         case .failure(let failure): (error, baseOffset) = (failure, -1)
         }
-        buffer.complete(batch, error: error?.code ?? (error == nil ? nil : .unknownServerError), now: now)
+        buffer.complete(batch, error: result.errorCode, now: now)
         if error == nil && settings.idempotence { buffer.retainAcknowledged(batch, baseOffset: baseOffset, now: now, budget: retainedBudget) }
         (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
         // Space first: an awaiting sender that looks at the buffer must not see its own message.

@@ -85,6 +85,4 @@ final class RecordBufferPool: Sendable {
         }
         _ = released  // freed here, outside the lock
     }
-
-    var pooledBytes: Int { spares.withLockedValue { $0.bytes } }
 }

@@ -69,8 +69,6 @@ final class SequenceRecoveryGate: Sendable {
     func finish() {
         phase.store(Phase.idle.rawValue, ordering: .sequentiallyConsistent)
     }
-
-    var isRecovering: Bool { phase.load(ordering: .relaxed) != Phase.idle.rawValue }
 }
 
 /// Bytes of acknowledged batches kept for a possible restore, across all partitions: one batch

@@ -1,4 +1,3 @@
-import Atomics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -25,12 +24,11 @@ final class TopicRoute: @unchecked Sendable {
     let chooser: PartitionChooser
     private let lock = NIOLock()
     private var state: State
-    /// The partitions once the route is open, for the send path to read without the lock (a
-    /// route never closes again once open).
-    private let openPartitions = ManagedAtomicLazyReference<PartitionTable>()
-    /// The same table's address: `openPartitions` keeps it for the route's life, so the send
-    /// path can use it without a retain and release per message on a shared reference count.
-    private let openTableAddress = ManagedAtomic<UInt>(0)
+    /// The partitions once the route is open (a route never closes again), kept here for the
+    /// route's life so that the send path can read them through `openTableReference`: no lock,
+    /// no retain per message.
+    private var openTable: PartitionTable?
+    private let openTableReference = UnretainedReference<PartitionTable>()
 
     final class PartitionTable: Sendable {
         let buffers: [PartitionBuffer]
@@ -43,16 +41,12 @@ final class TopicRoute: @unchecked Sendable {
     }
 
     /// True once the route is open for direct appends. Lock-free.
-    var isOpen: Bool { openTableAddress.load(ordering: .relaxed) != 0 }
+    var isOpen: Bool { openTableReference.isPublished }
 
     /// Runs `body` with the open partition table, without retaining it; nil while the route is
     /// loading or failed. Lock-free.
     @inline(__always)
-    func withOpenTable<Result>(_ body: (PartitionTable) -> Result) -> Result? {
-        let address = openTableAddress.load(ordering: .acquiring)
-        guard address != 0 else { return nil }
-        return Unmanaged<PartitionTable>.fromOpaque(UnsafeRawPointer(bitPattern: address)!)._withUnsafeGuaranteedRef(body)
-    }
+    func withOpenTable<Result>(_ body: (PartitionTable) -> Result) -> Result? { openTableReference.withObject(body) }
 
     init(name: String, partitioner: ProducerSettings.Partitioner) {
         self.name = name
@@ -114,8 +108,9 @@ final class TopicRoute: @unchecked Sendable {
             guard case .loading(let waiting) = state else { return nil }
             if waiting.isEmpty {
                 state = .ready(resolvedPartitions)
-                let table = openPartitions.storeIfNilThenLoad(PartitionTable(resolvedPartitions))
-                openTableAddress.store(UInt(bitPattern: Unmanaged.passUnretained(table).toOpaque()), ordering: .releasing)
+                let table = PartitionTable(resolvedPartitions)
+                openTable = table
+                openTableReference.publish(table)
                 return nil
             }
             state = .loading([])

@@ -22,6 +22,13 @@ enum RecordBatchLayout {
     static let logOverhead = 12
     static let headerBytes = 61
     static let currentMagic: Int8 = 2
+
+    /// The CRC-32C a v2 batch carries: over attributes...end, for the batch at `start` (its
+    /// baseOffset field) that ends at `end`.
+    static func checksum(of buffer: ByteBuffer, batchAt start: Int, end: Int) -> UInt32 {
+        let crcStart = start + attributes
+        return CRC32C.checksum(buffer, at: crcStart, length: end - crcStart)!
+    }
 }
 
 /// Summary of a batch written by `RecordBatchBuilder.finish`.
@@ -266,12 +273,9 @@ public struct RecordBatchBuilder: Sendable {
         buffer.setInteger(counts.recordCount - 1, at: start + RecordBatchLayout.lastOffsetDelta)
         buffer.setInteger(counts.firstTimestamp, at: start + RecordBatchLayout.baseTimestamp)
         buffer.setInteger(counts.maxTimestamp, at: start + RecordBatchLayout.maxTimestamp)
-        buffer.setInteger(header.stamp.producerId, at: start + RecordBatchLayout.producerId)
-        buffer.setInteger(header.stamp.producerEpoch, at: start + RecordBatchLayout.producerEpoch)
-        buffer.setInteger(header.stamp.baseSequence, at: start + RecordBatchLayout.baseSequence)
+        header.stamp.setFields(in: &buffer, batchAt: start)
         buffer.setInteger(counts.recordCount, at: start + RecordBatchLayout.recordCount)
-        let crcStart = start + RecordBatchLayout.attributes
-        buffer.setInteger(CRC32C.checksum(buffer, at: crcStart, length: end - crcStart)!, at: start + RecordBatchLayout.crc)
+        buffer.setInteger(RecordBatchLayout.checksum(of: buffer, batchAt: start, end: end), at: start + RecordBatchLayout.crc)
     }
 
     private func finished(in buffer: ByteBuffer, at start: Int, codec: CompressionCodec, header: HeaderFields) -> FinishedRecordBatch {

@@ -84,8 +84,7 @@ public struct RecordBatchReader: Sendable {
         let storedCRC: UInt32 = field(RecordBatchLayout.crc)
         let baseOffset: Int64 = field(RecordBatchLayout.baseOffset)
         if verifyChecksum {
-            let crcStart = base + RecordBatchLayout.attributes
-            let computed = CRC32C.checksum(bytes, at: crcStart, length: bytes.writerIndex - crcStart)!
+            let computed = RecordBatchLayout.checksum(of: bytes, batchAt: base, end: bytes.writerIndex)
             guard computed == storedCRC else {
                 throw .malformed(
                     "record batch at offset \(baseOffset) failed its CRC check (stored \(hex(storedCRC)), computed \(hex(computed)))"

@@ -34,12 +34,15 @@ public struct RecordBatchStamp: Sendable, Hashable {
               length >= RecordBatchLayout.headerBytes - RecordBatchLayout.logOverhead,
               index + RecordBatchLayout.logOverhead + Int(length) <= batch.writerIndex
         else { throw .truncated(field: "record batch") }
+        setFields(in: &batch, batchAt: index)
+        let end = index + RecordBatchLayout.logOverhead + Int(length)
+        batch.setInteger(RecordBatchLayout.checksum(of: batch, batchAt: index, end: end), at: index + RecordBatchLayout.crc)
+    }
+
+    /// Writes the three fields into the header of the batch at `index`, leaving its CRC stale.
+    func setFields(in batch: inout ByteBuffer, batchAt index: Int) {
         batch.setInteger(producerId, at: index + RecordBatchLayout.producerId)
         batch.setInteger(producerEpoch, at: index + RecordBatchLayout.producerEpoch)
         batch.setInteger(baseSequence, at: index + RecordBatchLayout.baseSequence)
-        let crcStart = index + RecordBatchLayout.attributes
-        let end = index + RecordBatchLayout.logOverhead + Int(length)
-        let crc = CRC32C.checksum(batch, at: crcStart, length: end - crcStart)!
-        batch.setInteger(crc, at: index + RecordBatchLayout.crc)
     }
 }

@@ -35,8 +35,7 @@ extension ProduceRequest {
                 head.writeKafkaInt32(partition.index)
                 if let records = partition.records {
                     let length = records.readableBytes
-                    guard length <= Int(Int32.max) - 1 else { throw .malformed("PartitionProduceData.records is \(length) bytes, too long for Kafka") }
-                    if flexible { head.writeUnsignedVarint(UInt64(length) + 1) } else { head.writeInteger(Int32(length)) }
+                    try head.writeKafkaBytesLength(length, compact: flexible, field: "PartitionProduceData.records")
                     if length > 0 { cuts.append((head.writerIndex, records)) }
                     recordBytes += length
                 } else {

@@ -114,14 +114,19 @@ extension ByteBuffer {
     /// Writes the readable bytes of `value`, which is left untouched.
     @inlinable
     public mutating func writeKafkaBytes(_ value: ByteBuffer, compact: Bool, field: StaticString = "bytes") throws(KafkaWireError) {
-        let length = value.readableBytes
+        try writeKafkaBytesLength(value.readableBytes, compact: compact, field: field)
+        writeImmutableBuffer(value)
+    }
+
+    /// The length prefix of a bytes field whose `length` bytes follow (or are sent as a piece of their own).
+    @inlinable
+    public mutating func writeKafkaBytesLength(_ length: Int, compact: Bool, field: StaticString = "bytes") throws(KafkaWireError) {
         guard length <= Int(Int32.max) - 1 else { throw .malformed("\(field) is \(length) bytes, too long for Kafka") }
         if compact {
             writeUnsignedVarint(UInt64(length) + 1)
         } else {
             writeInteger(Int32(length))
         }
-        writeImmutableBuffer(value)
     }
 
     @inlinable
