@@ -140,17 +140,15 @@ extension FetchEngine {
                 result[partition] = latest?[partition]
             case .offset(let offset, _):
                 result[partition] = offset
-            case .fromEnd(let count):
+            case .fromEnd, .nearest:
                 if earliest == nil { earliest = try await lookup(.earliest, all) }
                 if latest == nil { latest = try await lookup(.latest, all) }
                 if let low = earliest?[partition], let high = latest?[partition] {
-                    result[partition] = max(low, high - max(count, 0))
-                }
-            case .nearest(let offset):
-                if earliest == nil { earliest = try await lookup(.earliest, all) }
-                if latest == nil { latest = try await lookup(.latest, all) }
-                if let low = earliest?[partition], let high = latest?[partition] {
-                    result[partition] = min(max(offset, low), high)
+                    switch start {
+                    case .fromEnd(let count): result[partition] = max(low, high - max(count, 0))
+                    case .nearest(let offset): result[partition] = min(max(offset, low), high)
+                    default: break
+                    }
                 }
             case .timestamp(let ms):
                 let found = try await lookup(.timestamp(ms), [partition])[partition] ?? -1

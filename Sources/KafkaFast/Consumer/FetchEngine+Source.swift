@@ -166,8 +166,7 @@ extension FetchEngine {
                 guard let end = ends[item.tp], end - item.offset > skip.farLag,
                       var partition = state.partitions[item.tp], partition.id == item.id else { return item }
                 let target = end - skip.resumeLag
-                partition.pendingSkipped += target - item.offset
-                partition.fetchOffset = target
+                partition.skip(from: item.offset, to: target)
                 state.partitions[item.tp] = partition
                 return FetchItem(tp: item.tp, id: item.id, offset: target, maySkip: false)
             }
@@ -243,7 +242,7 @@ extension FetchEngine {
         var requested = Dictionary(uniqueKeysWithValues: items.map { ($0.tp, $0) })
         var scanned: [ScannedPartition] = []
         var outcomes: [(item: FetchItem, code: KafkaErrorCode)] = []
-        var skips: [(item: FetchItem, highWatermark: Int64, logStartOffset: Int64, resumeLag: Int64)] = []
+        var skips: [(item: FetchItem, highWatermark: Int64, logStartOffset: Int64, target: Int64)] = []
         for topic in response.responses {
             for data in topic.partitions {
                 let tp = KafkaTopicPartition(topic.topic, data.partitionIndex)
@@ -257,7 +256,8 @@ extension FetchEngine {
                    item.maySkip || (data.records?.readableBytes ?? 0) == 0 {
                     // Far behind, and the reader only samples: what this answer holds is old news.
                     // Not even scanned; the next fetch starts near the end.
-                    skips.append((item, data.highWatermark, data.logStartOffset, skip.resumeLag))
+                    // Past item.offset: the lag exceeds maxLag >= resumeLag.
+                    skips.append((item, data.highWatermark, data.logStartOffset, data.highWatermark - skip.resumeLag))
                     continue
                 }
                 var batches: [RecordBatch] = []
@@ -320,13 +320,11 @@ extension FetchEngine {
             }
             for skip in skips {
                 guard var partition = state.partitions[skip.item.tp], partition.id == skip.item.id else { continue }
-                let target = skip.highWatermark - skip.resumeLag  // past item.offset: the lag exceeds maxLag >= resumeLag
                 partition.inFlight = false
                 partition.strictStart = false
                 partition.highWatermark = skip.highWatermark
                 partition.logStartOffset = skip.logStartOffset
-                partition.pendingSkipped += target - skip.item.offset
-                partition.fetchOffset = target
+                partition.skip(from: skip.item.offset, to: skip.target)
                 state.partitions[skip.item.tp] = partition
             }
             for (item, code) in outcomes {
@@ -392,7 +390,7 @@ extension FetchEngine {
                     continue
                 }
                 let type = batch.timestampType
-                for record in scratch where record.offset >= entry.fetchOffset {
+                for record in scratch {
                     messages.append(ConsumedMessage(
                         topic: entry.tp.topic, partition: entry.tp.partition, offset: record.offset, timestamp: record.timestamp,
                         timestampType: type, key: record.key, value: record.value, headers: record.headers))

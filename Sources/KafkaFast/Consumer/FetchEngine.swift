@@ -51,6 +51,12 @@ public final class FetchEngine: Sendable {
         var pendingSkipped: Int64 = 0
         /// Since when metadata has said the topic does not exist.
         var unknownTopicSince: NIODeadline?
+
+        /// `skipAhead`: fetches from `target` on instead of `offset`, telling what was jumped over.
+        mutating func skip(from offset: Int64, to target: Int64) {
+            pendingSkipped += target - offset
+            fetchOffset = target
+        }
     }
 
     struct State {

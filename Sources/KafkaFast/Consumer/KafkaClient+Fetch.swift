@@ -60,7 +60,7 @@ extension KafkaClient {
                     while let batch = try reader.next() {
                         next = max(next, batch.nextOffset)
                         if batch.isControl { continue }
-                        for record in try batch.records() where record.offset >= offset {
+                        for record in try batch.records(from: offset) {
                             messages.append(ConsumedMessage(
                                 topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
                                 timestampType: batch.timestampType, key: record.key, value: record.value, headers: record.headers))

@@ -63,10 +63,13 @@ public struct RecordBatch: Sendable {
     public var isTransactional: Bool { attributes.isTransactional }
     public var isControl: Bool { attributes.isControl }
 
-    /// Decompresses (within `maxDecompressedBytes`) and decodes all records.
-    public func records(maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes) throws(KafkaWireError) -> [Record] {
+    /// Decompresses (within `maxDecompressedBytes`) and decodes the records from `firstOffset` on
+    /// (all of them by default).
+    public func records(
+        from firstOffset: Int64 = .min, maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes
+    ) throws(KafkaWireError) -> [Record] {
         var result: [Record] = []
-        try appendRecords(to: &result, maxDecompressedBytes: maxDecompressedBytes)
+        try appendRecords(to: &result, from: firstOffset, maxDecompressedBytes: maxDecompressedBytes)
         return result
     }
 
