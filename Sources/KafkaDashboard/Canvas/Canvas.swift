@@ -171,8 +171,12 @@ public struct Canvas: Sendable {
     /// One narrow single-scalar glyph (see `narrowScalar`): borders, bars and sparklines draw
     /// thousands a frame, and measuring each as text was a large part of one.
     mutating func put(narrow scalar: UInt32, x: Int, y: Int, style: Style) {
-        guard y >= clip.y, y < clip.maxY, x >= clip.x, x < clip.maxX else { return }
-        write(content: scalar, width: 1, x: x, y: y, style: style)
+        write(content: scalar, width: 1, x: x, y: y, style: style)  // clips
+    }
+
+    /// A glyph through its cached narrow scalar (`narrowGlyphs`) when it has one, else as a character.
+    mutating func put(_ glyph: Character, narrow scalar: UInt32?, x: Int, y: Int, style: Style) {
+        if let scalar { put(narrow: scalar, x: x, y: y, style: style) } else { put(glyph, x: x, y: y, style: style) }
     }
 
     /// The scalar of a glyph that is one scalar one column wide, for `put(narrow:)`; nil otherwise.
@@ -202,17 +206,14 @@ public struct Canvas: Sendable {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let g = glyphs
         let right = rect.maxX - 1, bottom = rect.maxY - 1
-        func edge(_ glyph: Character, _ scalar: UInt32?, _ x: Int, _ y: Int) {
-            if let scalar { put(narrow: scalar, x: x, y: y, style: style) } else { put(glyph, x: x, y: y, style: style) }
-        }
         let horizontal = narrowGlyphs.horizontal, vertical = narrowGlyphs.vertical
         for x in rect.x + 1..<right {
-            edge(g.horizontal, horizontal, x, rect.y)
-            edge(g.horizontal, horizontal, x, bottom)
+            put(g.horizontal, narrow: horizontal, x: x, y: rect.y, style: style)
+            put(g.horizontal, narrow: horizontal, x: x, y: bottom, style: style)
         }
         for y in rect.y + 1..<bottom {
-            edge(g.vertical, vertical, rect.x, y)
-            edge(g.vertical, vertical, right, y)
+            put(g.vertical, narrow: vertical, x: rect.x, y: y, style: style)
+            put(g.vertical, narrow: vertical, x: right, y: y, style: style)
         }
         put(g.topLeft, x: rect.x, y: rect.y, style: style)
         put(g.topRight, x: right, y: rect.y, style: style)

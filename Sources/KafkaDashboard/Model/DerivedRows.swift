@@ -23,15 +23,15 @@ enum DerivedRows {
         cluster: ClusterSnapshot, producer: ProducerSnapshot, consumer: ConsumerSnapshot,
         filter: String, showInternal: Bool
     ) -> [TopicRow] {
-        // Summed in runs of one topic: a topic's partitions mostly come together, and hashing the
-        // topic name of each of a thousand partitions was a large part of a frame.
+        // Summed in runs of one topic, so a topic name is hashed once a run rather than once a
+        // partition (a large part of a frame with a thousand partitions). The snapshot is a
+        // dictionary, so runs are long only when one topic has most partitions, as it usually does.
         var produceByTopic: [String: Throughput] = [:]
         var runTopic: String?
         var run = Throughput.zero
         func flush() {
             guard let runTopic else { return }
-            produceByTopic[runTopic, default: .zero].messagesPerSecond += run.messagesPerSecond
-            produceByTopic[runTopic, default: .zero].bytesPerSecond += run.bytesPerSecond
+            produceByTopic[runTopic, default: .zero].add(run)
         }
         for (topicPartition, stats) in producer.partitions {
             if topicPartition.topic != runTopic {
@@ -128,5 +128,12 @@ enum DerivedRows {
         case .retries: return stat { Double($0.retries) }
         case .lastError: return stat { $0.lastError.map { Double($0.atMillis) } ?? -.infinity }
         }
+    }
+}
+
+extension Throughput {
+    mutating func add(_ other: Throughput) {
+        messagesPerSecond += other.messagesPerSecond
+        bytesPerSecond += other.bytesPerSecond
     }
 }

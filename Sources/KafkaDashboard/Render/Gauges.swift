@@ -16,15 +16,9 @@ enum Gauges {
             let filled = min(8, max(0, eighths - cell * 8))
             let glyph = glyphs.barEighths[filled]
             if filled == 0 || glyph == " " {
-                if let empty = narrow.barEmpty {
-                    canvas.put(narrow: empty, x: x + cell, y: y, style: emptyStyle)
-                } else {
-                    canvas.put(glyphs.barEmpty, x: x + cell, y: y, style: emptyStyle)
-                }
-            } else if let scalar = narrow.barEighths[filled] {
-                canvas.put(narrow: scalar, x: x + cell, y: y, style: fillStyle)
+                canvas.put(glyphs.barEmpty, narrow: narrow.barEmpty, x: x + cell, y: y, style: emptyStyle)
             } else {
-                canvas.put(glyph, x: x + cell, y: y, style: fillStyle)
+                canvas.put(glyph, narrow: narrow.barEighths[filled], x: x + cell, y: y, style: fillStyle)
             }
         }
     }
@@ -44,11 +38,7 @@ enum Gauges {
             guard let value = samples.sample(back: shown - 1 - i) else { continue }
             let level = min(levels.count - 1, max(0, maximum > 0 ? Int((value / maximum) * Float(levels.count - 1)) : 0))
             let column = x + width - shown + i
-            if let scalar = scalars[level] {
-                canvas.put(narrow: scalar, x: column, y: y, style: style)
-            } else {
-                canvas.put(levels[level], x: column, y: y, style: style)
-            }
+            canvas.put(levels[level], narrow: scalars[level], x: column, y: y, style: style)
         }
     }
 }

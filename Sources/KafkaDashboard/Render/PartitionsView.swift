@@ -89,18 +89,17 @@ enum PartitionsView {
             }
         }
         chosen.sort { $0.spec.column.rawValue < $1.spec.column.rawValue }
-        var widths = chosen.map(\.width)
         var spare = width - used
         for flexible in [PartitionColumn.lastError, .sparkline] {
             guard let index = chosen.firstIndex(where: { $0.spec.column == flexible }) else { continue }
-            let extra = min(spare, chosen[index].spec.maximumWidth - widths[index])
-            widths[index] += extra
+            let extra = min(spare, chosen[index].spec.maximumWidth - chosen[index].width)
+            chosen[index].width += extra
             spare -= extra
         }
         var x = 0
-        return zip(chosen.map(\.spec), widths).map { spec, width in
-            defer { x += width + 1 }
-            return PlacedColumn(spec: spec, x: x, width: width)
+        return chosen.map { column in
+            defer { x += column.width + 1 }
+            return PlacedColumn(spec: column.spec, x: x, width: column.width)
         }
     }
 

@@ -149,6 +149,8 @@ private struct Phase {
 
 private struct Report {
     let without: [Phase]
+    /// `--external-load`: another process produces, so there is no phase without the dashboard.
+    var external: Bool { without.isEmpty }
     let with: Phase
     let screen: HeadlessScreen.Report
     let refreshMillis: Int
@@ -172,17 +174,17 @@ private struct Report {
 
     var text: String {
         func f(_ value: Double) -> String { String(format: "%.2f", value) }
-        let phases = without.count == 2
+        let phases = !external
             ? [("producing only", without[0]), ("producing + dashboard", with), ("producing only again", without[1])]
             : [("dashboard only", with)]
-        var lines = [without.count == 2
+        var lines = [!external
             ? "== dashboard with a real connector (refresh \(refreshMillis) ms, 200x60)"
             : "== dashboard beside a producer in another process (refresh \(refreshMillis) ms, 200x60)"]
         for (name, phase) in phases {
-            let produced = without.isEmpty ? "" : "\(Int(rate(phase))) msg/s, "
+            let produced = external ? "" : "\(Int(rate(phase))) msg/s, "
             lines.append("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(produced)process CPU \(f(corePercent(phase)))% of one core")
         }
-        if without.isEmpty {
+        if external {
             lines.append("  dashboard cost            \(f(dashboardPercent))% of one core (goal < 5), UI thread \(f(uiThreadPercent))%")
         } else {
             // The producer's rate drifts between phases (Tansu slows as it fills), so this difference
@@ -198,7 +200,7 @@ private struct Report {
 
     var json: String {
         func n(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "null" }
-        let producingOnly = without.isEmpty ? Double.nan : without.reduce(0) { $0 + rate($1) } / Double(without.count)
+        let producingOnly = external ? Double.nan : without.reduce(0) { $0 + rate($1) } / Double(without.count)
         return "{\"refresh_ms\":\(refreshMillis),\"producing_only_msg_per_s\":\(n(producingOnly)),"
             + "\"with_dashboard_msg_per_s\":\(n(rate(with))),\"dashboard_core_percent\":\(n(dashboardPercent)),"
             + "\"ui_thread_core_percent\":\(n(uiThreadPercent)),\"key_latency_ms\":{\"p50\":\(n(percentile(0.5))),"

@@ -36,20 +36,23 @@ final class TailReader: @unchecked Sendable {
     private let sampling: Bool
     private var consumer: KafkaConsumer?
     private var chunks: ConsumerChunks.Iterator?
-    private var pacer = TailPacer(perInterval: 1, interval: TailPace.interval)
-    /// Paging: the rest of a chunk not handed over yet, and the skip it told (none when paging).
+    private let pace: TailPace
+    private var pacer: TailPacer
+    /// Paging: the rest of a chunk not handed over yet.
     private var unread: ArraySlice<KafkaFast.ConsumedMessage> = []
 
     init(source: KafkaDashboardSource, request: TailRequest) {
         self.source = source
         self.request = request
         sampling = request.start == .end
+        pace = TailPace(messagesPerSecond: request.messagesPerSecond)
+        pacer = TailPacer(perInterval: pace.perInterval, interval: TailPace.interval)
     }
 
     deinit { consumer?.close() }
 
     func next() async throws -> TailBatch? {
-        if chunks == nil { try await begin() }
+        if chunks == nil { begin() }
         while true {
             if !unread.isEmpty {
                 let room = try await pacer.room()
@@ -65,17 +68,16 @@ final class TailReader: @unchecked Sendable {
                 continue
             }
             let room = try await pacer.room()
-            let shown = EvenSample.of(chunk.messages, keeping: room)
+            // Lazily mapped: only the messages kept are converted, into one array.
+            let shown = EvenSample.of(chunk.messages.lazy.map(Self.dashboardMessage), keeping: room)
             pacer.take(shown.count)
-            return TailBatch(messages: shown.map(Self.dashboardMessage), received: chunk.messages.count, skipped: chunk.skipped)
+            return TailBatch(messages: shown, received: chunk.messages.count, skipped: chunk.skipped)
         }
     }
 
-    private func begin() async throws {
+    private func begin() {
         let client = source.client
         let partitions = request.partition.map { [$0] }
-        let pace = TailPace(messagesPerSecond: request.messagesPerSecond)
-        pacer = TailPacer(perInterval: pace.perInterval, interval: TailPace.interval)
         let consumer = KafkaConsumer(client: client, settings: pace.settings(from: client.config.consumer, sampling: sampling))
         self.consumer = consumer
         chunks = consumer.tail(topic: request.topic, partitions: partitions, from: Self.start(request.start)).chunks.makeAsyncIterator()
