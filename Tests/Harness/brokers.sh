@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Start and stop the two test brokers on free 127.0.0.1 ports:
-#   Tansu 0.6.0 (in memory) and noida-db (persists to a data dir, so it survives a restart).
+# Start and stop the test brokers on free 127.0.0.1 ports:
+#   Tansu 0.6.0 (in memory), noida-db (persists to a data dir, so it survives a restart) and a
+#   3-broker librdkafka mock cluster (mock_cluster.py: leader moves, brokers down/up, injected errors).
 #
-#   brokers.sh start [tansu|noida|all]   start (default all); writes the env file, prints nothing else
+#   brokers.sh start [tansu|noida|mock|all]   start (default all); writes the env file, prints nothing else
 #   brokers.sh stop                      stop every broker the env file names (safe to repeat)
 #   brokers.sh noida-stop [--kill]       stop noida only, keep its port and data (--kill: SIGKILL)
 #   brokers.sh noida-start               start noida again on the same port and data dir
@@ -11,7 +12,8 @@
 # Files, under the run folder ($KAFKA_FAST_RUN_DIR, default .test-run/):
 #   brokers.env (sourceable: KAFKA_FAST_TANSU, KAFKA_FAST_NOIDA, their pids, binaries, noida's
 #   data dir, and the rest of what the tests read: KAFKA_FAST_PYTHON/PEERS/HARNESS/RUN_DIR),
-#   tansu.log, noida.log, noida-data/.
+#   tansu.log, noida.log, noida-data/, mock.log, mock.ready. For the mock: KAFKA_FAST_MOCK (its
+#   bootstrap list, 127.0.0.1:P1,P2,P3) and KAFKA_FAST_MOCK_CONTROL (its control channel, see mock_cluster.py).
 # "start" is not a supervisor: its caller stops the brokers (run-tests.sh does so with a trap).
 # If "start" itself fails, it stops whatever it had started.
 set -euo pipefail
@@ -67,6 +69,9 @@ write_env() {
         echo "export KAFKA_FAST_NOIDA_PID=${KAFKA_FAST_NOIDA_PID:-}"
         echo "export KAFKA_FAST_NOIDA_BIN='$NOIDA_BIN'"
         echo "export KAFKA_FAST_NOIDA_DATA='$RUN_DIR/noida-data'"
+        echo "export KAFKA_FAST_MOCK=${KAFKA_FAST_MOCK:-}"
+        echo "export KAFKA_FAST_MOCK_CONTROL=${KAFKA_FAST_MOCK_CONTROL:-}"
+        echo "export KAFKA_FAST_MOCK_PID=${KAFKA_FAST_MOCK_PID:-}"
         # What the Swift tests need besides the brokers, so that sourcing this file is enough
         # to run `swift test` by hand against brokers started with `brokers.sh start`.
         echo "export KAFKA_FAST_PYTHON='$VENV_PY'"
@@ -79,6 +84,7 @@ write_env() {
 
 load_env() {
     KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
+    KAFKA_FAST_MOCK='' KAFKA_FAST_MOCK_CONTROL='' KAFKA_FAST_MOCK_PID=''
     # shellcheck disable=SC1090
     [ -f "$ENV_FILE" ] && source "$ENV_FILE"
     return 0
@@ -153,11 +159,44 @@ start_noida() {
     return 1
 }
 
+# The mock cluster: mock_cluster.py hosts the brokers in the wheel's librdkafka and writes its
+# bootstrap list and control address to mock.ready once both listen; each broker must then answer ApiVersions.
+MOCK_SCRIPT="$HARNESS_DIR/mock_cluster.py"
+start_mock() {
+    local log="$RUN_DIR/mock.log" ready="$RUN_DIR/mock.ready" pid deadline address
+    rm -f "$ready"
+    : >"$log"
+    spawn "$PY" "$MOCK_SCRIPT" serve --brokers "${KAFKA_FAST_MOCK_BROKERS:-3}" --ready-file "$ready" \
+        </dev/null >>"$log" 2>&1
+    pid=$!
+    KAFKA_FAST_MOCK_PID=$pid
+    write_env
+    deadline=$((SECONDS + READY_TIMEOUT))
+    until [ -f "$ready" ]; do
+        if ! is_ours "$pid" "$MOCK_SCRIPT"; then
+            echo "brokers: the mock cluster exited before it was ready; last lines of $log:" >&2
+            tail -n 20 "$log" >&2; return 1
+        fi
+        if [ $SECONDS -ge $deadline ]; then
+            echo "brokers: the mock cluster was not ready within ${READY_TIMEOUT}s; last lines of $log:" >&2
+            tail -n 20 "$log" >&2; return 1
+        fi
+        sleep 0.1
+    done
+    KAFKA_FAST_MOCK=$(sed -n 's/^bootstrap=//p' "$ready")
+    KAFKA_FAST_MOCK_CONTROL=$(sed -n 's/^control=//p' "$ready")
+    write_env
+    for address in ${KAFKA_FAST_MOCK//,/ }; do
+        wait_ready "mock broker" "$address" "$pid" "$MOCK_SCRIPT" "$log" || return 1
+    done
+}
+
 stop_all() {
     load_env
     stop_pid "$KAFKA_FAST_TANSU_PID" "$TANSU_BIN"
     stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN"
-    KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA_PID=''
+    stop_pid "$KAFKA_FAST_MOCK_PID" "$MOCK_SCRIPT"
+    KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA_PID='' KAFKA_FAST_MOCK_PID=''
     [ -f "$ENV_FILE" ] && write_env
     return 0
 }
@@ -169,13 +208,15 @@ case "$command" in
         mkdir -p "$RUN_DIR"
         stop_all   # leftovers of an interrupted run in this run folder
         KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
+        KAFKA_FAST_MOCK='' KAFKA_FAST_MOCK_CONTROL='' KAFKA_FAST_MOCK_PID=''
         write_env
         trap 'stop_all; exit 130' INT TERM
         case "$which" in
             tansu) start_tansu ;;
             noida) start_noida ;;
-            all) start_tansu && start_noida ;;
-            *) die "start what? tansu, noida or all (got '$which')" ;;
+            mock) start_mock ;;
+            all) start_tansu && start_noida && start_mock ;;
+            *) die "start what? tansu, noida, mock or all (got '$which')" ;;
         esac || { stop_all; exit 1; }
         trap - INT TERM
         ;;
@@ -211,9 +252,10 @@ case "$command" in
         [ -f "$ENV_FILE" ] && grep -v '^#' "$ENV_FILE"
         is_ours "$KAFKA_FAST_TANSU_PID" "$TANSU_BIN" && echo "tansu: running" || echo "tansu: not running"
         is_ours "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN" && echo "noida: running" || echo "noida: not running"
+        is_ours "$KAFKA_FAST_MOCK_PID" "$MOCK_SCRIPT" && echo "mock: running" || echo "mock: not running"
         ;;
     *)
-        echo "usage: $0 start [tansu|noida|all] | stop | noida-stop [--kill] | noida-start | status" >&2
+        echo "usage: $0 start [tansu|noida|mock|all] | stop | noida-stop [--kill] | noida-start | status" >&2
         exit 2
         ;;
 esac

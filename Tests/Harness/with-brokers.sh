@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Run one command with test brokers up, then stop them (on success, failure, Ctrl-C or TERM).
 #
-#   with-brokers.sh [--run-dir DIR] [--only tansu|noida] COMMAND [ARGS...]
+#   with-brokers.sh [--run-dir DIR] [--only tansu|noida|mock] COMMAND [ARGS...]
 #
 # Exports for COMMAND everything in the run folder's brokers.env: KAFKA_FAST_TANSU, KAFKA_FAST_NOIDA
-# (127.0.0.1:PORT), KAFKA_FAST_TANSU_BIN, KAFKA_FAST_NOIDA_BIN, KAFKA_FAST_NOIDA_DATA, the pids,
+# (127.0.0.1:PORT), KAFKA_FAST_MOCK (the 3-broker mock cluster's bootstrap list), KAFKA_FAST_MOCK_CONTROL, KAFKA_FAST_TANSU_BIN, KAFKA_FAST_NOIDA_BIN, KAFKA_FAST_NOIDA_DATA, the pids,
 # KAFKA_FAST_PYTHON, KAFKA_FAST_PEERS, KAFKA_FAST_HARNESS, KAFKA_FAST_RUN_DIR.
 # Exits with COMMAND's status.
 set -euo pipefail
@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
         *) break ;;
     esac
 done
-[ $# -gt 0 ] || { echo "usage: $0 [--run-dir DIR] [--only tansu|noida] COMMAND [ARGS...]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 [--run-dir DIR] [--only tansu|noida|mock] COMMAND [ARGS...]" >&2; exit 2; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export KAFKA_FAST_RUN_DIR=$RUN_DIR
@@ -31,7 +31,8 @@ trap 'exit 143' TERM
 "$HARNESS_DIR/brokers.sh" start "$only"
 # shellcheck disable=SC1090
 source "$ENV_FILE"
-say "brokers up: tansu ${KAFKA_FAST_TANSU:-(none)}, noida ${KAFKA_FAST_NOIDA:-(none)};" \
+say "brokers up: tansu ${KAFKA_FAST_TANSU:-(none)}, noida ${KAFKA_FAST_NOIDA:-(none)}," \
+    "mock ${KAFKA_FAST_MOCK:-(none)} (control ${KAFKA_FAST_MOCK_CONTROL:-none});" \
     "logs in ${RUN_DIR#"$ROOT/"}/"
 
 set +e
