@@ -62,6 +62,7 @@ let package = Package(
                 "KafkaFast", "KafkaDashboard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).

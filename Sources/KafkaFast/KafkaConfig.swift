@@ -1,6 +1,15 @@
+import Logging
+
 /// Client configuration, set with librdkafka's property names (`-X name=value` in the CLI).
 /// An unknown name or a malformed value is an error that names the property.
 public struct KafkaConfig: Sendable {
+    /// Where the client says what it does: connections up and down, retries with their reason,
+    /// leader moves, metadata refreshes, rebalances, recovery. Nothing above `.debug` comes from
+    /// the per-message path. Default: a logger that discards everything.
+    public var logger = Logger(label: "kafka-fast", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// `debug`: librdkafka's debug contexts (`broker,topic,msg,protocol,cgrp,security,fetch,all`, ...).
+    /// The CLI turns a non-empty set into debug-level logging on stderr.
+    public var debugContexts: Set<String> = []
     public var bootstrapServers: [BrokerAddress] = []
     public var clientId = "kafka-fast"
     /// `socket.connection.setup.timeout.ms`: how long dialing a broker may take.
@@ -41,6 +50,8 @@ public struct KafkaConfig: Sendable {
             metadataRefreshIntervalMs = try Self.integer(name, value, in: 1_000...3_600_000)
         case "api.version.max":
             apiVersionMax = try Self.apiVersionCeilings(value)
+        case "debug":
+            debugContexts = try Self.debugContexts(value)
         case "retry.backoff.ms", "retry.backoff.max.ms":
             // Shared by producer and consumer, as in librdkafka.
             try producer.set(name, value)
@@ -56,6 +67,25 @@ public struct KafkaConfig: Sendable {
             throw .invalidConfiguration("\(name)=\(value): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    /// librdkafka's `debug` context names.
+    static let knownDebugContexts: Set<String> = [
+        "generic", "broker", "topic", "metadata", "feature", "queue", "msg", "protocol", "cgrp", "security",
+        "fetch", "interceptor", "plugin", "consumer", "admin", "eos", "mock", "assignor", "conf", "telemetry", "all",
+    ]
+
+    static func debugContexts(_ value: String) throws(KafkaError) -> Set<String> {
+        var contexts: Set<String> = []
+        for part in value.split(separator: ",") {
+            let name = String(part.trimmingWhitespace())
+            guard knownDebugContexts.contains(name) else {
+                throw .invalidConfiguration(
+                    "debug=\(value): unknown context '\(name)' (known: \(knownDebugContexts.sorted().joined(separator: ",")))")
+            }
+            contexts.insert(name)
+        }
+        return contexts
     }
 
     static func apiVersionCeilings(_ value: String) throws(KafkaError) -> [Int16: Int16] {

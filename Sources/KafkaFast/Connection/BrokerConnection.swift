@@ -1,4 +1,5 @@
 import KafkaProtocol
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -50,15 +51,23 @@ public final class BrokerConnection: Sendable {
                 }
             }
         let channel: any Channel
+        let logger = config.logger
         do {
             channel = try await bootstrap.connect(host: address.host, port: address.port).get()
         } catch {
-            throw .connectionFailed(broker: name, reason: Self.describeConnectError(error))
+            let reason = Self.describeConnectError(error)
+            logger.debug("cannot connect", metadata: ["broker": "\(name)", "reason": "\(reason)"])
+            throw .connectionFailed(broker: name, reason: reason)
         }
         do {
             let versions = try await negotiateVersions(channel: channel, address: address, config: config)
+            logger.debug("connected", metadata: ["broker": "\(name)"])
+            channel.closeFuture.whenComplete { _ in
+                logger.debug("connection closed", metadata: ["broker": "\(name)"])
+            }
             return BrokerConnection(address: address, channel: channel, stats: stats, versions: versions, config: config)
         } catch {
+            logger.debug("connection set-up failed", metadata: ["broker": "\(name)", "reason": "\(error)"])
             channel.close(promise: nil)
             throw error
         }

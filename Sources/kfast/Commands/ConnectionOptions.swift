@@ -13,6 +13,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customShort("X"), help: ArgumentHelp("Set a client property (librdkafka names), repeatable.", valueName: "name=value"))
     var properties: [String] = []
 
+    @Flag(name: .short, help: "Log what the client does on stderr (-v: info, -vv: debug; also -X debug=all).")
+    var verbose: Int
+
     func config() throws -> KafkaConfig {
         var config = KafkaConfig()
         guard let list = brokers ?? ProcessInfoLite.environment("KAFKA_BROKERS"), !list.isEmpty else {
@@ -32,6 +35,7 @@ struct ConnectionOptions: ParsableArguments {
                 throw CLIError.usage(error.description)
             }
         }
+        config.logger = StderrLogHandler.logger(verbosity: verbose, debugContexts: config.debugContexts)
         return config
     }
 

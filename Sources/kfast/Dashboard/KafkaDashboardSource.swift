@@ -247,7 +247,7 @@ private struct WatermarkResult: Sendable {
         do {
             return WatermarkResult(topic: topic, result: .success(try await client.watermarks(topic: topic)))
         } catch {
-            return WatermarkResult(topic: topic, result: .failure(error as? KafkaError ?? .noBrokerAvailable("\(error)")))
+            return WatermarkResult(topic: topic, result: .failure(error))
         }
     }
 }
