@@ -17,6 +17,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     /// No consumer group of this name exists (no members, no committed offsets).
     case unknownGroup(String)
     case noBrokerAvailable(String)
+    /// A group consumer did not become a member within the time its caller could wait.
+    case groupNotFormed(group: String, waitedMs: Int64, reason: String)
     case clientClosed
 
     public var description: String {
@@ -46,6 +48,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "unknown group '\(group)': no consumer group of that name exists on the cluster"
         case .noBrokerAvailable(let reason):
             return "no broker available: \(reason)"
+        case .groupNotFormed(let group, let waitedMs, let reason):
+            return "group '\(group)' did not form within \(waitedMs) ms: \(reason)"
         case .clientClosed:
             return "the client is closed"
         }

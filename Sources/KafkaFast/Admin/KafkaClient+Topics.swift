@@ -31,7 +31,7 @@ extension KafkaClient {
     public func deleteTopic(_ name: String, timeoutMs: Int32 = 30_000) async throws(KafkaError) {
         try Self.validateTopicName(name)
         let connection = try await controllerConnection()
-        let version = connection.version(for: DeleteTopicsRequest.self) ?? 0
+        let version = try connection.requireVersion(for: DeleteTopicsRequest.self)
         let request = version >= 6
             ? DeleteTopicsRequest(topics: [.init(name: name)], timeoutMs: timeoutMs)
             : DeleteTopicsRequest(topicNames: [name], timeoutMs: timeoutMs)

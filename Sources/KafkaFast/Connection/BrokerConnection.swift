@@ -82,15 +82,25 @@ public final class BrokerConnection: Sendable {
         versions.negotiate(apiKey: Request.apiKey, codec: Request.validVersions, clientMax: versionCeilings[Request.apiKey])
     }
 
-    /// Sends a request and waits for its response.
-    public func send<Request: KafkaRequestMessage>(
-        _ request: Request, version: Int16? = nil, timeout: TimeAmount? = nil
-    ) async throws(KafkaError) -> Request.Response {
-        guard let version = version ?? self.version(for: Request.self) else {
+    /// The version this connection will use for `Request`; throws `unsupportedApi`, naming what
+    /// the broker offers, when there is none in common (a request it does not know would make
+    /// the broker drop the connection).
+    public func requireVersion<Request: KafkaRequestMessage>(for _: Request.Type) throws(KafkaError) -> Int16 {
+        guard let version = version(for: Request.self) else {
             throw .unsupportedApi(
                 broker: address.description, api: KafkaAPI.name(of: Request.apiKey),
                 detail: "no version in common (broker offers \(versions.ranges[Request.apiKey].map { "\($0)" } ?? "none"))")
         }
+        return version
+    }
+
+    /// Sends a request and waits for its response.
+    public func send<Request: KafkaRequestMessage>(
+        _ request: Request, version: Int16? = nil, timeout: TimeAmount? = nil
+    ) async throws(KafkaError) -> Request.Response {
+        let chosen: Int16
+        if let version { chosen = version } else { chosen = try requireVersion(for: Request.self) }
+        let version = chosen
         var body = try await sendEncoded(request, version: version, timeout: timeout ?? requestTimeout)
         do {
             return try Request.Response(from: &body, version: version)

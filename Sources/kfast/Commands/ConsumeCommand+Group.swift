@@ -10,14 +10,15 @@ import Glibc
 // The consumer-group side of `kfast consume` (-g GROUP, --threads N): the seed's high-level
 // consumer. Each of N workers handles its share of the group's partitions; by default every
 // message prints as "Received on thread N: value". Ctrl-C (or SIGTERM) commits what was
-// printed and leaves the group; -c COUNT does the same after COUNT messages.
+// printed and leaves the group; -c COUNT does the same after COUNT messages, -e once every
+// assigned partition is read to its end. With -c or -e, a group that does not form within
+// session.timeout.ms ends the command with the reason (exit 1).
 extension ConsumeCommand {
     func runGroupConsume() async throws {
         guard let group else { return }
         var config = try connection.config()
         config.consumer.groupId = group
         let format: MessageFormat? = (json || self.format != nil) ? try messageFormat() : nil
-        if exitAtEnd { throw CLIError.usage("-e cannot be used with -g: a group member runs until Ctrl-C or -c COUNT") }
         if partition != nil { throw CLIError.usage("-p cannot be used with -g: the group assigns the partitions") }
         if offset != "beginning" {
             throw CLIError.usage("-o cannot be used with -g: members start at the committed offsets (else -X auto.offset.reset=earliest|latest)")
@@ -28,14 +29,37 @@ extension ConsumeCommand {
         let stop: @Sendable () -> Void = { Task { await consumer.close() } }
         let signals = Self.onTerminationSignals(stop)
         defer { signals.forEach { $0.cancel() } }
-        do {
-            try await consumer.run(workers: threads ?? 1) { worker, message in
-                try printer.print(message, worker: worker)
-                if printer.reachedLimit { stop() }
+        let workers = threads ?? 1
+        let run = Task {
+            do {
+                try await consumer.run(workers: workers) { worker, message in
+                    try printer.print(message, worker: worker)
+                    if printer.reachedLimit { stop() }
+                }
+            } catch is GroupPrinter.Done {
+                // -c reached, or stdout closed: the consumer closed (committed and left).
             }
-        } catch is GroupPrinter.Done {
-            // -c reached, or stdout closed: the consumer closed (committed and left).
         }
+        if count != nil || exitAtEnd {
+            // -c and -e promise to end: a group that never forms must not keep them waiting
+            // forever without a word. The member would keep trying; the command gives up.
+            do {
+                try await consumer.waitUntilAssigned(timeout: .milliseconds(config.consumer.sessionTimeoutMs))
+            } catch {
+                await consumer.close()
+                _ = try? await run.value
+                throw CLIError.runtime("\(error.description) (waited session.timeout.ms)")
+            }
+        }
+        let endWatch = exitAtEnd ? Task {
+            // -e: once every assigned partition is processed up to its high watermark.
+            while !Task.isCancelled {
+                if consumer.hasReachedEnd { stop(); return }
+                try? await Task.sleep(nanoseconds: 50_000_000)
+            }
+        } : nil
+        defer { endWatch?.cancel() }
+        try await run.value
         await consumer.close()
         Output.error("consumed \(printer.printed) message\(printer.printed == 1 ? "" : "s") from \(topic) in group \(group)")
     }

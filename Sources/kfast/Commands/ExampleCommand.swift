@@ -74,10 +74,8 @@ struct ExampleCommand: AsyncParsableCommand {
         if let found = metadata.topics[topic], found.error == .none { return }
         do {
             try await client.createTopic(topic, partitions: partitions)
-        } catch let error as KafkaError {
+        } catch .broker(let code, _, _) where code == .topicAlreadyExists {
             // Someone else created it meanwhile.
-            if case .broker(let code, _, _) = error, code == .topicAlreadyExists { return }
-            throw error
         }
     }
 }

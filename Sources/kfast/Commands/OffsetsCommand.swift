@@ -45,9 +45,8 @@ struct OffsetsCommand: AsyncParsableCommand {
     /// committed nothing.
     private func runWithGroup(_ group: String, client: KafkaClient) async throws {
         let offsets = try await client.groupOffsets(group: group, topic: topic)
-        if offsets.allSatisfy({ $0.committed == nil }) {
-            let description = try await client.describeGroup(group)
-            guard try await client.groupExists(description) else { throw KafkaError.unknownGroup(group) }
+        if offsets.allSatisfy({ $0.committed == nil }), try await Self.clusterDenies(group, client: client) {
+            throw KafkaError.unknownGroup(group)
         }
         if json {
             let partitions: [JSON] = offsets.map {
@@ -70,5 +69,18 @@ struct OffsetsCommand: AsyncParsableCommand {
             ? "nothing committed"
             : "\(committedCount) of \(offsets.count) partitions committed, total lag \(totalLag)"))
         Output.line(table.rendered)
+    }
+
+    /// Whether the cluster says `group` does not exist. A cluster without DescribeGroups
+    /// (librdkafka's mock) cannot tell; what the group committed, nothing, is then still the answer.
+    private static func clusterDenies(_ group: String, client: KafkaClient) async throws -> Bool {
+        let description: GroupDescription
+        do {
+            description = try await client.describeGroup(group)
+        } catch {
+            if case .unsupportedApi = error { return false }
+            throw error
+        }
+        return try await !client.groupExists(description)
     }
 }

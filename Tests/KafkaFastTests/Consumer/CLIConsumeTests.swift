@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    @Test(arguments: BrokerKind.allCases, PeerClient.allCases)
+    @Test(arguments: PeerClient.serverPairs)
     func whatPeersProduceComesOutByteExact(_ broker: BrokerKind, _ client: PeerClient) async throws {
         let address = try TestBrokers.address(broker)
         for codec in PeerCodec.allCases {

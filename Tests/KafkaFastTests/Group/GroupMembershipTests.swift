@@ -100,6 +100,20 @@ import Testing
         #expect(backoffs == [100, 200, 400, 800, 1600, 1600])
     }
 
+    /// The coordinator is found again and again but refuses every join: the lookups back off.
+    @Test func backoffGrowsWhileTheCoordinatorKeepsRefusingJoins() {
+        var machine = GroupMembership(groupId: "g")
+        _ = machine.start()
+        _ = machine.coordinatorFound()
+        let backoffs = (0..<6).map { _ -> Int in
+            let action = machine.joined(joinResult(.coordinatorLoadInProgress))
+            _ = machine.coordinatorFound()
+            if case .findCoordinator(let backoff) = action { return backoff }
+            return -1
+        }
+        #expect(backoffs == [100, 200, 400, 800, 1600, 1600])
+    }
+
     @Test func fatalJoinErrorsFail() {
         var machine = GroupMembership(groupId: "g")
         _ = machine.start()

@@ -8,6 +8,16 @@ import Testing
         let client = try KafkaClient(bootstrap: TestBrokers.address(broker))
         defer { client.close() }
         let topic = uniqueTopicName("admin")
+        guard broker.hasTopicAdmin else {
+            // The mock cluster has no CreateTopics/DeleteTopics: one clear line, nothing sent.
+            await #expect { try await client.createTopic(topic, partitions: 4) } throws: { error in
+                "\(error)".hasSuffix("does not support CreateTopics: no version in common (broker offers none)")
+            }
+            await #expect { try await client.deleteTopic(topic) } throws: { error in
+                "\(error)".hasSuffix("does not support DeleteTopics: no version in common (broker offers none)")
+            }
+            return
+        }
         try await client.createTopic(topic, partitions: 4, replicationFactor: 1)
 
         let metadata = try await client.metadata(topics: [topic], refresh: true)

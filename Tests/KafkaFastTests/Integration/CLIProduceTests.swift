@@ -7,7 +7,7 @@ import Testing
     func linesWithKeysAndHeadersArriveAsTyped(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-produce")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", address]).status == 0)
+        try await TestTopics.createWithCLI(topic, partitions: 2, on: broker)
         let result = try await Kfast.run(
             ["produce", "-t", topic, "-b", address, "-K", ":", "-H", "source=cli", "-H", "source=again", "-z", "gzip"],
             stdin: "user-1:hello\nuser-2:wörld:with:colons\nno delimiter here\n")
@@ -26,7 +26,7 @@ import Testing
     func jsonEnvelopesCarryBinaryNullsAndPartitions(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-produce-json")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "3", "-b", address]).status == 0)
+        try await TestTopics.createWithCLI(topic, partitions: 3, on: broker)
         let input = """
             {"key":"k1","payload":"text value","partition":2,"headers":["h","1","h",null]}
             {"key":null,"payload":"AP+A","payload_encoding":"base64","partition":1}
@@ -52,7 +52,7 @@ import Testing
         #expect(unknown.stderr == "kfast: delivered 0 messages to \(missing), 1 failed (UNKNOWN_TOPIC_OR_PARTITION: 1); first failure: unknown topic '\(missing)': it does not exist on the cluster\n")
 
         let topic = uniqueTopicName("cli-too-large")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "1", "-b", address]).status == 0)
+        try await TestTopics.createWithCLI(topic, partitions: 1, on: broker)
         let big = String(repeating: "x", count: 20_000)
         let tooLarge = try await Kfast.run(["produce", "-t", topic, "-b", address, "-X", "message.max.bytes=10000"], stdin: "small\n\(big)\nafter\n")
         #expect(tooLarge.status == 1)
@@ -75,7 +75,7 @@ import Testing
     func benchReportsWhatItDeliveredAsJSON(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("cli-bench")
-        try #require(try await Kfast.run(["create-topic", topic, "-p", "4", "-b", address]).status == 0)
+        try await TestTopics.createWithCLI(topic, partitions: 4, on: broker)
         let result = try await Kfast.run(["bench", "-t", topic, "-n", "3000", "-z", "lz4", "-b", address, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]

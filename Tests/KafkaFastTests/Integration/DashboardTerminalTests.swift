@@ -283,7 +283,9 @@ enum DashScreen {
     static func open(
         on broker: BrokerKind, topic prefix: String, partitions: Int = 2, arguments: [String] = []
     ) async throws -> (dash: TmuxSession, topic: String) {
-        try await open(address: try TestBrokers.address(broker), topic: prefix, partitions: partitions, arguments: arguments)
+        let topic = uniqueTopicName(prefix)
+        try await TestTopics.createWithCLI(topic, partitions: partitions, on: broker)
+        return (try await start(address: try TestBrokers.address(broker), topic: topic, arguments: arguments), topic)
     }
 
     /// The same on a broker given by address (a `PrivateBroker`).
@@ -292,9 +294,12 @@ enum DashScreen {
     ) async throws -> (dash: TmuxSession, topic: String) {
         let topic = uniqueTopicName(prefix)
         try #require(try await Kfast.run(["create-topic", topic, "-p", "\(partitions)", "-b", address]).status == 0)
-        let dash = try await TmuxSession.start(
+        return (try await start(address: address, topic: topic, arguments: arguments), topic)
+    }
+
+    private static func start(address: String, topic: String, arguments: [String]) async throws -> TmuxSession {
+        try await TmuxSession.start(
             [Kfast.path, "dash", "-b", address, "-t", topic] + arguments + DashTiming.flags, columns: 200, rows: 50)
-        return (dash, topic)
     }
 
     /// The text under a right-aligned column of the partitions panel, in the row of `partition`.

@@ -33,13 +33,13 @@ import Testing
         #expect(got.timestampType == .createTime, "timestamp type, \(context)")
     }
 
-    @Test(arguments: BrokerKind.allCases, PeerClient.allCases)
+    @Test(arguments: PeerClient.serverPairs)
     func weDecodeWhatPeersProduceInEveryCodec(_ broker: BrokerKind, _ client: PeerClient) async throws {
         let kafka = try KafkaClient(bootstrap: TestBrokers.address(broker))
         defer { kafka.close() }
         for codec in PeerCodec.allCases {
             let topic = uniqueTopicName("from-\(client.rawValue)-\(codec.rawValue)")
-            try await kafka.createTopic(topic, partitions: 1, replicationFactor: 1)
+            try await TestTopics.create(topic, partitions: 1, on: broker, using: kafka)
             let sent = Self.samples(for: client)
             let report = try await Peer.produce(sent, topic: topic, to: broker, client: client, codec: codec)
             try #require(report.errors.isEmpty, "\(report.errors)")
@@ -63,13 +63,13 @@ import Testing
         }
     }
 
-    @Test(arguments: BrokerKind.allCases, PeerClient.allCases)
+    @Test(arguments: PeerClient.serverPairs)
     func peersReadWhatWeProduceInEveryCodec(_ broker: BrokerKind, _ client: PeerClient) async throws {
         let address = try TestBrokers.address(broker)
         for codec in PeerCodec.allCases {
             let topic = uniqueTopicName("to-\(client.rawValue)-\(codec.rawValue)")
             let connector = try KafkaConnector(bootstrap: address, properties: ["compression.codec": codec.rawValue])
-            try await connector.client.createTopic(topic, partitions: 1, replicationFactor: 1)
+            try await TestTopics.create(topic, partitions: 1, on: broker, using: connector.client)
             let sent = Self.samples(for: client)
             for record in sent {
                 let status = connector.send(

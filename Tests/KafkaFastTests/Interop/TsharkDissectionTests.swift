@@ -35,7 +35,13 @@ import Testing
             var producerConfig = config
             try producerConfig.set("compression.codec", codec)
             let connector = try KafkaConnector(config: producerConfig)
-            if codec == "none" { try await connector.client.createTopic(topic, partitions: 2) }
+            if codec == "none" {
+                if kind == .mock {
+                    try await broker.controlMock("create_topic", ["topic=\(topic)", "partitions=2"])
+                } else {
+                    try await connector.client.createTopic(topic, partitions: 2)
+                }
+            }
             for i in 0..<20 {
                 connector.send(topic: topic, value: "message \(i) in \(codec)", key: i % 2 == 0 ? "key-\(i)" : nil,
                                headers: [MessageHeader("codec", Array(codec.utf8))])
@@ -46,13 +52,22 @@ import Testing
         let client = try KafkaClient(config: config)
         let marks = try await client.watermarks(topic: topic)
         for mark in marks { _ = try await client.fetch(topic: topic, partition: mark.partition, offset: 0) }
-        try await client.deleteTopic(topic)
+        if kind == .mock {
+            try await broker.controlMock("delete_topic", ["topic=\(topic)"])
+        } else {
+            try await client.deleteTopic(topic)
+        }
         client.close()
 
         let frames = try await capture.stopAndDecode()
         let requests = Set(frames.compactMap { $0.requestVersion == nil ? nil : $0.apiKey })
-        #expect(requests.isSuperset(of: [18, 3, 19, 0, 2, 1, 20]), "every API used was captured: \(requests.sorted())")
+        // The mock cluster has no CreateTopics (19) and DeleteTopics (20): its control channel did that.
+        let used: Set<Int> = kind == .mock ? [18, 3, 0, 2, 1] : [18, 3, 19, 0, 2, 1, 20]
+        #expect(requests.isSuperset(of: used), "every API used was captured: \(requests.sorted())")
         for frame in frames where frame.malformed {
+            // The mock cluster's own answers (its ApiVersions fallback in the v0 layout, its
+            // Metadata) do not dissect cleanly; what this test checks is our bytes: the requests.
+            if kind == .mock, frame.requestVersion == nil { continue }
             let beyondDissector = frame.expert.contains("Unsupported")
             if atDissectorVersions || !beyondDissector {
                 Issue.record("frame \(frame.number) (API \(frame.apiKey.map(String.init) ?? "?")) is malformed: \(frame.expert)")

@@ -11,7 +11,7 @@ import Testing
         let admin = try KafkaClient(bootstrap: address)
         defer { admin.close() }
         let topic = uniqueTopicName(prefix)
-        try await admin.createTopic(topic, partitions: partitions, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: partitions, on: broker, using: admin)
         return (address, topic)
     }
 

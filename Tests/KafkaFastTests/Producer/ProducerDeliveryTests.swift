@@ -38,7 +38,7 @@ import Testing
         let topic = uniqueTopicName("produce-\(variant.codec.name)-acks\(variant.acks)")
         let connector = try KafkaConnector(
             bootstrap: address, properties: ["compression.codec": variant.codec.name, "acks": variant.acks, "linger.ms": "5"])
-        try await connector.client.createTopic(topic, partitions: Self.partitions, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: Self.partitions, on: broker, using: connector.client)
         var refused = 0
         for i in 0..<Self.count {
             let key = i % 2 == 0 ? Self.keys[i % 97] : nil

@@ -14,7 +14,7 @@ import Testing
         let address = try TestBrokers.address(broker)
         let connector = try KafkaConnector(bootstrap: address, properties: properties)
         let topic = uniqueTopicName("export")
-        try await connector.client.createTopic(topic, partitions: Self.partitions, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: Self.partitions, on: broker, using: connector.client)
         var payloadBytes: [Int32: Int] = [:]
         for i in 0..<(Self.perPartition * Int(Self.partitions)) {
             let partition = Int32(i) % Self.partitions
@@ -106,7 +106,7 @@ import Testing
         let address = try TestBrokers.address(broker)
         let connector = try KafkaConnector(bootstrap: address, properties: ["linger.ms": "3000"])
         let topic = uniqueTopicName("stats-linger")
-        try await connector.client.createTopic(topic, partitions: 1, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: 1, on: broker, using: connector.client)
         _ = try await connector.sendAndWait(topic: topic, value: Array("warm-up".utf8))
         for i in 0..<50 { connector.send(topic: topic, value: "v\(i)") }
         let document = try #require(try JSONSerialization.jsonObject(with: Data(connector.statisticsJSON().utf8)) as? [String: Any])

@@ -13,8 +13,12 @@ import Testing
         let admin = try KafkaClient(bootstrap: address)
         defer { admin.close() }
         let topic = uniqueTopicName("single")
-        try await admin.createTopic(topic, partitions: partitions, replicationFactor: 1)
-        let parts = address.split(separator: ":")
+        try await TestTopics.create(topic, partitions: partitions, on: broker, using: admin)
+        if broker == .mock {
+            // The low-level producer talks to one broker: give it every partition's leadership.
+            for partition in 0..<Int(partitions) { try await MockCluster.setLeader(topic, partition: partition, broker: 1) }
+        }
+        let parts = try TestBrokers.firstAddress(broker).split(separator: ":")
         return (String(parts[0]), Int(parts[1])!, topic)
     }
 

@@ -40,11 +40,11 @@ struct HarnessSelfTests {
 
         // kafka-python cannot send a null header value.
         let fromKafkaPython = Self.sampleRecords(partition: 1, withNullHeader: false)
-        let report2 = try await Peer.produce(fromKafkaPython, topic: topic, to: broker, client: .kafkaPython, codec: .zstd)
+        let report2 = try await Peer.produce(fromKafkaPython, topic: topic, to: broker, client: PeerClient.other(on: broker), codec: .zstd)
         #expect(report2.errors.isEmpty)
         #expect(report2.delivered.map(\.offset) == [0, 1, 2])
 
-        let seenByKafkaPython = try await Peer.consume(topic: topic, from: broker, client: .kafkaPython, partition: 0)
+        let seenByKafkaPython = try await Peer.consume(topic: topic, from: broker, client: PeerClient.other(on: broker), partition: 0)
         let seenByConfluent = try await Peer.consume(topic: topic, from: broker, client: .confluent, partition: 1)
         for (sent, seen) in zip(fromConfluent + fromKafkaPython, seenByKafkaPython + seenByConfluent) {
             #expect(seen.key == sent.key)

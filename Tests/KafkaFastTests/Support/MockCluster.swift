@@ -3,6 +3,7 @@
 // DescribeGroups, DescribeConfigs) and SASL, so tests create its topics here.
 
 import Foundation
+@testable import KafkaFast
 
 enum MockCluster {
     /// The cluster's bootstrap list, "127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3".
@@ -69,5 +70,38 @@ enum MockCluster {
     /// Makes broker `id` the coordinator of `group`.
     static func setCoordinator(group: String, broker id: Int) async throws {
         try await control("set_coordinator", ["key": group, "broker": id])
+    }
+}
+
+extension BrokerKind {
+    /// How many brokers the server runs.
+    var brokerCount: Int { self == .mock ? 3 : 1 }
+    /// Whether it offers CreateTopics and DeleteTopics (the mock cluster does not).
+    var hasTopicAdmin: Bool { self != .mock }
+}
+
+extension TestBrokers {
+    /// One broker's "127.0.0.1:PORT": the server itself, or the mock cluster's first broker.
+    static func firstAddress(_ broker: BrokerKind) throws -> String {
+        try address(broker).split(separator: ",").first.map(String.init) ?? address(broker)
+    }
+}
+
+/// Topics for tests: created with our own CreateTopics where the server has it, through the
+/// control channel on the mock cluster (which lacks the API; its own tests expect our clear line).
+enum TestTopics {
+    /// With the library (`client.createTopic`), or the mock's control channel.
+    static func create(_ name: String, partitions: some BinaryInteger, on broker: BrokerKind, using client: KafkaClient) async throws {
+        if broker == .mock { return try await MockCluster.createTopic(name, partitions: Int(partitions)) }
+        try await client.createTopic(name, partitions: Int32(partitions), replicationFactor: 1)
+    }
+
+    /// With `kfast create-topic` (which must succeed), or the mock's control channel.
+    static func createWithCLI(_ name: String, partitions: Int, on broker: BrokerKind) async throws {
+        if broker == .mock { return try await MockCluster.createTopic(name, partitions: partitions) }
+        let created = try await Kfast.run(["create-topic", name, "-p", "\(partitions)", "-b", TestBrokers.address(broker)])
+        guard created.status == 0 else {
+            throw TestEnvironmentError(description: "kfast create-topic \(name) on \(broker) failed: \(created.stderr)")
+        }
     }
 }

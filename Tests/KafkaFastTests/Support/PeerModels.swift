@@ -7,6 +7,18 @@ import Foundation
 enum PeerClient: String, CaseIterable, Sendable {
     case confluent  // librdkafka 2.16 through confluent-kafka
     case kafkaPython = "kafka-python"
+
+    /// Every server with every peer client that can talk to it. kafka-python 3.0.12 cannot
+    /// bootstrap from the mock cluster: it sends ApiVersions v4 and cannot read the
+    /// UNSUPPORTED_VERSION answer in the v0 layout that KIP-511 prescribes (it drops the
+    /// connection and retries forever). The mock is written and read by confluent-kafka.
+    static let serverPairs: [(BrokerKind, PeerClient)] = BrokerKind.allCases.flatMap { broker in
+        allCases.filter { broker != .mock || $0 != .kafkaPython }.map { (broker, $0) }
+    }
+
+    /// The second peer on `broker` for tests that want two different clients: kafka-python,
+    /// or confluent-kafka again on the mock cluster (see `serverPairs`).
+    static func other(on broker: BrokerKind) -> PeerClient { broker == .mock ? .confluent : .kafkaPython }
 }
 
 /// Compression codec names as the peer programs take them.
@@ -108,12 +120,14 @@ private struct AdminReport: Decodable {}
 
 extension Peer {
     static func createTopic(_ name: String, partitions: Int = 1, on broker: BrokerKind) async throws {
+        if broker == .mock { return try await MockCluster.createTopic(name, partitions: partitions) }
         _ = try await json(AdminReport.self, "peer_admin.py", args: [
             "create-topic", name, "--bootstrap", TestBrokers.address(broker), "--partitions", "\(partitions)",
         ])
     }
 
     static func deleteTopic(_ name: String, on broker: BrokerKind) async throws {
+        if broker == .mock { try await MockCluster.control("delete_topic", ["topic": name]); return }
         _ = try await json(AdminReport.self, "peer_admin.py", args: [
             "delete-topic", name, "--bootstrap", TestBrokers.address(broker),
         ])

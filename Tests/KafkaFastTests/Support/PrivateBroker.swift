@@ -10,13 +10,16 @@ import Foundation
 final class PrivateBroker: @unchecked Sendable {
     let kind: BrokerKind
     let port: Int
+    /// A mock cluster's control channel (`mock_cluster.py`); nil for Tansu and noida.
+    let control: String?
     private var process: Process
     private let makeProcess: () throws -> Process
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(kind: BrokerKind, port: Int, process: Process, makeProcess: @escaping () throws -> Process) {
+    private init(kind: BrokerKind, port: Int, control: String? = nil, process: Process, makeProcess: @escaping () throws -> Process) {
         self.kind = kind
         self.port = port
+        self.control = control
         self.process = process
         self.makeProcess = makeProcess
     }
@@ -24,6 +27,10 @@ final class PrivateBroker: @unchecked Sendable {
     /// `advertisedPort` (Tansu only): the port Metadata names instead of its own, so that
     /// clients reach it through a `TCPProxy` listening there.
     static func start(_ kind: BrokerKind, advertisedPort: Int? = nil) async throws -> PrivateBroker {
+        if kind == .mock {
+            guard advertisedPort == nil else { throw TestEnvironmentError(description: "a private mock broker advertises its own port") }
+            return try await startMock()
+        }
         let port = try TestPorts.unusedPort()
         let log = try TestEnvironment.runDirectory() + "/private-\(kind)-\(port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -40,6 +47,8 @@ final class PrivateBroker: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             executable = try TestEnvironment.value("KAFKA_FAST_NOIDA_BIN")
             arguments = ["start", "--only", "kafka", "--kafka-port", "\(port)", "--data-dir", data]
+        case .mock:
+            fatalError("handled by startMock()")
         }
         let makeProcess = {
             let process = try SignalSafeProcess.make(executable, arguments)
@@ -54,6 +63,54 @@ final class PrivateBroker: @unchecked Sendable {
         let broker = PrivateBroker(kind: kind, port: port, process: process, makeProcess: makeProcess)
         try await broker.waitUntilReady(log: log)
         return broker
+    }
+
+    /// A mock cluster of one broker in a process of its own: it picks its port, which its ready
+    /// file names with its control channel. Stopping and starting it are `broker_down`/`broker_up`
+    /// (the port and the log stay, as for noida); `stop()` ends the process.
+    private static func startMock() async throws -> PrivateBroker {
+        let run = try TestEnvironment.runDirectory()
+        let ready = run + "/private-mock-\(UUID().uuidString.prefix(8)).ready"
+        let log = ready.replacingOccurrences(of: ".ready", with: ".log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let arguments = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "serve", "--brokers", "1", "--ready-file", ready]
+        let python = try TestEnvironment.python()
+        let makeProcess = {
+            let process = try SignalSafeProcess.make(python, arguments)
+            let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            return process
+        }
+        let process = try makeProcess()
+        try process.run()
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let lines = (try? String(contentsOfFile: ready, encoding: .utf8))?.split(separator: "\n") ?? []
+        func value(_ name: String) -> String? {
+            lines.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        guard let bootstrap = value("bootstrap"), let control = value("control"),
+              let port = bootstrap.split(separator: ":").last.flatMap({ Int($0) })
+        else {
+            process.terminate()
+            throw TestEnvironmentError(description: "private mock cluster did not start within 10 s (log: \(log))")
+        }
+        let broker = PrivateBroker(kind: .mock, port: port, control: control, process: process, makeProcess: makeProcess)
+        try await broker.waitUntilReady(log: log)
+        return broker
+    }
+
+    /// A command to a private mock cluster's control channel.
+    func controlMock(_ command: String, _ arguments: [String] = []) async throws {
+        guard let control else { throw TestEnvironmentError(description: "\(kind) has no control channel") }
+        let script = try TestEnvironment.harnessDirectory() + "/mock_cluster.py"
+        let result = try await Peer.execute(try TestEnvironment.python(), arguments: [script, "ctl", control, command] + arguments,
+                                            stdin: nil, timeout: 30)
+        guard result.status == 0 else {
+            throw TestEnvironmentError(description: "mock \(command) failed: \(result.stdout)\(result.stderr)")
+        }
     }
 
     private func waitUntilReady(log: String) async throws {
@@ -85,6 +142,10 @@ final class PrivateBroker: @unchecked Sendable {
     /// SIGTERM, which lets noida save its data, then wait for the exit without holding a thread
     /// of the cooperative pool (noida may take seconds to save).
     func shutDown() async {
+        if kind == .mock {
+            try? await controlMock("broker_down", ["broker=-1"])
+            return
+        }
         guard process.isRunning else { return }
         resume()  // a paused broker would not act on SIGTERM
         process.terminate()
@@ -101,6 +162,11 @@ final class PrivateBroker: @unchecked Sendable {
 
     /// Starts the broker again on the same port (and, for noida, the same data).
     func start() async throws {
+        if kind == .mock {
+            try await controlMock("broker_up", ["broker=-1"])
+            try await waitUntilReady(log: "the private mock cluster's log under \(try TestEnvironment.runDirectory())")
+            return
+        }
         guard !process.isRunning else { return }
         process = try makeProcess()
         try process.run()

@@ -8,13 +8,17 @@ import Foundation
     import Glibc
 #endif
 
-/// The brokers the harness starts, both on 127.0.0.1 with a free port.
+/// The servers the harness starts, all on 127.0.0.1 with free ports.
 /// Use as `@Test(arguments: BrokerKind.allCases) func x(broker: BrokerKind)`.
 enum BrokerKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// Tansu 0.6.0, in memory. Its high watermark after a multi-record batch is the batch's base offset + 1.
     case tansu
     /// noida-db 0.2.3, persisted to a data dir; can be stopped and restarted (`TestBrokers.noidaRestart()`).
     case noida
+    /// librdkafka's mock cluster, 3 brokers (ids 1-3); its "address" is the bootstrap list of all three.
+    /// No CreateTopics/DeleteTopics/ListGroups/DescribeGroups/DescribeConfigs: topics come from
+    /// `MockCluster.createTopic` (which `Peer.createTopic` uses for it).
+    case mock
 
     var environmentVariable: String { "KAFKA_FAST_\(rawValue.uppercased())" }
     var description: String { rawValue }

@@ -32,8 +32,10 @@ final class GroupMember: Sendable {
     let groupId: String
     let topics: [String]
     let settings: GroupMemberSettings
+    /// The way into the group, visible: status, and a warning while it takes too long.
+    let watch: GroupJoinWatch
 
-    private struct Shared {
+    struct Shared {
         var coordinator: GroupCoordinatorAddress?
         var generation: GroupGeneration?
         /// A group-level error a commit saw, for the loop to act on.
@@ -45,13 +47,14 @@ final class GroupMember: Sendable {
         var woken = false
     }
 
-    private let shared = NIOLockedValueBox(Shared())
+    let shared = NIOLockedValueBox(Shared())
 
     init(client: KafkaClient, groupId: String, topics: [String], settings: GroupMemberSettings) {
         self.client = client
         self.groupId = groupId
         self.topics = topics
         self.settings = settings
+        self.watch = GroupJoinWatch(groupId: groupId, boundMs: Int64(settings.sessionTimeoutMs), logger: client.config.logger)
     }
 
     /// The generation offsets are committed under, while the member holds an assignment.
@@ -72,44 +75,61 @@ final class GroupMember: Sendable {
             }
             switch action {
             case .none:
+                watch.closed()
                 return
             case .findCoordinator(let backoffMs):
                 await pause(backoffMs)
+                watch.begin("FindCoordinator for group '\(groupId)'")
                 do throws(KafkaError) {
                     let coordinator = try await client.findGroupCoordinator(groupId, attempts: 1)
                     shared.withLockedValue { $0.coordinator = coordinator }
                     action = machine.coordinatorFound()
                 } catch {
+                    watch.problem("FindCoordinator: \(error)")
                     action = machine.coordinatorLookupFailed(error)
                 }
             case .join(let memberId, let backoffMs):
                 await pause(backoffMs)
                 if isClosing { continue }
+                watch.begin("JoinGroup to \(coordinatorName)")
                 do throws(KafkaError) {
-                    action = machine.joined(try await join(memberId: memberId))
+                    let result = try await join(memberId: memberId)
+                    if result.errorCode != .none, result.errorCode != .memberIdRequired {
+                        watch.problem("JoinGroup to \(coordinatorName) answered \(result.errorCode.name) [\(result.errorCode.rawValue)]")
+                    }
+                    action = machine.joined(result)
                 } catch {
+                    watch.problem("JoinGroup to \(coordinatorName): \(error)")
                     action = machine.requestFailed(error)
                 }
             case .sync(let generation, let assign):
+                watch.begin("SyncGroup to \(coordinatorName)")
                 do throws(KafkaError) {
                     let (code, assignment) = try await sync(generation, assign: assign)
+                    if code != .none { watch.problem("SyncGroup to \(coordinatorName) answered \(code.name) [\(code.rawValue)]") }
                     action = machine.synced(errorCode: code, assignment: assignment)
                 } catch {
+                    watch.problem("SyncGroup to \(coordinatorName): \(error)")
                     action = machine.requestFailed(error)
                 }
             case .startConsuming(let generation, let assignment):
                 shared.withLockedValue { $0.generation = generation }
+                watch.begin("OffsetFetch of the assignment from \(coordinatorName)")
                 if let committed = await fetchCommittedWithRetry(assignment) {
                     await delegate.partitionsAssigned(assignment, committed: committed)
+                    // Stable only once the consumer holds the assignment: `hasReachedEnd` reads both.
+                    watch.stable(generation: generation.id, partitions: assignment.values.reduce(0) { $0 + $1.count })
                     action = await heartbeatUntilChange(&machine)
                 } else {
                     // Without the committed offsets the assignment cannot start where the
                     // group left off: give it up and join the next generation.
+                    watch.problem("cannot read the committed offsets of the assignment from \(coordinatorName)")
                     action = machine.membershipResponse(.illegalGeneration)
                 }
             case .resumeHeartbeats:
                 action = await heartbeatUntilChange(&machine)
             case .revokeAll(let commitFirst):
+                watch.rejoining(because: machine.lastReason ?? "the group is rebalancing")
                 let processed = await delegate.partitionsRevoked()
                 if commitFirst, !processed.isEmpty { _ = try? await commit(processed, reportErrors: false) }
                 shared.withLockedValue { $0.generation = nil }
@@ -118,13 +138,21 @@ final class GroupMember: Sendable {
                 await leave(memberId: memberId)
                 machine.left()
                 shared.withLockedValue { $0.generation = nil }
+                watch.closed()
                 return
             case .fail(let error):
                 shared.withLockedValue { $0.generation = nil }
+                watch.failed(error)
                 _ = await delegate.partitionsRevoked()
                 throw error
             }
         }
+    }
+
+    /// The coordinator as logs and errors name it: "coordinator 2 (127.0.0.1:9093)".
+    private var coordinatorName: String {
+        guard let coordinator = shared.withLockedValue({ $0.coordinator }) else { return "the coordinator" }
+        return "coordinator \(coordinator.nodeId) (\(coordinator.address))"
     }
 
     /// Asks the loop to commit what was processed, leave the group and return.
@@ -138,7 +166,7 @@ final class GroupMember: Sendable {
         waiter?.resume()
     }
 
-    private var isClosing: Bool { shared.withLockedValue { $0.closing } }
+    var isClosing: Bool { shared.withLockedValue { $0.closing } }
 
     /// Revoke (committing what was processed while the generation is still valid), then leave.
     private func closeDown(_ machine: inout GroupMembership, delegate: any GroupMemberDelegate) async -> GroupMembership.Action {
@@ -184,7 +212,7 @@ final class GroupMember: Sendable {
 
     private func startHeartbeats(_ generation: GroupGeneration) async throws(KafkaError) -> RepeatedTask {
         let connection = try await coordinatorConnection()
-        let version = connection.version(for: HeartbeatRequest.self) ?? 0
+        let version = try connection.requireVersion(for: HeartbeatRequest.self)
         let request = HeartbeatRequest(
             groupId: groupId, generationId: generation.id, memberId: generation.memberId, groupInstanceId: settings.groupInstanceId)
         let interval = TimeAmount.milliseconds(Int64(settings.heartbeatIntervalMs))
@@ -201,7 +229,7 @@ final class GroupMember: Sendable {
 
     // MARK: Requests
 
-    private func coordinatorConnection() async throws(KafkaError) -> BrokerConnection {
+    func coordinatorConnection() async throws(KafkaError) -> BrokerConnection {
         guard let coordinator = shared.withLockedValue({ $0.coordinator }) else {
             throw .broker(code: .coordinatorNotAvailable, context: "group '\(groupId)'", message: nil)
         }
@@ -221,7 +249,12 @@ final class GroupMember: Sendable {
             protocols: settings.assignors.map { .init(name: $0.name, metadata: metadata) }, reason: nil)
         // The coordinator may hold JoinGroup until every member rejoined: up to the rebalance timeout.
         let timeout = TimeAmount.milliseconds(Int64(settings.rebalanceTimeoutMs) + Int64(client.config.requestTimeoutMs))
-        let response = try await connection.send(request, timeout: timeout)
+        let response: JoinGroupResponse
+        switch try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 2) {
+        case .response(let decoded): response = decoded
+        case .errorCode(let code):
+            return GroupMembership.JoinResult(errorCode: code, memberId: "", generationId: -1, leaderId: "", protocolName: "")
+        }
         joinMembers.withLockedValue { $0 = response.members }
         return GroupMembership.JoinResult(
             errorCode: KafkaErrorCode(rawValue: response.errorCode), memberId: response.memberId,
@@ -243,7 +276,11 @@ final class GroupMember: Sendable {
             groupInstanceId: settings.groupInstanceId, protocolType: ConsumerProtocol.protocolType,
             protocolName: generation.protocolName, assignments: assignments)
         let timeout = TimeAmount.milliseconds(Int64(settings.rebalanceTimeoutMs) + Int64(client.config.requestTimeoutMs))
-        let response = try await connection.send(request, timeout: timeout)
+        let response: SyncGroupResponse
+        switch try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 1) {
+        case .response(let decoded): response = decoded
+        case .errorCode(let code): return (code, [:])
+        }
         let code = KafkaErrorCode(rawValue: response.errorCode)
         guard code == .none else { return (code, [:]) }
         do {
@@ -283,61 +320,12 @@ final class GroupMember: Sendable {
     }
 
     private func leave(memberId: String) async {
-        guard let connection = try? await coordinatorConnection() else { return }
-        let version = connection.version(for: LeaveGroupRequest.self) ?? 0
+        guard let connection = try? await coordinatorConnection(),
+              let version = try? connection.requireVersion(for: LeaveGroupRequest.self) else { return }
         let request = version >= 3
             ? LeaveGroupRequest(groupId: groupId, memberId: "", members: [.init(memberId: memberId, groupInstanceId: settings.groupInstanceId, reason: "closing")])
             : LeaveGroupRequest(groupId: groupId, memberId: memberId, members: [])
         _ = try? await connection.send(request, version: version)
-    }
-
-    /// The assignment's committed offsets; on failure finds the coordinator again and retries
-    /// a few times. Nil when it cannot be read (or the member is closing).
-    private func fetchCommittedWithRetry(_ assignment: PartitionsByTopic) async -> OffsetsByTopic? {
-        guard !assignment.isEmpty else { return [:] }
-        for attempt in 0..<5 {
-            if isClosing { return nil }
-            if attempt > 0 {
-                await pause(100 << attempt)
-                if let coordinator = try? await client.findGroupCoordinator(groupId, attempts: 1) {
-                    shared.withLockedValue { $0.coordinator = coordinator }
-                }
-            }
-            if let committed = try? await client.committedOffsets(group: groupId, partitions: assignment, connection: coordinatorConnection()) {
-                return committed
-            }
-        }
-        return nil
-    }
-
-    /// OffsetCommit under the current generation. A group-level error (rebalance, fenced,
-    /// coordinator moved) is handed to the loop, which rejoins or finds the coordinator again.
-    /// - Parameter reportErrors: false while revoking, when the loop already knows.
-    func commit(_ offsets: OffsetsByTopic, reportErrors: Bool = true) async throws(KafkaError) {
-        guard !offsets.isEmpty else { return }
-        guard let generation else {
-            throw .broker(code: .rebalanceInProgress, context: "cannot commit offsets of group '\(groupId)' now", message: nil)
-        }
-        let connection = try await coordinatorConnection()
-        let request = OffsetCommitRequest(
-            groupId: groupId, generationIdOrMemberEpoch: generation.id, memberId: generation.memberId,
-            groupInstanceId: settings.groupInstanceId, retentionTimeMs: -1,
-            topics: offsets.keys.sorted().map { topic in
-                .init(name: topic, partitions: offsets[topic]!.sorted { $0.key < $1.key }.map {
-                    .init(partitionIndex: $0.key, committedOffset: $0.value, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: nil)
-                })
-            })
-        let response = try await connection.send(request)
-        for topic in response.topics {
-            for partition in topic.partitions where partition.errorCode != 0 {
-                let code = KafkaErrorCode(rawValue: partition.errorCode)
-                if reportErrors, code == .rebalanceInProgress || code == .illegalGeneration || code == .unknownMemberId
-                    || GroupMembership.isCoordinatorError(code) {
-                    reportMembershipError(code)
-                }
-                throw .broker(code: code, context: "cannot commit offsets of group '\(groupId)' (\(topic.name)/\(partition.partitionIndex))", message: nil)
-            }
-        }
     }
 
     private func reportRequestFailure(_ error: KafkaError) {
@@ -350,7 +338,7 @@ final class GroupMember: Sendable {
         waiter?.resume()
     }
 
-    private func reportMembershipError(_ code: KafkaErrorCode) {
+    func reportMembershipError(_ code: KafkaErrorCode) {
         let waiter = shared.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             state.pendingError = code
             state.woken = true
@@ -362,7 +350,7 @@ final class GroupMember: Sendable {
 
     // MARK: Waiting
 
-    private func pause(_ milliseconds: Int) async {
+    func pause(_ milliseconds: Int) async {
         guard milliseconds > 0 else { return }
         await sleepOrWake(milliseconds: milliseconds)
     }

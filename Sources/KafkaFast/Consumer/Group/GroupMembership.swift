@@ -70,6 +70,8 @@ struct GroupMembership: Sendable {
 
     private(set) var state: State = .idle
     private(set) var memberId = ""
+    /// Why the member last gave up its generation (the error code that said so), for the logs.
+    private(set) var lastReason: String?
     private var consecutiveFailures = 0
     let groupId: String
 
@@ -94,7 +96,8 @@ struct GroupMembership: Sendable {
 
     mutating func coordinatorFound() -> Action {
         guard case .findingCoordinator(let thenJoin) = state else { return .none }
-        consecutiveFailures = 0
+        // The backoff keeps growing until a join or sync succeeds: a coordinator that is found
+        // and then answers every JoinGroup with an error must not be asked ten times a second.
         if !thenJoin, let generation = lastStable {
             state = .stable(generation)
             return .resumeHeartbeats(generation)
@@ -174,6 +177,7 @@ struct GroupMembership: Sendable {
     /// A Heartbeat answer, or a group-level error from OffsetCommit (same meaning).
     mutating func membershipResponse(_ code: KafkaErrorCode) -> Action {
         guard case .stable = state else { return .none }
+        if code != .none { lastReason = "the coordinator answered \(code.name)" }
         switch code {
         case .none:
             return .none

@@ -29,7 +29,7 @@ extension KafkaClient {
 
     private func findGroupCoordinatorOnce(_ group: String) async throws(KafkaError) -> GroupCoordinatorAddress {
         let connection = try await anyConnection()
-        let version = connection.version(for: FindCoordinatorRequest.self) ?? 0
+        let version = try connection.requireVersion(for: FindCoordinatorRequest.self)
         let request = version >= 4
             ? FindCoordinatorRequest(key: "", keyType: 0, coordinatorKeys: [group])
             : FindCoordinatorRequest(key: group, keyType: 0, coordinatorKeys: [])
@@ -64,7 +64,7 @@ extension KafkaClient {
     func committedOffsets(
         group: String, partitions: PartitionsByTopic?, connection: BrokerConnection
     ) async throws(KafkaError) -> [String: [Int32: Int64]] {
-        let version = connection.version(for: OffsetFetchRequest.self) ?? 0
+        let version = try connection.requireVersion(for: OffsetFetchRequest.self)
         let sortedTopics = partitions.map { byTopic in byTopic.keys.sorted().map { ($0, byTopic[$0]!.sorted()) } }
         let request: OffsetFetchRequest
         if version >= 8 {

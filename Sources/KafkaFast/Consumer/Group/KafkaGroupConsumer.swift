@@ -25,6 +25,7 @@ public final class KafkaGroupConsumer: Sendable {
     private struct Lifecycle {
         var membership: Task<Void, Never>?
         var autoCommit: Task<Void, Never>?
+        var watchdog: Task<Void, Never>?
         var failure: KafkaError?
         var closed = false
         var assignmentListeners: [@Sendable (Set<KafkaTopicPartition>) -> Void] = []
@@ -85,10 +86,43 @@ public final class KafkaGroupConsumer: Sendable {
                 }
             }
         }
+        // Once a second: a warning while the group takes longer than session.timeout.ms to form.
+        let watchdog = Task { [watch = member.watch] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                watch.checkOverdue()
+            }
+        }
         lifecycle.withLockedValue { state in
             state.membership = membership
             state.autoCommit = autoCommit
+            state.watchdog = watchdog
         }
+    }
+
+    /// What the member is doing: joining (how long, the request under way, the last problem),
+    /// a stable member, failed or closed. The dashboard and `kfast consume -g` show it.
+    public var status: GroupConsumerStatus { member.watch.status }
+
+    /// Waits until the group has formed and assigned this member its partitions (possibly
+    /// none). Throws `groupNotFormed`, naming the coordinator and the last problem, when that
+    /// takes longer than `timeout`; the member itself keeps trying until closed.
+    public func waitUntilAssigned(timeout: Duration) async throws(KafkaError) {
+        let ms = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        try await member.watch.waitUntilStable(timeoutMs: ms)
+    }
+
+    /// Whether every assigned partition has been processed up to the high watermark its last
+    /// fetch reported (kcat's -e for a group). False before the first assignment, or while a
+    /// partition's position or watermark is not known yet.
+    public var hasReachedEnd: Bool {
+        guard case .stable = status else { return false }
+        for partition in offsets.assigned {
+            guard let high = engine.highWatermark(of: partition),
+                  let next = offsets.next(of: partition) ?? engine.position(of: partition), next >= high
+            else { return false }
+        }
+        return true
     }
 
     /// The partitions currently assigned to this member.
@@ -118,6 +152,7 @@ public final class KafkaGroupConsumer: Sendable {
             return
         }
         autoCommit?.cancel()
+        lifecycle.withLockedValue { $0.watchdog }?.cancel()
         member.close()
         await membership?.value
         engine.close()

@@ -57,4 +57,10 @@ final class ProcessedOffsets: Sendable {
     }
 
     var assigned: Set<KafkaTopicPartition> { state.withLockedValue { $0.assigned } }
+
+    /// Where `partition` stands for the group: after the last processed message, else its
+    /// committed offset; nil when neither is known yet.
+    func next(of partition: KafkaTopicPartition) -> Int64? {
+        state.withLockedValue { $0.processed[partition] ?? $0.committed[partition] }
+    }
 }
