@@ -12,24 +12,31 @@ final class PrivateBroker: @unchecked Sendable {
     let port: Int
     /// A mock cluster's control channel (`mock_cluster.py`); nil for Tansu and noida.
     let control: String?
+    /// Every broker's address: `address`, or a mock cluster's whole bootstrap list.
+    let bootstrap: String
     private var process: Process
     private let makeProcess: () throws -> Process
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(kind: BrokerKind, port: Int, control: String? = nil, process: Process, makeProcess: @escaping () throws -> Process) {
+    private init(
+        kind: BrokerKind, port: Int, control: String? = nil, bootstrap: String? = nil, process: Process,
+        makeProcess: @escaping () throws -> Process
+    ) {
         self.kind = kind
         self.port = port
         self.control = control
+        self.bootstrap = bootstrap ?? "127.0.0.1:\(port)"
         self.process = process
         self.makeProcess = makeProcess
     }
 
     /// `advertisedPort` (Tansu only): the port Metadata names instead of its own, so that
     /// clients reach it through a `TCPProxy` listening there.
-    static func start(_ kind: BrokerKind, advertisedPort: Int? = nil) async throws -> PrivateBroker {
+    /// `brokers` (mock cluster only): how many brokers it runs, ids 1 to `brokers`.
+    static func start(_ kind: BrokerKind, advertisedPort: Int? = nil, brokers: Int = 1) async throws -> PrivateBroker {
         if kind == .mock {
             guard advertisedPort == nil else { throw TestEnvironmentError(description: "a private mock broker advertises its own port") }
-            return try await startMock()
+            return try await startMock(brokers: brokers)
         }
         let port = try TestPorts.unusedPort()
         let log = try TestEnvironment.runDirectory() + "/private-\(kind)-\(port).log"
@@ -65,15 +72,15 @@ final class PrivateBroker: @unchecked Sendable {
         return broker
     }
 
-    /// A mock cluster of one broker in a process of its own: it picks its port, which its ready
+    /// A mock cluster in a process of its own: it picks its port, which its ready
     /// file names with its control channel. Stopping and starting it are `broker_down`/`broker_up`
     /// (the port and the log stay, as for noida); `stop()` ends the process.
-    private static func startMock() async throws -> PrivateBroker {
+    private static func startMock(brokers: Int) async throws -> PrivateBroker {
         let run = try TestEnvironment.runDirectory()
         let ready = run + "/private-mock-\(UUID().uuidString.prefix(8)).ready"
         let log = ready.replacingOccurrences(of: ".ready", with: ".log")
         FileManager.default.createFile(atPath: log, contents: nil)
-        let arguments = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "serve", "--brokers", "1", "--ready-file", ready]
+        let arguments = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "serve", "--brokers", "\(brokers)", "--ready-file", ready]
         let python = try TestEnvironment.python()
         let makeProcess = {
             let process = try SignalSafeProcess.make(python, arguments)
@@ -92,12 +99,12 @@ final class PrivateBroker: @unchecked Sendable {
             lines.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
         }
         guard let bootstrap = value("bootstrap"), let control = value("control"),
-              let port = bootstrap.split(separator: ":").last.flatMap({ Int($0) })
+              let port = bootstrap.split(separator: ",").first?.split(separator: ":").last.flatMap({ Int($0) })
         else {
             process.terminate()
             throw TestEnvironmentError(description: "private mock cluster did not start within 10 s (log: \(log))")
         }
-        let broker = PrivateBroker(kind: .mock, port: port, control: control, process: process, makeProcess: makeProcess)
+        let broker = PrivateBroker(kind: .mock, port: port, control: control, bootstrap: bootstrap, process: process, makeProcess: makeProcess)
         try await broker.waitUntilReady(log: log)
         return broker
     }
