@@ -158,7 +158,15 @@ extension Peer {
     static func consume(topic: String, from broker: BrokerKind, client: PeerClient = .confluent,
                         partition: Int32? = nil, count: Int? = nil, group: String? = nil,
                         timeout: TimeInterval = 30) async throws -> [ConsumedRecord] {
-        var args = ["--client", client.rawValue, "--bootstrap", try TestBrokers.address(broker),
+        try await consume(topic: topic, address: TestBrokers.address(broker), client: client, partition: partition,
+                          count: count, group: group, timeout: timeout)
+    }
+
+    /// The same, from brokers given by address (a `PrivateBroker`'s `bootstrap`).
+    static func consume(topic: String, address: String, client: PeerClient = .confluent,
+                        partition: Int32? = nil, count: Int? = nil, group: String? = nil,
+                        timeout: TimeInterval = 30) async throws -> [ConsumedRecord] {
+        var args = ["--client", client.rawValue, "--bootstrap", address,
                     "--topic", topic, "--from-beginning", "--timeout", "\(timeout)"]
         if let partition { args += ["--partition", "\(partition)"] }
         if let count { args += ["--count", "\(count)"] }
@@ -181,8 +189,13 @@ extension Peer {
     }
 
     static func committedOffsets(group: String, topic: String, on broker: BrokerKind) async throws -> CommittedOffsets {
+        try await committedOffsets(group: group, topic: topic, address: TestBrokers.address(broker))
+    }
+
+    /// librdkafka's `committed()` for every partition of `topic`.
+    static func committedOffsets(group: String, topic: String, address: String) async throws -> CommittedOffsets {
         try await json(CommittedOffsets.self, "peer_group.py", args: [
-            "committed", "--bootstrap", TestBrokers.address(broker), "--group", group, "--topic", topic,
+            "committed", "--bootstrap", address, "--group", group, "--topic", topic,
         ])
     }
 }

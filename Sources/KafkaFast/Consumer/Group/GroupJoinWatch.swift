@@ -100,6 +100,12 @@ final class GroupJoinWatch: Sendable {
         waiters.forEach { $0.resume() }
     }
 
+    /// The coordinator was found again and the member keeps its generation and partitions.
+    func resumed() {
+        let (generation, partitions) = state.withLockedValue { ($0.generation, $0.partitions) }
+        stable(generation: generation, partitions: partitions)
+    }
+
     func failed(_ error: KafkaError) {
         let waiters = state.withLockedValue { state -> [OneShotWake] in
             state.failure = error.description

@@ -43,6 +43,9 @@ final class GroupMember: Sendable {
         /// A heartbeat that got no answer (connection lost, timeout).
         var pendingFailure: KafkaError?
         var closing = false
+        /// The connection a JoinGroup or SyncGroup waits on: a coordinator may hold those for
+        /// minutes, so close() closes it rather than wait.
+        var waitingOn: BrokerConnection?
         var wakeup: CheckedContinuation<Void, Never>?
         var woken = false
     }
@@ -127,6 +130,7 @@ final class GroupMember: Sendable {
                     action = machine.membershipResponse(.illegalGeneration)
                 }
             case .resumeHeartbeats:
+                watch.resumed()
                 action = await heartbeatUntilChange(&machine)
             case .revokeAll(let commitFirst):
                 watch.rejoining(because: machine.lastReason ?? "the group is rebalancing")
@@ -157,12 +161,16 @@ final class GroupMember: Sendable {
 
     /// Asks the loop to commit what was processed, leave the group and return.
     func close() {
-        let waiter = shared.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+        let (waiter, held) = shared.withLockedValue { state -> (CheckedContinuation<Void, Never>?, BrokerConnection?) in
             state.closing = true
             state.woken = true
-            defer { state.wakeup = nil }
-            return state.wakeup
+            defer {
+                state.wakeup = nil
+                state.waitingOn = nil
+            }
+            return (state.wakeup, state.waitingOn)
         }
+        held?.close()
         waiter?.resume()
     }
 
@@ -250,7 +258,10 @@ final class GroupMember: Sendable {
         // The coordinator may hold JoinGroup until every member rejoined: up to the rebalance timeout.
         let timeout = TimeAmount.milliseconds(Int64(settings.rebalanceTimeoutMs) + Int64(client.config.requestTimeoutMs))
         let response: JoinGroupResponse
-        switch try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 2) {
+        let answer = try await whileWaiting(on: connection) { () async throws(KafkaError) in
+            try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 2)
+        }
+        switch answer {
         case .response(let decoded): response = decoded
         case .errorCode(let code):
             return GroupMembership.JoinResult(errorCode: code, memberId: "", generationId: -1, leaderId: "", protocolName: "")
@@ -277,7 +288,10 @@ final class GroupMember: Sendable {
             protocolName: generation.protocolName, assignments: assignments)
         let timeout = TimeAmount.milliseconds(Int64(settings.rebalanceTimeoutMs) + Int64(client.config.requestTimeoutMs))
         let response: SyncGroupResponse
-        switch try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 1) {
+        let answer = try await whileWaiting(on: connection) { () async throws(KafkaError) in
+            try await connection.sendAcceptingErrorAnswer(request, timeout: timeout, throttleFirstFrom: 1)
+        }
+        switch answer {
         case .response(let decoded): response = decoded
         case .errorCode(let code): return (code, [:])
         }
@@ -325,7 +339,8 @@ final class GroupMember: Sendable {
         let request = version >= 3
             ? LeaveGroupRequest(groupId: groupId, memberId: "", members: [.init(memberId: memberId, groupInstanceId: settings.groupInstanceId, reason: "closing")])
             : LeaveGroupRequest(groupId: groupId, memberId: memberId, members: [])
-        _ = try? await connection.send(request, version: version)
+        // Leaving only spares the others a session timeout's wait: close does not wait long for it.
+        _ = try? await connection.send(request, version: version, timeout: .milliseconds(Int64(min(client.config.requestTimeoutMs, 5_000))))
     }
 
     private func reportRequestFailure(_ error: KafkaError) {
@@ -341,42 +356,6 @@ final class GroupMember: Sendable {
     func reportMembershipError(_ code: KafkaErrorCode) {
         let waiter = shared.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             state.pendingError = code
-            state.woken = true
-            defer { state.wakeup = nil }
-            return state.wakeup
-        }
-        waiter?.resume()
-    }
-
-    // MARK: Waiting
-
-    func pause(_ milliseconds: Int) async {
-        guard milliseconds > 0 else { return }
-        await sleepOrWake(milliseconds: milliseconds)
-    }
-
-    /// Sleeps, unless `close()` or a commit's error wakes the loop first.
-    private func sleepOrWake(milliseconds: Int) async {
-        let timer = Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64(milliseconds) * 1_000_000)
-            self?.wake()
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = shared.withLockedValue { state -> Bool in
-                if state.woken { return true }
-                state.wakeup = continuation
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-        timer.cancel()
-        shared.withLockedValue { state in
-            if !state.closing { state.woken = false }
-        }
-    }
-
-    private func wake() {
-        let waiter = shared.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             state.woken = true
             defer { state.wakeup = nil }
             return state.wakeup
