@@ -4,11 +4,12 @@
 broker started fresh for it, and the medians are compared.
 
     produce_bench.py KFAST RDKAFKA_BENCH [--count N] [--repeats R] [--codecs none,gzip,...]
-                     [--acks 1] [--linger 5] [--brokers tansu,noida]
+                     [--acks 1] [--linger 5] [--brokers tansu,noida,mock]
 
-A fresh broker per run because both brokers keep what they are sent in memory: a million 1 KB
-messages grow them by about a gigabyte, which slows the runs after and can exhaust the machine.
-Brokers are started with the harness's brokers.sh in .test-run/bench-produce/.
+A fresh broker per run because every server keeps what it is sent in memory: a million 1 KB
+messages grow it by about a gigabyte, which slows the runs after and can exhaust the machine.
+Brokers are started with the harness's brokers.sh in .test-run/bench-produce/; `mock` is the
+3-broker librdkafka mock cluster, whose topic gets its 8 partitions' leaders spread over the three.
 
 Prints one table per broker: msg/s, client CPU per message and peak RSS for each side, and the
 ratios (ours / librdkafka).
@@ -27,15 +28,29 @@ RUN_DIR = os.path.join(ROOT, ".test-run", "bench-produce")
 
 
 def fresh_broker(kind):
-    """Starts a new broker of `kind`; returns its address."""
+    """Starts a new broker (or mock cluster) of `kind`; returns (bootstrap, control or None)."""
     env = dict(os.environ, KAFKA_FAST_RUN_DIR=RUN_DIR)
     subprocess.run(["rm", "-rf", os.path.join(RUN_DIR, "noida-data")], check=True)
     subprocess.run([os.path.join(HARNESS, "brokers.sh"), "start", kind], check=True, env=env, timeout=120)
+    values = {}
     with open(os.path.join(RUN_DIR, "brokers.env")) as env_file:
         for line in env_file:
-            if line.startswith(f"export KAFKA_FAST_{kind.upper()}="):
-                return line.split("=", 1)[1].strip().strip("'\"")
-    sys.exit(f"produce_bench: no {kind} address in {RUN_DIR}/brokers.env")
+            if line.startswith("export "):
+                name, _, value = line[len("export "):].strip().partition("=")
+                values[name] = value.strip("'\"")
+    address = values.get(f"KAFKA_FAST_{kind.upper()}")
+    if not address:
+        sys.exit(f"produce_bench: no {kind} address in {RUN_DIR}/brokers.env")
+    return address, values.get("KAFKA_FAST_MOCK_CONTROL") if kind == "mock" else None
+
+
+def create_topic(kfast, topic, address, control):
+    """8 partitions: with kfast create-topic, or the mock cluster's control channel (no CreateTopics)."""
+    if control:
+        subprocess.run([sys.executable, os.path.join(HARNESS, "mock_cluster.py"), "ctl", control, "create_topic",
+                        f"topic={topic}", "partitions=8", "replication=3"], check=True, capture_output=True, timeout=60)
+    else:
+        subprocess.run([kfast, "create-topic", topic, "-p", "8", "-b", address], check=True, capture_output=True, timeout=60)
 
 
 def stop_brokers():
@@ -60,11 +75,10 @@ def measured(cmd):
 
 
 def one_run(side, kind, codec, args):
-    address = fresh_broker(kind)
+    address, control = fresh_broker(kind)
     try:
         topic = f"bench-{codec}-{uuid.uuid4().hex[:8]}"
-        subprocess.run([args.kfast, "create-topic", topic, "-p", "8", "-b", address],
-                       check=True, capture_output=True, timeout=60)
+        create_topic(args.kfast, topic, address, control)
         if side == "ours":
             return measured([args.kfast, "bench", "-b", address, "-t", topic, "-n", str(args.count), "-z", codec,
                              "--acks", args.acks, "-X", f"linger.ms={args.linger}", "--json"])
@@ -82,7 +96,7 @@ def main():
     parser.add_argument("--codecs", default="none,gzip,snappy,lz4,zstd")
     parser.add_argument("--acks", default="1")
     parser.add_argument("--linger", default="5")
-    parser.add_argument("--brokers", default="tansu,noida")
+    parser.add_argument("--brokers", default="tansu,noida,mock")
     args = parser.parse_args()
     os.makedirs(RUN_DIR, exist_ok=True)
 

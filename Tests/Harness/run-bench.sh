@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: release build, KafkaBench's micro-benchmarks and the dashboard's (run folder
-# .test-run/bench), kfast bench against our librdkafka peer on both brokers, a fresh broker per run
+# .test-run/bench), kfast bench against our librdkafka peer on Tansu, noida and the 3-broker mock
+# cluster, a fresh one per run
 # (.test-run/bench-produce), then the consumer: kfast consume-bench against
 # librdkafka's consumer on fresh brokers (.test-run/bench-consume). A first argument `produce` or
 # `consume` runs only that part; the other arguments go to Tests/Bench/produce_bench.py and
-# consume_bench.py (--count N, --repeats R, --brokers tansu,noida; the consumer ignores the rest).
+# consume_bench.py (--count N, --repeats R, --brokers tansu,noida,mock; the consumer ignores the rest).
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
