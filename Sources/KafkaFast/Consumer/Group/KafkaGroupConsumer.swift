@@ -100,6 +100,9 @@ public final class KafkaGroupConsumer: Sendable {
         }
     }
 
+    /// The task that holds the membership until close (or failure); `Service.run()` waits on it.
+    var membershipTask: Task<Void, Never>? { lifecycle.withLockedValue { $0.membership } }
+
     /// What the member is doing: joining (how long, the request under way, the last problem),
     /// a stable member, failed or closed. The dashboard and `kfast consume -g` show it.
     public var status: GroupConsumerStatus { member.watch.status }
