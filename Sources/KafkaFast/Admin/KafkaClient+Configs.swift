@@ -98,6 +98,10 @@ extension KafkaClient {
                 name: config.name, value: config.isSensitive ? nil : config.value, source: source,
                 isSensitive: config.isSensitive, isReadOnly: config.readOnly))
         }
+        // Tansu answers a topic it does not have with no entries and no error.
+        if entries.isEmpty, try await metadata(topics: [topic], refresh: true).topics[topic].map({ $0.error == .unknownTopicOrPartition }) ?? true {
+            throw .unknownTopic(topic)
+        }
         return entries.sorted { $0.name < $1.name }
     }
 }

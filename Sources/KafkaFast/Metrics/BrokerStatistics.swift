@@ -14,8 +14,10 @@ public struct BrokerStatistics: Sendable {
     }
 
     public var address: BrokerAddress
-    /// The broker's node id, when the cluster metadata names this address.
+    /// The broker's node id, when some cluster metadata named this address.
     public var nodeId: Int32?
+    /// Whether the latest metadata lists the broker (a broker that is down drops out of it).
+    public var isListed: Bool
     public var state: State
     /// Open connections now.
     public var connections: Int
@@ -39,21 +41,21 @@ public struct BrokerStatistics: Sendable {
 
     /// Connections made again after one of the same purpose had been made before.
     public var reconnects: Int64
-    /// Failed dials and requests that got no answer.
-    public var errors: Int64 { connectFailures + failedRequests }
+    /// Failed dials, dropped connections and requests that got no answer.
+    public var errors: Int64 { connectFailures + disconnects + failedRequests }
 }
 
 extension KafkaClient {
-    /// Every broker the client has dialled or knows from metadata, by node id then address.
+    /// Every broker the client has dialled or any metadata listed, by node id then address.
     public func brokerStatistics() -> [BrokerStatistics] {
-        let nodes = metadataCache.current?.brokers ?? [:]
+        let listed = Set((metadataCache.current?.brokers ?? [:]).values.map(\.address))
         var byAddress: [BrokerAddress: BrokerStatistics] = [:]
-        for broker in nodes.values {
-            byAddress[broker.address] = BrokerStatistics.empty(broker.address, nodeId: broker.id)
+        for (id, address) in metadataCache.everListed {
+            byAddress[address] = BrokerStatistics.empty(address, nodeId: id, isListed: listed.contains(address))
         }
         for link in pool.links() {
             let snapshot = link.stats.snapshot()
-            var entry = byAddress[link.address] ?? .empty(link.address, nodeId: nil)
+            var entry = byAddress[link.address] ?? .empty(link.address, nodeId: nil, isListed: false)
             entry.add(snapshot, purpose: link.purpose, isActive: link.isActive)
             byAddress[link.address] = entry
         }
@@ -64,9 +66,9 @@ extension KafkaClient {
 }
 
 extension BrokerStatistics {
-    static func empty(_ address: BrokerAddress, nodeId: Int32?) -> BrokerStatistics {
+    static func empty(_ address: BrokerAddress, nodeId: Int32?, isListed: Bool) -> BrokerStatistics {
         BrokerStatistics(
-            address: address, nodeId: nodeId, state: .idle, connections: 0, inFlightRequests: 0, requests: 0,
+            address: address, nodeId: nodeId, isListed: isListed, state: .idle, connections: 0, inFlightRequests: 0, requests: 0,
             responses: 0, bytesOut: 0, bytesIn: 0, produceBytesOut: 0, fetchBytesIn: 0, roundTrip: LatencyHistogram(),
             connects: 0, connectFailures: 0, disconnects: 0, failedRequests: 0, lastFailure: nil, lastFailureAt: nil,
             reconnects: 0)
