@@ -10,6 +10,8 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
     let tailCollector: TailCollector
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let tailTask = Mutex<Task<Void, Never>?>(nil)
+    private let groupsTask = Mutex<Task<Void, Never>?>(nil)
+    private let groupDetailTask = Mutex<Task<Void, Never>?>(nil)
 
     init(source: Source, options: DashboardOptions, inbox: EventInbox, tailCollector: TailCollector) {
         self.source = source
@@ -34,6 +36,8 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
             tasks.removeAll()
         }
         tailTask.withLock { $0?.cancel() }
+        groupsTask.withLock { $0?.cancel() }
+        groupDetailTask.withLock { $0?.cancel() }
     }
 
     private func pollCluster() async {
@@ -72,6 +76,7 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
         while !Task.isCancelled {
             inbox.post(.producer(await source.producerSnapshot()))
             inbox.post(.consumer(await source.consumerSnapshot()))
+            inbox.post(.brokers(await source.brokerActivity()))
             try? await Task.sleep(for: .milliseconds(options.refreshMillis))
         }
     }
@@ -102,6 +107,37 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                 tailTask.withLock { $0?.cancel() }
             case .setTailPaused(let paused):
                 tailCollector.setPaused(paused)
+            case .watchGroups:
+                startPollingGroups()
+            case .watchGroupDetail(let group):
+                pollGroupDetail(group)
+            case .queryTopicConfig(let topic):
+                Task {
+                    do {
+                        inbox.post(.topicConfig(try await source.topicConfig(topic)))
+                    } catch {
+                        inbox.post(.topicConfigFailed(topic: topic, message: Self.describe(error)))
+                    }
+                }
+            case .admin(let action):
+                Task {
+                    do {
+                        inbox.post(.adminCompleted(action, .success(try await source.perform(action))))
+                    } catch {
+                        inbox.post(.adminCompleted(action, .failure(DashboardFailureMessage(Self.describe(error)))))
+                    }
+                }
+            case let .saveMessages(path, messages):
+                Task {
+                    do {
+                        let written = try await source.saveMessages(messages, to: path)
+                        report(.info, "wrote \(messages.count) message\(messages.count == 1 ? "" : "s") to \(written)")
+                    } catch {
+                        report(.error, "cannot write \(path): \(Self.describe(error))")
+                    }
+                }
+            case .copyToClipboard:
+                break  // the UI loop writes it to the terminal
             case let .queryGroupOffsets(group, topic):
                 Task {
                     do {
@@ -112,6 +148,65 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    private func report(_ severity: StatusEvent.Severity, _ message: String) {
+        inbox.post(.status(StatusEvent(severity, message, atMillis: WallClock.nowMillis())))
+    }
+
+    /// An error's own one-line description when it has one.
+    static func describe(_ error: any Error) -> String {
+        (error as? CustomStringConvertible)?.description ?? "\(error)"
+    }
+
+    /// Polls the groups list at the metadata pace from now until the dashboard exits. A failure is
+    /// said once (not every round) and the last list stays.
+    private func startPollingGroups() {
+        let task = Task {
+            var lastFailure: String?
+            while !Task.isCancelled {
+                do {
+                    let snapshot = try await source.groups()
+                    inbox.post(.groups(snapshot, atMillis: WallClock.nowMillis()))
+                    if lastFailure != nil { report(.info, "consumer groups refresh recovered") }
+                    lastFailure = nil
+                } catch {
+                    let message = "consumer groups refresh failed: \(Self.describe(error))"
+                    if message != lastFailure { report(.error, message) }
+                    lastFailure = message
+                }
+                try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
+            }
+        }
+        groupsTask.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
+    }
+
+    /// Polls one group's detail while it is open; nil stops.
+    private func pollGroupDetail(_ group: String?) {
+        let task = group.map { group in
+            Task {
+                var lastFailure: String?
+                while !Task.isCancelled {
+                    do {
+                        let detail = try await source.groupDetail(group)
+                        inbox.post(.groupDetail(detail, atMillis: WallClock.nowMillis()))
+                        lastFailure = nil
+                    } catch {
+                        let message = "group \(group): \(Self.describe(error))"
+                        if message != lastFailure { report(.error, message) }
+                        lastFailure = message
+                    }
+                    try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
+                }
+            }
+        }
+        groupDetailTask.withLock { previous in
+            previous?.cancel()
+            previous = task
         }
     }
 

@@ -18,14 +18,8 @@ enum TopicsView {
     static func draw(_ context: RenderContext, in rect: Rect, into canvas: inout Canvas) {
         let state = context.state, theme = context.theme
         var y = rect.y
-        let editingFilter = state.textEntry?.purpose == .topicFilter
-        if !state.topicFilter.isEmpty || editingFilter {
-            let style = editingFilter ? theme[.editing] : theme[.accent]
-            let text = "/" + (editingFilter ? state.textEntry!.text + "_" : state.topicFilter)
-            canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
-            canvas.put(text, x: rect.x, y: y, style: style, maxWidth: rect.width)
-            y += 1
-        }
+        let editing = state.textEntry?.purpose == .topicFilter ? state.textEntry : nil
+        y += TableLayout.drawFilter(state.topicFilter, editing: editing, in: rect, y: y, theme: theme, into: &canvas)
 
         var columns = numericColumns
         while !columns.isEmpty, minimumNameWidth + columns.reduce(0, { $0 + $1.width + 1 }) > rect.width {

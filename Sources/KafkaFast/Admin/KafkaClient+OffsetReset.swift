@@ -34,12 +34,29 @@ public struct OffsetResetPlan: Sendable, Equatable {
         public var high: Int64
         /// True when an exact offset lay outside low...high and was brought inside.
         public var clamped: Bool
+
+        public init(topic: String, partition: Int32, current: Int64?, new: Int64, low: Int64, high: Int64, clamped: Bool) {
+            self.topic = topic
+            self.partition = partition
+            self.current = current
+            self.new = new
+            self.low = low
+            self.high = high
+            self.clamped = clamped
+        }
     }
 
     public var group: String
     public var target: OffsetResetTarget
     /// Sorted by topic, then partition.
     public var partitions: [Partition]
+
+    /// A plan to apply as it stands (one shown to the user and confirmed, say).
+    public init(group: String, target: OffsetResetTarget, partitions: [Partition]) {
+        self.group = group
+        self.target = target
+        self.partitions = partitions
+    }
 }
 
 extension KafkaClient {
