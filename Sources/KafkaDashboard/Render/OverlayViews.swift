@@ -101,26 +101,32 @@ enum OverlayViews {
         }
     }
 
-    /// Pieces of `text`: the first fits in what is left of the current row, the others in whole rows
-    /// (never split inside a character).
+    /// Pieces of `text`: the first fits in what is left of the current row, the others in whole rows;
+    /// a piece ends at a space where one is in its second half (prose breaks between words), and
+    /// never inside a character.
     private static func wrapContinuing(_ text: String, firstWidth: Int, width: Int) -> [String] {
         guard DisplayWidth.of(text) > firstWidth else { return [text] }
         var pieces: [String] = []
-        var current = ""
-        var used = 0
+        var rest = Substring(text)
         var room = max(0, firstWidth)
-        for character in text {
-            let characterWidth = max(1, DisplayWidth.of(character))
-            if used + characterWidth > room {
-                pieces.append(current)
-                current = ""
-                used = 0
-                room = width
+        while DisplayWidth.of(rest) > room {
+            var used = 0
+            var end = rest.startIndex
+            while end < rest.endIndex, used + max(1, DisplayWidth.of(rest[end])) <= room {
+                used += max(1, DisplayWidth.of(rest[end]))
+                end = rest.index(after: end)
             }
-            current.append(character)
-            used += characterWidth
+            let head = rest[..<end]
+            if let space = head.lastIndex(of: " "), rest.distance(from: rest.startIndex, to: space) > head.count / 2 {
+                pieces.append(String(rest[...space]))
+                rest = rest[rest.index(after: space)...]
+            } else {
+                pieces.append(String(head))
+                rest = rest[end...]
+            }
+            room = max(1, width)
         }
-        if !current.isEmpty { pieces.append(current) }
+        if !rest.isEmpty { pieces.append(String(rest)) }
         return pieces
     }
 
@@ -142,9 +148,12 @@ enum OverlayViews {
         return inner
     }
 
-    /// Splits a line into pieces at most `width` columns wide, never inside a character.
+    /// Splits a line into pieces at most `width` columns wide, at a space where there is one in the
+    /// piece's second half (so prose breaks between words), never inside a character.
     static func wrap(_ line: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
-        return wrapContinuing(line, firstWidth: width, width: width)
+        return wrapContinuing(line, firstWidth: width, width: width).map { piece in
+            piece.hasSuffix(" ") && piece.count > 1 ? String(piece.dropLast()) : piece
+        }
     }
 }
