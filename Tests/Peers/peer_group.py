@@ -25,7 +25,7 @@ times: prints {"topic","partitions":[{"partition","offset"}]}, librdkafka's offs
 
 hold: joins the group, commits exactly the given offsets once it is assigned the topic's partitions,
 then stays a member (polling, committing nothing more) until F exists, and leaves. S holds
-{"assignment":[partitions],"committed":bool}; at the end it prints {"assignment":[partitions]}.
+{"assignment":[partitions],"committed":bool,"member_id":id}; at the end it prints {"assignment":[partitions]}.
 """
 import argparse
 import json
@@ -139,7 +139,8 @@ def hold(args):
     def write_status():
         tmp = args.status_file + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"assignment": sorted(assignment), "committed": state["committed"]}, f)
+            json.dump({"assignment": sorted(assignment), "committed": state["committed"],
+                       "member_id": state.get("member_id")}, f)
         os.replace(tmp, args.status_file)
 
     def on_assign(consumer, partitions):
@@ -160,6 +161,7 @@ def hold(args):
                 consumer.commit(offsets=[TopicPartition(args.topic, p, o) for p, o in sorted(wanted.items())],
                                 asynchronous=False)
                 state["committed"] = True
+                state["member_id"] = consumer.memberid()
                 write_status()
     finally:
         consumer.close()

@@ -143,12 +143,14 @@ public struct AdminDialog: Sendable, Equatable {
         case .addPartitions(let topic, let count):
             return ["Raise \(topic) to \(count) partitions?", "Keyed messages may map to other partitions from then on."]
         case .applyOffsetReset(let preview):
+            let nameWidth = min(56, max(20, preview.entries.map { DisplayWidth.of($0.topic) + 8 }.max() ?? 0))
             var lines = ["Reset the offsets of group \(preview.request.group) as follows?", ""]
-            lines.append("  Topic[partition]                 Committed ->        New")
+            lines.append("  " + Format.fit("Topic[partition]", nameWidth) + Format.fit("Committed", 11, right: true) + " -> "
+                         + Format.fit("New", 10, right: true))
             for entry in preview.entries {
                 let name = "\(entry.topic)[\(entry.partition)]"
                 let current = entry.current.map { Format.grouped($0) } ?? "none"
-                lines.append("  " + Format.fit(name, 30) + " " + Format.fit(current, 11, right: true) + " -> "
+                lines.append("  " + Format.fit(name, nameWidth) + Format.fit(current, 11, right: true) + " -> "
                              + Format.fit(Format.grouped(entry.new), 10, right: true) + (entry.clamped ? "  (brought into range)" : ""))
             }
             return lines

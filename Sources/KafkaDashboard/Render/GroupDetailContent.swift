@@ -2,8 +2,10 @@
 /// partition the committed offset, end offset, lag and how long catching up takes at the current
 /// pace. Built by the renderer and by the reducer (which needs the count to scroll).
 public enum GroupDetailContent {
-    static let partitionHeader = "  " + Format.fit("Topic[partition]", 28) + Format.fit("Committed", 12, right: true)
-        + Format.fit("End", 12, right: true) + Format.fit("Lag", 10, right: true) + "  Catch-up"
+    static func partitionHeader(nameWidth: Int) -> String {
+        "  " + Format.fit("Topic[partition]", nameWidth) + Format.fit("Committed", 12, right: true)
+            + Format.fit("End", 12, right: true) + Format.fit("Lag", 10, right: true) + "  Catch-up"
+    }
 
     public static func lines(_ state: GroupDetailState, nowMillis: Int64) -> [StyledLine] {
         guard let detail = state.detail else { return [StyledLine("loading group \(state.group)...", .dim)] }
@@ -16,11 +18,15 @@ public enum GroupDetailContent {
         if detail.members.isEmpty {
             lines.append(StyledLine("  none: the group is empty", .dim))
         } else {
-            lines.append(StyledLine("  " + Format.fit("Client id", 24) + Format.fit("Host", 22) + "Assigned", .columnHeader))
+            lines.append(StyledLine("  " + Format.fit("Member id", 30) + Format.fit("Client id", 22) + Format.fit("Host", 20)
+                                    + "Assigned", .columnHeader))
             for member in detail.members {
+                // Brokers that leave fields empty (Tansu sends neither client id nor host) get a dash.
+                func shown(_ text: String) -> String { text.isEmpty ? "-" : text }
                 let assigned = member.assignment.isEmpty ? "(the broker gives no assignment)" : describe(member.assignment)
                 lines.append(StyledLine([
-                    .init("  " + Format.fit(member.clientId, 24) + Format.fit(member.host, 22)),
+                    .init("  " + Format.fit(shown(member.memberId), 30) + Format.fit(shown(member.clientId), 22)
+                          + Format.fit(shown(member.host), 20)),
                     .init(assigned, member.assignment.isEmpty ? .dim : .overlay),
                 ]))
             }
@@ -30,11 +36,13 @@ public enum GroupDetailContent {
             lines.append(StyledLine("  no committed offsets and no assignment", .dim))
             return lines
         }
-        lines.append(StyledLine(partitionHeader, .columnHeader))
+        // As wide as the longest name needs, within reason.
+        let nameWidth = min(56, max(20, detail.partitions.map { DisplayWidth.of($0.topic) + 8 }.max() ?? 0))
+        lines.append(StyledLine(partitionHeader(nameWidth: nameWidth), .columnHeader))
         for partition in detail.partitions {
             let lag = partition.lag
             lines.append(StyledLine([
-                .init("  " + Format.fit("\(partition.topic)[\(partition.partition)]", 28)
+                .init("  " + Format.fit("\(partition.topic)[\(partition.partition)]", nameWidth)
                       + Format.fit(partition.committed.map { Format.grouped($0) } ?? "none", 12, right: true)
                       + Format.fit(Format.grouped(partition.end), 12, right: true)),
                 .init(Format.fit(lag.map { Format.grouped($0) } ?? "-", 10, right: true), (lag ?? 0) > 0 ? .warning : .overlay),

@@ -30,7 +30,8 @@ public struct BrokerStatistics: Sendable {
     public var produceBytesOut: Int64
     /// Bytes read on the fetch connection (record batches and their response headers).
     public var fetchBytesIn: Int64
-    /// Round trip of every answered request since the client started.
+    /// Round trip of every answered request since the client started, but for fetches and group
+    /// requests: those wait at the broker on purpose (a long poll, a join), which is not latency.
     public var roundTrip: LatencyHistogram
     public var connects: Int64
     public var connectFailures: Int64
@@ -89,7 +90,7 @@ extension BrokerStatistics {
         bytesIn += link.bytesIn
         if case .produce = purpose { produceBytesOut += link.bytesOut }
         if purpose == .fetch { fetchBytesIn += link.bytesIn }
-        roundTrip.merge(link.roundTrip)
+        if purpose != .fetch && purpose != .group { roundTrip.merge(link.roundTrip) }
         connects += link.connects
         connectFailures += link.connectFailures
         disconnects += link.disconnects

@@ -66,6 +66,9 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     func clusterSnapshot() async throws -> ClusterSnapshot {
         let metadata = try await client.metadata(refresh: true)
+        let topics = metadata.sortedTopics
+        await refreshWatermarks(of: topics.filter { $0.error == .none && !$0.partitions.isEmpty }.map(\.name))
+        // Taken after the watermarks: their requests are what finds a broker down.
         let statistics = client.brokerStatistics()
         let reach = Dictionary(statistics.map { ($0.address, $0.state) }, uniquingKeysWith: { first, _ in first })
         func reachability(_ address: BrokerAddress) -> ClusterSnapshot.ConnectionState {
@@ -85,8 +88,6 @@ final class KafkaDashboardSource: DashboardDataSource {
             brokers.append(ClusterSnapshot.Broker(id: id, address: gone.address.description, state: .disconnected))
         }
         brokers.sort { $0.id < $1.id }
-        let topics = metadata.sortedTopics
-        await refreshWatermarks(of: topics.filter { $0.error == .none && !$0.partitions.isEmpty }.map(\.name))
         let watermarks = state.withLock { $0.watermarks }
         return ClusterSnapshot(
             clusterID: metadata.clusterId, brokers: brokers,

@@ -6,6 +6,23 @@ final class PeerGroupHold: Sendable {
     struct Status: Decodable, Sendable {
         var assignment: [Int32]
         var committed: Bool
+        /// The member id the coordinator gave it, once it committed.
+        var member_id: String?
+    }
+
+    /// The group as librdkafka's AdminClient describes it (`peer_group.py describe`).
+    struct Description: Decodable, Sendable {
+        struct Member: Decodable, Sendable {
+            var client_id: String
+            var host: String
+            var partitions: [Int32]
+        }
+        var state: String
+        var members: [Member]
+    }
+
+    func describe(address: String) async throws -> Description {
+        try await Peer.json(Description.self, "peer_group.py", args: ["describe", "--bootstrap", address, "--group", group])
     }
 
     let group: String
