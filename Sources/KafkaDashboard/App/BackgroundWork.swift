@@ -116,7 +116,7 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                     do {
                         inbox.post(.topicConfig(try await source.topicConfig(topic)))
                     } catch {
-                        inbox.post(.topicConfigFailed(topic: topic, message: Self.describe(error)))
+                        inbox.post(.topicConfigFailed(topic: topic, message: "\(error)"))
                     }
                 }
             case .admin(let action):
@@ -124,7 +124,7 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                     do {
                         inbox.post(.adminCompleted(action, .success(try await source.perform(action))))
                     } catch {
-                        inbox.post(.adminCompleted(action, .failure(DashboardFailureMessage(Self.describe(error)))))
+                        inbox.post(.adminCompleted(action, .failure(DashboardFailureMessage("\(error)"))))
                     }
                 }
             case let .saveMessages(path, messages):
@@ -133,7 +133,7 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                         let written = try await source.saveMessages(messages, to: path)
                         report(.info, "wrote \(messages.count) message\(messages.count == 1 ? "" : "s") to \(written)")
                     } catch {
-                        report(.error, "cannot write \(path): \(Self.describe(error))")
+                        report(.error, "cannot write \(path): \(error)")
                     }
                 }
             case .copyToClipboard:
@@ -155,29 +155,11 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
         inbox.post(.status(StatusEvent(severity, message, atMillis: WallClock.nowMillis())))
     }
 
-    /// An error's own one-line description when it has one.
-    static func describe(_ error: any Error) -> String {
-        (error as? CustomStringConvertible)?.description ?? "\(error)"
-    }
-
-    /// Polls the groups list at the metadata pace from now until the dashboard exits. A failure is
-    /// said once (not every round) and the last list stays.
+    /// Polls the groups list at the metadata pace from now until the dashboard exits.
     private func startPollingGroups() {
-        let task = Task {
-            var lastFailure: String?
-            while !Task.isCancelled {
-                do {
-                    let snapshot = try await source.groups()
-                    inbox.post(.groups(snapshot, atMillis: WallClock.nowMillis()))
-                    if lastFailure != nil { report(.info, "consumer groups refresh recovered") }
-                    lastFailure = nil
-                } catch {
-                    let message = "consumer groups refresh failed: \(Self.describe(error))"
-                    if message != lastFailure { report(.error, message) }
-                    lastFailure = message
-                }
-                try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
-            }
+        let task = poll(failurePrefix: "consumer groups refresh failed", recovery: "consumer groups refresh recovered") {
+            let snapshot = try await self.source.groups()
+            self.inbox.post(.groups(snapshot, atMillis: WallClock.nowMillis()))
         }
         groupsTask.withLock { previous in
             previous?.cancel()
@@ -188,25 +170,36 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
     /// Polls one group's detail while it is open; nil stops.
     private func pollGroupDetail(_ group: String?) {
         let task = group.map { group in
-            Task {
-                var lastFailure: String?
-                while !Task.isCancelled {
-                    do {
-                        let detail = try await source.groupDetail(group)
-                        inbox.post(.groupDetail(detail, atMillis: WallClock.nowMillis()))
-                        lastFailure = nil
-                    } catch {
-                        let message = "group \(group): \(Self.describe(error))"
-                        if message != lastFailure { report(.error, message) }
-                        lastFailure = message
-                    }
-                    try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
-                }
+            poll(failurePrefix: "group \(group)", recovery: nil) {
+                let detail = try await self.source.groupDetail(group)
+                self.inbox.post(.groupDetail(detail, atMillis: WallClock.nowMillis()))
             }
         }
         groupDetailTask.withLock { previous in
             previous?.cancel()
             previous = task
+        }
+    }
+
+    /// Runs `round` at the metadata pace until cancelled. A failure is said once, not every round
+    /// it goes on (the view keeps what it last had); `recovery`, when given, says it is over.
+    private func poll(
+        failurePrefix: String, recovery: String?, _ round: @escaping @Sendable () async throws -> Void
+    ) -> Task<Void, Never> {
+        Task {
+            var lastFailure: String?
+            while !Task.isCancelled {
+                do {
+                    try await round()
+                    if lastFailure != nil, let recovery { report(.info, recovery) }
+                    lastFailure = nil
+                } catch {
+                    let message = "\(failurePrefix): \(error)"
+                    if message != lastFailure { report(.error, message) }
+                    lastFailure = message
+                }
+                try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
+            }
         }
     }
 

@@ -147,17 +147,6 @@ extension KeyTable {
         KeyBinding([], "Type text", .editing, keyLabel: "any character", action: .insertText),
     ]
 
-    private static let helpBindings: [KeyBinding] = [
-        KeyBinding([.escape, .character("?"), .character("q"), .function(1)], "Close help", .view, hint: "close",
-                   action: .closeOverlay),
-        KeyBinding([.character("k"), .up], "Scroll up", .navigation, action: .moveUp),
-        KeyBinding([.character("j"), .down], "Scroll down", .navigation, hint: "scroll", action: .moveDown),
-        KeyBinding([.pageUp], "Page up", .navigation, action: .pageUp),
-        KeyBinding([.pageDown, .character(" ")], "Page down", .navigation, action: .pageDown),
-        KeyBinding([.character("g"), .home], "Top", .navigation, action: .moveToTop),
-        KeyBinding([.character("G"), .end], "Bottom", .navigation, action: .moveToBottom),
-    ]
-
     private static let overlayScrolling: [KeyBinding] = [
         KeyBinding([.character("k"), .up], "Scroll up", .navigation, action: .moveUp),
         KeyBinding([.character("j"), .down], "Scroll down", .navigation, hint: "scroll", action: .moveDown),
@@ -166,6 +155,11 @@ extension KeyTable {
         KeyBinding([.character("g"), .home], "Top", .navigation, action: .moveToTop),
         KeyBinding([.character("G"), .end], "Bottom", .navigation, action: .moveToBottom),
     ]
+
+    private static let helpBindings: [KeyBinding] = [
+        KeyBinding([.escape, .character("?"), .character("q"), .function(1)], "Close help", .view, hint: "close",
+                   action: .closeOverlay),
+    ] + overlayScrolling
 
     private static let messageDetailBindings: [KeyBinding] = [
         KeyBinding([.escape, .enter, .character("q")], "Close", .view, hint: "close", action: .closeOverlay),
@@ -208,9 +202,5 @@ extension KeyTable {
         KeyBinding([.character("y")], "Yes: make the change", .action, hint: "yes", action: .confirm),
         KeyBinding([.character("n"), .escape], "No: leave everything as it is", .action, hint: "no",
                    action: .closeOverlay),
-        KeyBinding([.character("k"), .up], "Scroll up", .navigation, action: .moveUp),
-        KeyBinding([.character("j"), .down], "Scroll down", .navigation, hint: "scroll", action: .moveDown),
-        KeyBinding([.pageUp], "Page up", .navigation, action: .pageUp),
-        KeyBinding([.pageDown, .character(" ")], "Page down", .navigation, action: .pageDown),
-    ]
+    ] + overlayScrolling
 }

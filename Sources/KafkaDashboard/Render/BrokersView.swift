@@ -37,14 +37,12 @@ enum BrokersView {
             return
         }
         var y = rect.y + 2
-        let visible = rect.maxY - y
         let cursor = state.brokers.cursor
-        let first = min(cursor.top, max(0, rows.count - visible))
-        for index in first..<min(rows.count, first + visible) {
+        for index in TableLayout.visibleRange(count: rows.count, cursor: cursor, visible: rect.maxY - y) {
             let row = rows[index]
             let selected = index == cursor.selected
-            let rowStyle = selected ? context.selectionStyle(for: .brokers) : theme[.normal]
-            if selected { canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: rowStyle) }
+            let rowStyle = TableLayout.rowStyle(selected: selected, pane: .brokers, base: theme[.normal], context: context,
+                                                x: rect.x, y: y, width: rect.width, into: &canvas)
             for column in columns {
                 let (text, role) = cell(Column(rawValue: column.index)!, row)
                 TableLayout.cell(text, column, x: rect.x, y: y, style: selected || role == nil ? rowStyle : theme[role!],

@@ -35,14 +35,11 @@ enum ConfigView {
         let columns = TableLayout.place(specs, width: rect.width)
         TableLayout.drawHeader(specs, columns, x: rect.x, y: y, theme: theme, into: &canvas)
         y += 1
-        let visible = rect.maxY - y
-        let cursor = configs.cursor
-        let first = min(cursor.top, max(0, configs.rows.count - visible))
-        for index in first..<min(configs.rows.count, first + max(0, visible)) {
+        for index in TableLayout.visibleRange(count: configs.rows.count, cursor: configs.cursor, visible: rect.maxY - y) {
             let entry = configs.rows[index]
-            let selected = index == cursor.selected
-            let rowStyle = selected ? context.selectionStyle(for: .configs) : theme[entry.isDefault ? .dim : .normal]
-            if selected { canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: rowStyle) }
+            let selected = index == configs.cursor.selected
+            let rowStyle = TableLayout.rowStyle(selected: selected, pane: .configs, base: theme[entry.isDefault ? .dim : .normal],
+                                                context: context, x: rect.x, y: y, width: rect.width, into: &canvas)
             let value = entry.isSensitive ? "(sensitive)" : entry.value ?? "(not set)"
             var flags: [String] = []
             if entry.isSensitive { flags.append("S") }

@@ -38,14 +38,11 @@ enum GroupsView {
             canvas.put(message, x: rect.x, y: y, style: theme[.dim], maxWidth: rect.width)
             return
         }
-        let visible = rect.maxY - y
-        let cursor = groups.cursor
-        let first = min(cursor.top, max(0, groups.rows.count - visible))
-        for index in first..<min(groups.rows.count, first + visible) {
+        for index in TableLayout.visibleRange(count: groups.rows.count, cursor: groups.cursor, visible: rect.maxY - y) {
             let group = groups.rows[index]
-            let selected = index == cursor.selected
-            let rowStyle = selected ? context.selectionStyle(for: .groups) : theme[.normal]
-            if selected { canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: rowStyle) }
+            let selected = index == groups.cursor.selected
+            let rowStyle = TableLayout.rowStyle(selected: selected, pane: .groups, base: theme[.normal], context: context,
+                                                x: rect.x, y: y, width: rect.width, into: &canvas)
             func styled(_ role: ThemeRole) -> Style { selected ? rowStyle : theme[role] }
             for column in columns {
                 switch GroupColumn(rawValue: column.index)! {

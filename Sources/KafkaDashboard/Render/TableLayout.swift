@@ -70,6 +70,23 @@ enum TableLayout {
         }
     }
 
+    /// The rows of a list drawn in `visible` lines: from the cursor's top, without blank lines at
+    /// the end while there are rows above.
+    static func visibleRange(count: Int, cursor: ListCursor, visible: Int) -> Range<Int> {
+        let first = min(cursor.top, max(0, count - visible))
+        return first..<max(first, min(count, first + max(0, visible)))
+    }
+
+    /// The style of a row, with the selection bar drawn under it when it is the selected one.
+    static func rowStyle(
+        selected: Bool, pane: Pane, base: Style, context: RenderContext, x: Int, y: Int, width: Int, into canvas: inout Canvas
+    ) -> Style {
+        guard selected else { return base }
+        let style = context.selectionStyle(for: pane)
+        canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style)
+        return style
+    }
+
     /// The filter line some lists show above their header: "/text" (with a cursor while typing).
     /// Returns the rows it took.
     static func drawFilter(

@@ -41,17 +41,12 @@ enum TopicsView {
             canvas.put(message, x: rect.x, y: y, style: theme[.dim], maxWidth: rect.width)
             return
         }
-        let visibleRows = rect.maxY - y
         let cursor = state.topicCursor
-        let first = min(cursor.top, max(0, state.topicRows.count - visibleRows))
-        for index in first..<min(state.topicRows.count, first + visibleRows) {
+        for index in TableLayout.visibleRange(count: state.topicRows.count, cursor: cursor, visible: rect.maxY - y) {
             let row = state.topicRows[index]
-            let selected = index == cursor.selected
-            var style = row.isInternal ? theme[.dim] : theme[.normal]
-            if selected {
-                style = context.selectionStyle(for: .topics)
-                canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
-            }
+            let style = TableLayout.rowStyle(
+                selected: index == cursor.selected, pane: .topics, base: theme[row.isInternal ? .dim : .normal],
+                context: context, x: rect.x, y: y, width: rect.width, into: &canvas)
             canvas.put(row.name, x: rect.x, y: y, style: style, maxWidth: nameWidth - 1)
             var x = rect.x + nameWidth
             for column in columns {

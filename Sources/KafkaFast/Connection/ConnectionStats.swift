@@ -56,19 +56,14 @@ public final class ConnectionStats: Sendable {
         }
     }
 
-    func recordConnectFailure(_ reason: String) {
-        history.withLockedValue {
-            $0.connectFailures += 1
-            $0.lastFailure = reason
-            $0.lastFailureAt = .now()
-            $0.down = true
-        }
-    }
+    func recordConnectFailure(_ reason: String) { recordFailure(reason, counting: \.connectFailures) }
 
     /// The connection closed, by the broker or after an error (not by the client closing).
-    func recordDisconnect(_ reason: String) {
+    func recordDisconnect(_ reason: String) { recordFailure(reason, counting: \.disconnects) }
+
+    private func recordFailure(_ reason: String, counting counter: WritableKeyPath<LinkHistory, Int64>) {
         history.withLockedValue {
-            $0.disconnects += 1
+            $0[keyPath: counter] += 1
             $0.lastFailure = reason
             $0.lastFailureAt = .now()
             $0.down = true

@@ -93,30 +93,16 @@ import Testing
     /// and read from its header's start; the others are right-aligned and read up to its end).
     static func brokerCell(_ screen: [String], id: Int, column: String) -> String? {
         guard let header = screen.first(where: { $0.contains("Address") && $0.contains("Reconn") }).map(Array.init),
-            let idEnd = position(of: "ID", in: header).map({ $0 + 2 }), let start = position(of: column, in: header)
+            let idEnd = DashScreen.find("ID", in: header).map({ $0 + 2 }), let start = DashScreen.find(column, in: header)
         else { return nil }
         for line in screen {
             let row = Array(line)
-            guard token(endingAt: idEnd, in: row) == String(id) else { continue }
+            guard DashScreen.token(endingAt: idEnd, in: row) == String(id) else { continue }
             if column == "State" {
                 return String(row[start..<min(row.count, start + 5)]).trimmingCharacters(in: .whitespaces)
             }
-            return token(endingAt: start + column.count, in: row)
+            return DashScreen.token(endingAt: start + column.count, in: row)
         }
         return nil
-    }
-
-    private static func position(of text: String, in line: [Character]) -> Int? {
-        let needle = Array(text)
-        guard needle.count <= line.count else { return nil }
-        return (0...(line.count - needle.count)).first { Array(line[$0..<($0 + needle.count)]) == needle }
-    }
-
-    /// The run of non-blank characters that ends just before `end`.
-    private static func token(endingAt end: Int, in row: [Character]) -> String? {
-        guard end <= row.count, end > 0 else { return nil }
-        var start = end
-        while start > 0, row[start - 1] != " ", row[start - 1] != "│" { start -= 1 }
-        return start == end ? nil : String(row[start..<end])
     }
 }

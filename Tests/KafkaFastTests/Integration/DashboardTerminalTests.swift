@@ -453,14 +453,14 @@ enum DashScreen {
         return true
     }
 
-    private static func find(_ text: String, in line: [Character]) -> Int? {
+    static func find(_ text: String, in line: [Character]) -> Int? {
         let needle = Array(text)
         guard needle.count <= line.count else { return nil }
         return (0...(line.count - needle.count)).first { Array(line[$0..<($0 + needle.count)]) == needle }
     }
 
     /// The run of non-blank characters that ends just before `end`.
-    private static func token(endingAt end: Int, in row: [Character]) -> String? {
+    static func token(endingAt end: Int, in row: [Character]) -> String? {
         guard end <= row.count, end > 0 else { return nil }
         var start = end
         while start > 0, row[start - 1] != " ", !"│┃".contains(row[start - 1]) { start -= 1 }
