@@ -65,7 +65,10 @@ import Glibc
     func helloWorldPrintsFromEveryThreadAndStopsCleanlyOnCtrlC(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("hello")
-        let output = try TestEnvironment.runDirectory() + "/peer-io/\(topic).out"
+        let folder = try TestEnvironment.runDirectory() + "/peer-io"
+        // run-tests.sh clears it; a test that runs before any peer must make it.
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let output = folder + "/\(topic).out"
         FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try SignalSafeProcess.make(Kfast.path, ["example", "hello-world", topic, "2", "-b", address, "-g", "g-\(topic)"] + Self.fastGroup)

@@ -109,6 +109,10 @@ import Testing
     /// The per-broker view on the 3-broker mock cluster: every broker up and answering, one taken
     /// down is seen down with the failures counted, and once up again it is dialled anew.
     @Test func brokerStatisticsFollowABrokerGoingDownAndComingBack() async throws {
+        try await MockClusterExclusive.run { try await Self.brokerStatisticsThroughAnOutage() }
+    }
+
+    static func brokerStatisticsThroughAnOutage() async throws {
         let topic = uniqueTopicName("broker-stats")
         try await MockCluster.createTopic(topic, partitions: 3)
         for partition in 0..<3 { try await MockCluster.setLeader(topic, partition: partition, broker: partition + 1) }
@@ -148,7 +152,7 @@ import Testing
         var partitions: [Entry]
     }
 
-    private func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+    private static func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { throw TestEnvironmentError(description: "no \(what) within \(timeout)") }

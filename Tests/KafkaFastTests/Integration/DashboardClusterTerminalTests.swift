@@ -8,6 +8,10 @@ import Testing
 /// DescribeConfigs: the views say so.
 @Suite struct DashboardClusterTerminalTests {
     @Test func brokersViewFollowsLeadersAndABrokerGoingDownAndUp() async throws {
+        try await MockClusterExclusive.run { try await Self.followLeadersAndAnOutage() }
+    }
+
+    static func followLeadersAndAnOutage() async throws {
         let bootstrap = try MockCluster.bootstrap()
         let topic = uniqueTopicName("dash-cluster")
         try await MockCluster.createTopic(topic, partitions: 3)
