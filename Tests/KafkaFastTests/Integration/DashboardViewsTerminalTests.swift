@@ -70,6 +70,7 @@ import Testing
 
         // w writes the matches; kfast produce --json replays them into another topic, byte for byte.
         let file = try TestEnvironment.runDirectory() + "/\(topic).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: file) }
         try await dash.press("w", "C-u")
         try await dash.type(file)
         try await dash.press("Enter")
