@@ -37,7 +37,7 @@ do {
     if wants("batch") { results += try benchmarks.batches() }
     if wants("gzip") { results += try benchmarks.gzip() }
     if wants("contexts") { results += try benchmarks.contexts() }
-    if wants("dashboard") { results += benchmarks.dashboard() }
+    if wants("dashboard") { results += benchmarks.dashboard() + benchmarks.dashboardGroups() }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

@@ -16,6 +16,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case unknownPartition(topic: String, partition: Int32)
     /// No consumer group of this name exists (no members, no committed offsets).
     case unknownGroup(String)
+    /// The group has members, and what was asked (an offset reset) needs an empty group.
+    case groupNotEmpty(group: String, members: Int, state: String)
     case noBrokerAvailable(String)
     /// A group consumer did not become a member within the time its caller could wait.
     case groupNotFormed(group: String, waitedMs: Int64, reason: String)
@@ -46,6 +48,9 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "unknown partition \(partition) of topic '\(topic)'"
         case .unknownGroup(let group):
             return "unknown group '\(group)': no consumer group of that name exists on the cluster"
+        case .groupNotEmpty(let group, let members, let state):
+            return "group '\(group)' has \(members) member\(members == 1 ? "" : "s") (state \(state)): "
+                + "Kafka changes the offsets of an empty group only; stop its consumers first"
         case .noBrokerAvailable(let reason):
             return "no broker available: \(reason)"
         case .groupNotFormed(let group, let waitedMs, let reason):

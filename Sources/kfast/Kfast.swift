@@ -11,7 +11,7 @@ struct Kfast: AsyncParsableCommand {
         abstract: "A fast Kafka client: topics, offsets, produce, consume and a live dashboard.",
         version: KafkaFastVersion.string,
         subcommands: [
-            TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self,
+            TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self, AlterTopicCommand.self,
             ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self,
             DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self,
         ]

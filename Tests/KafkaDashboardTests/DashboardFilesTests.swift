@@ -23,6 +23,9 @@ import Testing
         #expect(options.initialTopic == "orders")
         #expect(options.theme == "default")
         #expect(options.sendTemplate == "Assets/payloads/order.json")
+        #expect(!options.readOnly)
+        let readOnly = try temporaryFile(#"{"readOnly": true}"#)
+        #expect(try DashboardOptions.parse(["--config", readOnly]).options.readOnly)
     }
 
     @Test func configTyposAreErrors() throws {

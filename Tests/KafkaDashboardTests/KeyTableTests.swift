@@ -42,12 +42,25 @@ import Testing
         let expectations: [(Key, DashboardAction)] = [
             (.tab, .focusNext), (.backTab, .focusPrevious), (.character("j"), .moveDown), (.character("k"), .moveUp),
             (.down, .moveDown), (.up, .moveUp), (.character("g"), .moveToTop), (.character("G"), .moveToBottom),
-            (.pageUp, .pageUp), (.pageDown, .pageDown), (.character("/"), .startTopicFilter), (.escape, .back),
+            (.pageUp, .pageUp), (.pageDown, .pageDown), (.escape, .back),
             (.character("+"), .toggleZoom), (.character("p"), .togglePause), (.character("q"), .quit),
             (.control("l"), .redraw), (.character("?"), .showHelp),
         ]
         for (key, action) in expectations {
             #expect(table.binding(for: key, in: .global)?.action == action, "\(key.displayName)")
+        }
+        // "/" filters or searches the list in front of you; panes without a list of their own filter topics.
+        let slash: [(KeyContext, DashboardAction)] = [
+            (.topics, .startTopicFilter), (.partitions, .startTopicFilter), (.offsets, .startTopicFilter),
+            (.send, .startTopicFilter), (.brokers, .startTopicFilter), (.tail, .startTailSearch),
+            (.groups, .startGroupFilter), (.configs, .startConfigFilter),
+        ]
+        for (context, action) in slash {
+            #expect(table.binding(for: .character("/"), in: context)?.action == action, "/ in \(context)")
+        }
+        // Every pane has its number key, in Tab order.
+        for pane in Pane.allCases {
+            #expect(table.binding(for: .character(Character(String(pane.rawValue + 1))), in: .global)?.action == .focus(pane))
         }
     }
 

@@ -17,7 +17,7 @@ import Testing
             #expect(canvas.screenText.contains(title), "\(title)")
         }
         #expect(lines[22].hasPrefix(" ready"))
-        #expect(lines[23].hasPrefix("Enter open i internal Tab pane / filter"))
+        #expect(lines[23].hasPrefix("Enter open i internal / filter C create D delete Tab pane"))
     }
 
     @Test func narrowTerminalStacksPanesUnderATabStrip() {
@@ -26,7 +26,7 @@ import Testing
         let lines = render(state).renderedText()
         #expect(lines == [
             " test-cluster │ P 555/s C 0/s │ errors 2",
-            " 1 Top  2 Part  3 Offs  4 Send  5 Tail",
+            " 1  2 Part  3  4  5  6  7  8",
             "┌ 2 Partitions: orders (3) ────────────┐",
             "│  ▲P Buffer         Msg/s Last error  │",
             "│   0 ███████▎  90%     50             │",

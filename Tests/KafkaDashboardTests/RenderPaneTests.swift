@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func helpOverlayListsEveryBindingFromTheKeyTable() {
-        var state = Fixtures.state(columns: 120, rows: 120)
+        var state = Fixtures.state(columns: 120, rows: 300)
         state.press(.character("?"))
         let text = render(state).screenText
         for (_, bindings) in KeyTable.standard.contexts {

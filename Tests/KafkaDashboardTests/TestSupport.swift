@@ -103,3 +103,25 @@ extension Canvas {
         renderedText().firstIndex { $0.contains(needle) }
     }
 }
+
+extension Canvas {
+    /// The text of a right-aligned column, read in the first row containing `rowNeedle` under the
+    /// first header row containing `header` (characters are one cell wide in these tests).
+    func cell(header: String, row rowNeedle: String) -> String? {
+        let lines = renderedText().map { Array($0) }
+        let needle = Array(header)
+        for line in lines {
+            guard let start = (0...max(0, line.count - needle.count)).first(where: {
+                $0 + needle.count <= line.count && Array(line[$0..<($0 + needle.count)]) == needle
+            }) else { continue }
+            let end = start + needle.count
+            guard let row = lines.first(where: { String($0).contains(rowNeedle) && !String($0).contains(header) }),
+                row.count >= end
+            else { return nil }
+            var from = end
+            while from > 0, row[from - 1] != " ", row[from - 1] != "│" { from -= 1 }
+            return String(row[from..<end])
+        }
+        return nil
+    }
+}

@@ -3,12 +3,13 @@
 
     peer_produce.py --client confluent|kafka-python --bootstrap B --topic T
                     [--codec none|gzip|snappy|lz4|zstd] [--acks 0|1|all] [--linger-ms MS]
-                    [--timeout S] --messages FILE_OR_-
+                    [--timeout S] [--flush-each] --messages FILE_OR_-
 
 Input: JSON lines, one message each (every field optional, null = absent):
   {"partition":int|null,"key_b64":str|null,"value_b64":str|null,
    "headers":[[name, value_b64|null],...],"timestamp_ms":int|null}
-Produces them in input order, waits for every delivery, prints one JSON object:
+Produces them in input order (with --flush-each, confluent only: each in a request of its own, so
+Tansu's high watermark counts every one), waits for every delivery, prints one JSON object:
   {"delivered":[{"index","partition","offset"}...],"errors":[{"index","error"}...]}
 (delivered in input order; with --acks 0 the offsets are -1). kafka-python cannot send
 a null header value, nor a message whose key and value are both null: such input is
@@ -77,6 +78,8 @@ def produce_confluent(args, messages):
             except BufferError:  # local queue full: let deliveries drain
                 producer.poll(0.1)
         producer.poll(0)
+        if args.flush_each:
+            producer.flush(args.timeout)
     remaining = producer.flush(args.timeout)
     if remaining:
         fail("%d messages still undelivered after %gs" % (remaining, args.timeout))
@@ -140,6 +143,7 @@ def main():
     parser.add_argument("--acks", choices=("0", "1", "all"), default="all")
     parser.add_argument("--linger-ms", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--flush-each", action="store_true", help="confluent: one message per request")
     parser.add_argument("--messages", required=True, help="JSON-lines file, or - for stdin")
     args = parser.parse_args()
 

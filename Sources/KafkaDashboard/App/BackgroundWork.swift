@@ -10,6 +10,8 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
     let tailCollector: TailCollector
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let tailTask = Mutex<Task<Void, Never>?>(nil)
+    private let groupsTask = Mutex<Task<Void, Never>?>(nil)
+    private let groupDetailTask = Mutex<Task<Void, Never>?>(nil)
 
     init(source: Source, options: DashboardOptions, inbox: EventInbox, tailCollector: TailCollector) {
         self.source = source
@@ -34,6 +36,8 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
             tasks.removeAll()
         }
         tailTask.withLock { $0?.cancel() }
+        groupsTask.withLock { $0?.cancel() }
+        groupDetailTask.withLock { $0?.cancel() }
     }
 
     private func pollCluster() async {
@@ -72,6 +76,7 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
         while !Task.isCancelled {
             inbox.post(.producer(await source.producerSnapshot()))
             inbox.post(.consumer(await source.consumerSnapshot()))
+            inbox.post(.brokers(await source.brokerActivity()))
             try? await Task.sleep(for: .milliseconds(options.refreshMillis))
         }
     }
@@ -102,6 +107,37 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                 tailTask.withLock { $0?.cancel() }
             case .setTailPaused(let paused):
                 tailCollector.setPaused(paused)
+            case .watchGroups:
+                startPollingGroups()
+            case .watchGroupDetail(let group):
+                pollGroupDetail(group)
+            case .queryTopicConfig(let topic):
+                Task {
+                    do {
+                        inbox.post(.topicConfig(try await source.topicConfig(topic)))
+                    } catch {
+                        inbox.post(.topicConfigFailed(topic: topic, message: "\(error)"))
+                    }
+                }
+            case .admin(let action):
+                Task {
+                    do {
+                        inbox.post(.adminCompleted(action, .success(try await source.perform(action))))
+                    } catch {
+                        inbox.post(.adminCompleted(action, .failure(DashboardFailureMessage("\(error)"))))
+                    }
+                }
+            case let .saveMessages(path, messages):
+                Task {
+                    do {
+                        let written = try await source.saveMessages(messages, to: path)
+                        report(.info, "wrote \(messages.count) message\(messages.count == 1 ? "" : "s") to \(written)")
+                    } catch {
+                        report(.error, "cannot write \(path): \(error)")
+                    }
+                }
+            case .copyToClipboard:
+                break  // the UI loop writes it to the terminal
             case let .queryGroupOffsets(group, topic):
                 Task {
                     do {
@@ -111,6 +147,58 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
                         inbox.post(.status(StatusEvent(.error, message, atMillis: WallClock.nowMillis())))
                     }
                 }
+            }
+        }
+    }
+
+    private func report(_ severity: StatusEvent.Severity, _ message: String) {
+        inbox.post(.status(StatusEvent(severity, message, atMillis: WallClock.nowMillis())))
+    }
+
+    /// Polls the groups list at the metadata pace from now until the dashboard exits.
+    private func startPollingGroups() {
+        let task = poll(failurePrefix: "consumer groups refresh failed", recovery: "consumer groups refresh recovered") {
+            let snapshot = try await self.source.groups()
+            self.inbox.post(.groups(snapshot, atMillis: WallClock.nowMillis()))
+        }
+        groupsTask.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
+    }
+
+    /// Polls one group's detail while it is open; nil stops.
+    private func pollGroupDetail(_ group: String?) {
+        let task = group.map { group in
+            poll(failurePrefix: "group \(group)", recovery: nil) {
+                let detail = try await self.source.groupDetail(group)
+                self.inbox.post(.groupDetail(detail, atMillis: WallClock.nowMillis()))
+            }
+        }
+        groupDetailTask.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
+    }
+
+    /// Runs `round` at the metadata pace until cancelled. A failure is said once, not every round
+    /// it goes on (the view keeps what it last had); `recovery`, when given, says it is over.
+    private func poll(
+        failurePrefix: String, recovery: String?, _ round: @escaping @Sendable () async throws -> Void
+    ) -> Task<Void, Never> {
+        Task {
+            var lastFailure: String?
+            while !Task.isCancelled {
+                do {
+                    try await round()
+                    if lastFailure != nil, let recovery { report(.info, recovery) }
+                    lastFailure = nil
+                } catch {
+                    let message = "\(failurePrefix): \(error)"
+                    if message != lastFailure { report(.error, message) }
+                    lastFailure = message
+                }
+                try? await Task.sleep(for: .milliseconds(options.metadataRefreshMillis))
             }
         }
     }

@@ -98,6 +98,8 @@ final class ScreenLoop {
         state.utcOffsetSeconds = TimeZone.current.secondsFromGMT()
         state.nowMillis = WallClock.nowMillis()
         state.selectedTopic = options.initialTopic
+        state.readOnly = options.readOnly
+        state.readOnlyReason = options.readOnlyReason
         if let warning { state.status = StatusEvent(.warning, warning, atMillis: state.nowMillis) }
         if let template = options.sendTemplate {
             do {
@@ -158,6 +160,7 @@ final class ScreenLoop {
             switch effect {
             case .quit: exitStatus = 0
             case .redrawAll: screen.invalidate()
+            case .copyToClipboard(let bytes): screen.copyToClipboard(bytes)
             default: effectSink.yield(effect)
             }
         }

@@ -10,7 +10,7 @@ public struct DashboardFileError: Error, Equatable, CustomStringConvertible {
 public enum DashboardConfigFile {
     public static let knownKeys: Set<String> = [
         "refreshMs", "metadataMs", "theme", "noColor", "ascii", "topic", "tailCapacity", "tailRowsPerSecond",
-        "template",
+        "template", "readOnly",
     ]
 
     public static func apply(_ path: String, to options: inout DashboardOptions) throws {
@@ -48,6 +48,7 @@ public enum DashboardConfigFile {
         options.sendTemplate = try text("template") ?? options.sendTemplate
         options.monochrome = try flag("noColor") ?? options.monochrome
         options.asciiOnly = try flag("ascii") ?? options.asciiOnly
+        options.readOnly = try flag("readOnly") ?? options.readOnly
     }
 
     static func jsonObject(at path: String) throws -> [String: Any] {

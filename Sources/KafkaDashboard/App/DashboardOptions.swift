@@ -22,6 +22,12 @@ public struct DashboardOptions: Sendable, Equatable {
     /// A load generator to start with (`kfast dash --load`): running from the first frame, and shown
     /// in the send pane's load fields so the keys that retune or stop it start from what runs.
     public var initialLoadGenerator: LoadGeneratorSettings?
+    /// No changes to the cluster: creating, deleting and altering topics, resetting offsets, test sends
+    /// and the load generator are refused with a status line saying so. Hosts set it from a flag or
+    /// from a profile marked read-only.
+    public var readOnly = false
+    /// What made it read-only, named in the refusal ("--read-only", "profile prod").
+    public var readOnlyReason = "--read-only"
 
     public init() {}
 
@@ -40,6 +46,7 @@ public struct DashboardOptions: Sendable, Equatable {
           --tail-capacity N     messages kept in the tail scrollback (default 10000)
           --tail-rows-per-s N   tail rows shown per second before sampling (default 500)
           --template PATH       fill the send form from a template (Assets/payloads/*.json)
+          --read-only           no changes to the cluster: admin actions, sends and load are refused
           --config PATH         read these settings from a JSON file first (Assets/dash.example.json)
         """
 
@@ -75,6 +82,7 @@ public struct DashboardOptions: Sendable, Equatable {
             case "--tail-capacity": options.tailCapacity = try number(for: argument, minimum: 10)
             case "--tail-rows-per-s": options.tailDisplayBudgetPerSecond = try number(for: argument, minimum: 1)
             case "--template": options.sendTemplate = try value(for: argument)
+            case "--read-only": options.readOnly = true
             case "--config": _ = try value(for: argument)  // already applied above
             default: unused.append(argument)
             }

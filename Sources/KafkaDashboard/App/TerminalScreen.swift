@@ -18,6 +18,9 @@ public protocol TerminalScreen: AnyObject {
     func present(_ canvas: Canvas, previous: Canvas?)
     /// Forgets what the terminal shows, so the next `present` repaints everything (Ctrl-L, resize).
     func invalidate()
+    /// Puts `bytes` on the clipboard of the terminal (or of the terminal a multiplexer or SSH leads to)
+    /// with the OSC 52 escape; terminals that do not take it ignore it.
+    func copyToClipboard(_ bytes: [UInt8])
     /// Restores the terminal. Safe to call more than once.
     func shutdown()
 }

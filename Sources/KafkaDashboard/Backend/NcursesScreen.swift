@@ -69,6 +69,24 @@ public final class NcursesScreen: TerminalScreen {
 
     public func invalidate() { repaintEverything = true }
 
+    /// OSC 52, written straight to the terminal after ncurses has flushed the frame: an escape that
+    /// moves no cursor and draws nothing, so the screen ncurses believes it shows stays true.
+    public func copyToClipboard(_ bytes: [UInt8]) {
+        guard !isShutDown else { return }
+        let sequence = Array("\u{1B}]52;c;\(Base64.encode(bytes))\u{07}".utf8)
+        sequence.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
     // MARK: - Output
 
     public func present(_ canvas: Canvas, previous: Canvas?) {

@@ -33,4 +33,25 @@ public protocol DashboardDataSource: Sendable {
 
     /// Committed offsets (and, when the source knows it, lag) of a consumer group on a topic.
     func groupOffsets(group: String, topic: String) async throws -> GroupOffsets
+
+    /// Every broker the client knows or has dialled, polled every refresh.
+    func brokerActivity() async -> [BrokerActivity]
+
+    /// Every consumer group, polled once the groups view (or the group picker) was first opened.
+    /// A cluster that cannot list groups returns a snapshot that says why (`unavailable`) rather
+    /// than throwing; a thrown error is shown on the status line and the last list kept.
+    func groups() async throws -> GroupsSnapshot
+
+    /// One group's members and offsets, polled while it is open.
+    func groupDetail(_ group: String) async throws -> GroupDetail
+
+    /// A topic's configuration (the configuration view).
+    func topicConfig(_ topic: String) async throws -> TopicConfig
+
+    /// Carries out a change the user confirmed; a thrown error's description is shown as it is.
+    func perform(_ action: AdminAction) async throws -> AdminOutcome
+
+    /// Writes `messages` to `path` as JSON lines, one message each, in the envelope
+    /// `kfast consume -J` prints (so `kfast produce --json` replays them); returns the path written.
+    func saveMessages(_ messages: [ConsumedMessage], to path: String) async throws -> String
 }

@@ -191,6 +191,12 @@ public struct ConsumerSnapshot: Sendable, Equatable {
 
 /// One record read by the tail consumer.
 public struct ConsumedMessage: Sendable, Equatable {
+    /// Whose clock the timestamp is: the producer's (create time) or the broker's (log append time).
+    public enum TimestampType: String, Sendable, Equatable {
+        case create = "create time"
+        case logAppend = "log append time"
+    }
+
     public struct Header: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]?
@@ -205,18 +211,20 @@ public struct ConsumedMessage: Sendable, Equatable {
     public var partition: Int32
     public var offset: Int64
     public var timestampMillis: Int64
+    public var timestampType: TimestampType
     public var key: [UInt8]?
     public var value: [UInt8]?
     public var headers: [Header]
 
     public init(
-        topic: String, partition: Int32, offset: Int64, timestampMillis: Int64,
+        topic: String, partition: Int32, offset: Int64, timestampMillis: Int64, timestampType: TimestampType = .create,
         key: [UInt8]?, value: [UInt8]?, headers: [Header] = []
     ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
         self.timestampMillis = timestampMillis
+        self.timestampType = timestampType
         self.key = key
         self.value = value
         self.headers = headers

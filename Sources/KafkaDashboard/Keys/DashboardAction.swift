@@ -10,6 +10,7 @@ public enum DashboardAction: Hashable, Sendable {
 
     // Topics panel.
     case openTopic, toggleInternalTopics
+    case createTopic, deleteTopic, addPartitions
 
     // Partitions panel.
     case sortPartitions(PartitionColumn)
@@ -25,9 +26,25 @@ public enum DashboardAction: Hashable, Sendable {
     case openMessage, cycleValueFormat
     case tailFromBeginning, tailFromEnd, tailFromOffset, tailFromTime
     case tailNextPartition, tailPreviousPartition, tailAllPartitions, clearTail
+    case startTailSearch, nextMatch, previousMatch, saveMessages
+
+    // Message detail.
+    case copyValue
+
+    // Groups view and an opened group.
+    case openGroup, startGroupFilter, sortGroups(GroupColumn), resetGroupOffsets
+
+    // Topic configuration view.
+    case refreshTopicConfig, startConfigFilter
 
     // Typing into a field (filter, form field, offset, group).
     case commitText, cancelText, deleteBackward, clearText, insertText
+
+    // A form or a picker: fields, choices, submit.
+    case nextField, previousField, nextChoice, previousChoice, submitForm
+
+    // Confirming a change.
+    case confirm
 
     // Help and message detail overlays.
     case closeOverlay

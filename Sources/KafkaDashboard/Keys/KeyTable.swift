@@ -1,14 +1,20 @@
 /// Where a key is pressed: the focused pane, an overlay, or a text field being typed into.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case global, topics, partitions, offsets, send, tail, textEntry, help, messageDetail
+    case global, topics, partitions, offsets, send, tail, groups, brokers, configs
+    case textEntry, help, messageDetail, groupDetail, picker, dialog, confirm
 
     /// Pane contexts also answer global keys; modal ones (typing, overlays) must not, or typing
     /// "q" into a field would quit.
     public var inheritsGlobal: Bool {
         switch self {
-        case .topics, .partitions, .offsets, .send, .tail: return true
-        case .global, .textEntry, .help, .messageDetail: return false
+        case .topics, .partitions, .offsets, .send, .tail, .groups, .brokers, .configs: return true
+        case .global, .textEntry, .help, .messageDetail, .groupDetail, .picker, .dialog, .confirm: return false
         }
+    }
+
+    /// Contexts where a character that no binding claims is typed into a field.
+    public var takesTypedText: Bool {
+        self == .textEntry || self == .picker || self == .dialog
     }
 
     public var title: String {
@@ -22,6 +28,13 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .textEntry: return "Typing into a field"
         case .help: return "Help"
         case .messageDetail: return "Message detail"
+        case .groups: return "Groups"
+        case .brokers: return "Brokers"
+        case .configs: return "Topic configuration"
+        case .groupDetail: return "Group detail"
+        case .picker: return "Choosing a group"
+        case .dialog: return "Admin form (create, delete, partitions, reset)"
+        case .confirm: return "Confirming a change"
         }
     }
 }

@@ -16,6 +16,22 @@ public enum DashboardEvent: Sendable {
     case sendCompleted(SendResult)
     case groupOffsets(GroupOffsets)
     case status(StatusEvent)
+    case brokers([BrokerActivity])
+    case groups(GroupsSnapshot, atMillis: Int64)
+    case groupDetail(GroupDetail, atMillis: Int64)
+    case topicConfig(TopicConfig)
+    case topicConfigFailed(topic: String, message: String)
+    /// An admin action finished: what it came to, or the error's description.
+    case adminCompleted(AdminAction, Result<AdminOutcome, DashboardFailureMessage>)
+}
+
+/// A failure's one-line description, carried in a `Result`.
+public struct DashboardFailureMessage: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// A request from the model to the app. The model never does I/O; it asks for it with these.
@@ -31,6 +47,15 @@ public enum DashboardEffect: Equatable, Sendable {
     case stopTail
     case setTailPaused(Bool)
     case queryGroupOffsets(group: String, topic: String)
+    /// Start polling the groups list (from then on, for the sparklines' history).
+    case watchGroups
+    /// Poll this group's detail while it is open; nil stops.
+    case watchGroupDetail(String?)
+    case queryTopicConfig(String)
+    case admin(AdminAction)
+    case saveMessages(path: String, messages: [ConsumedMessage])
+    /// Put these bytes on the terminal's clipboard (OSC 52); the UI loop does it, it owns the terminal.
+    case copyToClipboard([UInt8])
 }
 
 /// Terminal size in character cells.

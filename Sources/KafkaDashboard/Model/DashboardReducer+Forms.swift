@@ -89,11 +89,23 @@ extension DashboardReducer {
             }
             return restartTail(from: .timestamp(millis: millis), state: &state)
 
-        case .consumerGroup:
-            state.groupID = String(entry.text.trimmingSpaces)
-            state.groupOffsets = nil
-            if state.focus != .offsets { focus(.offsets, state: &state) }
-            return queryGroupOffsets(state)
+        case .groupFilter:
+            state.groups.setFilter(entry.text)
+            clampCursors(&state)
+            return []
+
+        case .configFilter:
+            state.configs.setFilter(entry.text)
+            clampCursors(&state)
+            return []
+
+        case .tailSearch:
+            commitSearch(entry.text, state: &state)
+            clampCursors(&state)
+            return []
+
+        case .savePath:
+            return commitSave(String(entry.text.trimmingSpaces), state: &state)
         }
     }
 

@@ -3,14 +3,36 @@
 extension DashboardReducer {
     func handle(key: Key, state: inout DashboardState) -> [DashboardEffect] {
         let context = state.keyContext
+        var effects: [DashboardEffect] = []
         if let binding = keyTable.binding(for: key, in: context) {
-            return perform(binding.action, state: &state)
+            effects = perform(binding.action, state: &state)
+        } else if context.takesTypedText, let character = key.insertableCharacter {
+            editTypedText(context, state: &state) { $0.append(character) }
         }
-        if context == .textEntry, let character = key.insertableCharacter {
-            state.textEntry?.text.append(character)
+        // Whatever the key brought on screen gets its data asked for.
+        return effects + viewEffects(&state)
+    }
+
+    /// Edits the text of the field being typed into: a one-line entry, the picker's type-ahead or a form field.
+    func editTypedText(_ context: KeyContext, state: inout DashboardState, _ edit: (inout String) -> Void) {
+        switch context {
+        case .picker:
+            guard var picker = state.picker else { return }
+            var text = picker.typed
+            edit(&text)
+            picker.clear()
+            for character in text { picker.type(character) }
+            state.picker = picker
+        case .dialog:
+            guard var dialog = state.dialog, dialog.fields[dialog.selected].choices == nil else { return }
+            edit(&dialog.fields[dialog.selected].text)
+            dialog.problem = nil
+            state.dialog = dialog
+        default:
+            guard state.textEntry != nil else { return }
+            edit(&state.textEntry!.text)
             applyLiveFilter(&state)
         }
-        return []
     }
 
     func perform(_ action: DashboardAction, state: inout DashboardState) -> [DashboardEffect] {
@@ -27,16 +49,15 @@ extension DashboardReducer {
         case .focus(let pane): focus(pane, state: &state)
 
         case .showHelp: state.overlay = .help(scroll: 0)
-        case .closeOverlay: state.overlay = nil
+        case .closeOverlay: return closeOverlay(&state)
         case .quit: return [.quit]
         case .redraw: return [.redrawAll]
         case .togglePause:
             if state.paused { return resume(&state) }
             state.paused = true
             // Pin a following tail where it is, so the rows stop moving while paused.
-            if state.tail.isFollowing, !state.tail.scrollback.isEmpty {
-                state.tail.select(
-                    sequence: state.tail.scrollback.totalAppended - 1, visibleRows: visibleRows(.tail, state))
+            if state.tail.isFollowing, let newest = state.tail.selectedMessageSequence {
+                state.tail.select(sequence: newest, visibleRows: visibleRows(.tail, state))
             }
             return [.setTailPaused(true)]
         case .toggleZoom:
@@ -44,7 +65,9 @@ extension DashboardReducer {
             clampCursors(&state)
         case .back:
             if state.overlay != nil {
-                state.overlay = nil
+                return closeOverlay(&state)
+            } else if clearPaneFilter(&state) {
+                return []
             } else if !state.topicFilter.isEmpty {
                 state.topicFilter = ""
                 refreshRows(&state)
@@ -78,7 +101,10 @@ extension DashboardReducer {
             return [startTail(topic: topic, partition: row.partition.id, start: .end, state: &state)]
 
         case .chooseGroup:
-            state.textEntry = TextEntry(purpose: .consumerGroup, text: state.groupID)
+            guard let topic = state.selectedTopic else { return [] }
+            var picker = GroupPicker(topic: topic)
+            picker.setCandidates(from: state.groups.snapshot)
+            state.picker = picker
         case .refreshGroupOffsets:
             return queryGroupOffsets(state)
 
@@ -90,12 +116,15 @@ extension DashboardReducer {
                 state.sendForm.cycleCodec()
                 return loadGeneratorRetuned(state)
             }
-        case .sendMessage: return send(&state)
-        case .toggleLoadGenerator: return toggleLoadGenerator(&state)
+        case .sendMessage:
+            guard allowsChanges("sending messages", &state) else { return [] }
+            return send(&state)
+        case .toggleLoadGenerator:
+            guard state.loadGenerator != nil || allowsChanges("the load generator", &state) else { return [] }
+            return toggleLoadGenerator(&state)
 
         case .openMessage:
-            guard let message = state.tail.selectedMessage else { return [] }
-            let sequence = state.tail.selectedSequence ?? state.tail.scrollback.totalAppended - 1
+            guard let message = state.tail.selectedMessage, let sequence = state.tail.selectedMessageSequence else { return [] }
             state.detailLines = MessageDetailContent.lines(for: message, format: state.tail.format,
                                                            utcOffsetSeconds: state.utcOffsetSeconds)
             state.overlay = .messageDetail(sequence: sequence, scroll: 0)
@@ -119,21 +148,31 @@ extension DashboardReducer {
             return [startTail(topic: request.topic, partition: nil, start: request.start, state: &state)]
         case .clearTail: state.tail.clear()
 
-        case .commitText: return commitText(&state)
+        case .commitText:
+            if state.picker != nil { return chooseGroup(&state) }
+            return commitText(&state)
         case .cancelText:
-            if let entry = state.textEntry, entry.purpose == .topicFilter {
-                state.topicFilter = entry.original
-                refreshRows(&state)
+            if state.keyContext == .dialog { state.dialog = nil }
+            if state.keyContext == .picker { state.picker = nil }
+            if let entry = state.textEntry {
+                state.textEntry?.text = entry.original
+                applyLiveFilter(&state)
+                state.textEntry = nil
             }
-            state.textEntry = nil
         case .deleteBackward:
-            if state.textEntry?.text.isEmpty == false { state.textEntry?.text.removeLast() }
-            applyLiveFilter(&state)
+            editTypedText(state.keyContext, state: &state) { if !$0.isEmpty { $0.removeLast() } }
         case .clearText:
-            state.textEntry?.text = ""
-            applyLiveFilter(&state)
+            editTypedText(state.keyContext, state: &state) { $0 = "" }
         case .insertText:
             break  // typing is handled before the table lookup falls through
+
+        case .openGroup, .startGroupFilter, .sortGroups, .refreshTopicConfig, .startConfigFilter:
+            return performViewAction(action, state: &state)
+        case .createTopic, .deleteTopic, .addPartitions, .resetGroupOffsets, .submitForm, .nextField, .previousField,
+            .nextChoice, .previousChoice, .confirm:
+            return performAdminAction(action, state: &state)
+        case .startTailSearch, .nextMatch, .previousMatch, .saveMessages, .copyValue:
+            return performTailAction(action, state: &state)
         }
         return []
     }
@@ -141,7 +180,22 @@ extension DashboardReducer {
     // MARK: - Moving
 
     private func move(by delta: Int, state: inout DashboardState) -> [DashboardEffect] {
+        let overlayRows = DashboardLayout(for: state).overlayRect(size: state.size).height - 2
+        if let dialog = state.dialog {
+            let total = DialogContent.lines(dialog).count
+            state.dialog?.scroll = clampScroll(dialog.scroll, delta, total: total, visible: overlayRows)
+            return []
+        }
+        if state.picker != nil {
+            state.picker?.move(by: max(-1_000_000, min(1_000_000, delta)))
+            return []
+        }
         switch state.overlay {
+        case .groupDetail:
+            guard let detail = state.groups.detail else { return [] }
+            let total = GroupDetailContent.lines(detail, nowMillis: state.nowMillis).count
+            state.groups.detail?.scroll = clampScroll(detail.scroll, delta, total: total, visible: overlayRows)
+            return []
         case .help(let scroll):
             let lines = HelpContent.lines(keyTable).count
             let rows = DashboardLayout(for: state).overlayRect(size: state.size).height - 2
@@ -184,6 +238,12 @@ extension DashboardReducer {
             } else {
                 state.tail.moveSelection(by: max(-state.tail.scrollback.capacity, delta), visibleRows: rows)
             }
+        case .groups:
+            state.groups.cursor.move(by: delta, count: state.groups.rows.count, visibleRows: rows)
+        case .brokers:
+            state.brokers.cursor.move(by: delta, count: state.brokers.rows(cluster: state.cluster).count, visibleRows: rows)
+        case .configs:
+            state.configs.cursor.move(by: delta, count: state.configs.rows.count, visibleRows: rows)
         }
         return []
     }
@@ -215,10 +275,22 @@ extension DashboardReducer {
         clampCursors(&state)
     }
 
-    private func applyLiveFilter(_ state: inout DashboardState) {
-        guard let entry = state.textEntry, entry.purpose == .topicFilter else { return }
-        state.topicFilter = entry.text
-        refreshRows(&state)
+    /// Filters follow the typing; Esc puts back what was there.
+    func applyLiveFilter(_ state: inout DashboardState) {
+        guard let entry = state.textEntry else { return }
+        switch entry.purpose {
+        case .topicFilter:
+            state.topicFilter = entry.text
+            refreshRows(&state)
+        case .groupFilter:
+            state.groups.setFilter(entry.text)
+            clampCursors(&state)
+        case .configFilter:
+            state.configs.setFilter(entry.text)
+            clampCursors(&state)
+        default:
+            break
+        }
     }
 
     // MARK: - Tail

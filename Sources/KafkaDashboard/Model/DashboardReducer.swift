@@ -20,7 +20,10 @@ public struct DashboardReducer: Sendable {
         case .tick(let now):
             state.nowMillis = now
             state.tail.sampling.roll(nowMillis: now)
-            if !state.paused { state.history.sampleIfDue(nowMillis: now, producer: state.producer) }
+            if !state.paused {
+                state.history.sampleIfDue(nowMillis: now, producer: state.producer)
+                state.groups.sampleLag(nowMillis: now)
+            }
             return []
 
         case let .cluster(snapshot, at):
@@ -76,6 +79,36 @@ public struct DashboardReducer: Sendable {
             state.status = event
             if event.severity == .error { state.statusErrorCount += 1 }
             return []
+
+        case .brokers(let activity):
+            if !state.paused { state.brokers.activity = activity }
+            clampCursors(&state)
+            return []
+
+        case let .groups(snapshot, at):
+            // Held back while paused like the other live data; the next poll after resuming brings it.
+            guard !state.paused else { return [] }
+            state.groups.apply(snapshot, atMillis: at)
+            state.picker?.setCandidates(from: snapshot)
+            clampCursors(&state)
+            return []
+
+        case let .groupDetail(detail, at):
+            guard state.groups.detail?.group == detail.group else { return [] }
+            state.groups.detail?.apply(detail, atMillis: at)
+            return []
+
+        case .topicConfig(let config):
+            state.configs.apply(config)
+            clampCursors(&state)
+            return []
+
+        case let .topicConfigFailed(topic, message):
+            state.configs.fail(topic: topic, message)
+            return []
+
+        case let .adminCompleted(action, result):
+            return adminCompleted(action, result, state: &state)
         }
     }
 
@@ -84,6 +117,7 @@ public struct DashboardReducer: Sendable {
     private func apply(cluster: ClusterSnapshot, at: Int64, state: inout DashboardState) -> [DashboardEffect] {
         state.cluster = cluster
         state.clusterUpdatedAtMillis = at
+        state.brokers.countLeaders(cluster)
         refreshRows(&state)
         if let tailed = state.tail.request?.topic, !cluster.topics.contains(where: { $0.name == tailed }) {
             state.tail.request = nil
@@ -91,8 +125,9 @@ public struct DashboardReducer: Sendable {
             return [.stopTail]
         }
         // The first topic to appear is opened so the screen has something to show straight away.
-        guard state.tail.request == nil, let topic = state.selectedTopic else { return [] }
-        return [startTail(topic: topic, partition: nil, start: .end, state: &state)]
+        let effects = viewEffects(&state)
+        guard state.tail.request == nil, let topic = state.selectedTopic else { return effects }
+        return effects + [startTail(topic: topic, partition: nil, start: .end, state: &state)]
     }
 
     /// Rebuilds the topic and partition rows, keeping the cursors on the same topic and partition.
@@ -132,6 +167,10 @@ public struct DashboardReducer: Sendable {
             count: state.partitionRows.count, visibleRows: layout.listRows(for: .partitions, state: state))
         state.offsetsCursor.clamp(
             count: state.partitionRows.count, visibleRows: layout.listRows(for: .offsets, state: state))
+        state.groups.cursor.clamp(count: state.groups.rows.count, visibleRows: layout.listRows(for: .groups, state: state))
+        state.brokers.cursor.clamp(
+            count: state.brokers.rows(cluster: state.cluster).count, visibleRows: layout.listRows(for: .brokers, state: state))
+        state.configs.cursor.clamp(count: state.configs.rows.count, visibleRows: layout.listRows(for: .configs, state: state))
     }
 
     func report(_ severity: StatusEvent.Severity, _ message: String, _ state: inout DashboardState) {

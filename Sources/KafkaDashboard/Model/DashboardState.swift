@@ -3,17 +3,22 @@ public enum Overlay: Equatable, Sendable {
     case help(scroll: Int)
     /// The message with this scrollback sequence number, opened from the tail pane.
     case messageDetail(sequence: Int, scroll: Int)
+    /// The group opened in the groups view (`GroupsState.detail`).
+    case groupDetail
 }
 
-/// A one-line text field being typed into: the topic filter, a send-form field, a tail offset or time,
-/// or a consumer group id.
+/// A one-line text field being typed into: a filter, a send-form field, a tail offset or time, a
+/// search, or a file name.
 public struct TextEntry: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case topicFilter
         case sendField(SendForm.Field)
         case tailOffset
         case tailTime
-        case consumerGroup
+        case groupFilter
+        case configFilter
+        case tailSearch
+        case savePath
     }
 
     public var purpose: Purpose
@@ -33,7 +38,10 @@ public struct TextEntry: Equatable, Sendable {
         case .sendField(let field): return field.label
         case .tailOffset: return "Tail from offset"
         case .tailTime: return "Tail from time (-5m, -2h, 2024-05-01T12:00:00Z, epoch ms)"
-        case .consumerGroup: return "Consumer group"
+        case .groupFilter: return "Filter groups"
+        case .configFilter: return "Filter configuration entries"
+        case .tailSearch: return "Search (text, or ~regex)"
+        case .savePath: return "Write messages to file"
         }
     }
 }
@@ -90,7 +98,18 @@ public struct DashboardState: Sendable {
     public var nextTailGeneration = 1
     public var history = RateHistory()
     /// The open message's lines, formatted once when it is opened or its value format changes.
-    public var detailLines: [String] = []
+    public var detailLines: [StyledLine] = []
+    public var groups = GroupsState()
+    public var brokers = BrokersState()
+    public var configs = ConfigState()
+    /// The offsets view's group chooser, while open.
+    public var picker: GroupPicker?
+    /// An admin action being asked for, while open.
+    public var dialog: AdminDialog?
+    /// No changes to the cluster: admin actions, test sends and the load generator say so and do nothing.
+    public var readOnly = false
+    /// Why it is read-only, for the message (`--read-only`, a read-only profile).
+    public var readOnlyReason = "--read-only"
 
     // Status line.
     public var status: StatusEvent?
@@ -113,9 +132,12 @@ public struct DashboardState: Sendable {
     /// The key context keys are looked up in: typing first, then an overlay, then the focused pane.
     public var keyContext: KeyContext {
         if textEntry != nil { return .textEntry }
+        if let dialog { return dialog.stage == .editing ? .dialog : .confirm }
+        if picker != nil { return .picker }
         switch overlay {
         case .help: return .help
         case .messageDetail: return .messageDetail
+        case .groupDetail: return .groupDetail
         case nil: return focus.keyContext
         }
     }

@@ -1,6 +1,6 @@
-/// The dashboard's panes, in Tab order.
+/// The dashboard's panes, in Tab order; a pane's number key is its position plus one.
 public enum Pane: Int, CaseIterable, Sendable {
-    case topics, partitions, offsets, send, tail
+    case topics, partitions, offsets, send, tail, groups, brokers, configs
 
     public var title: String {
         switch self {
@@ -9,6 +9,9 @@ public enum Pane: Int, CaseIterable, Sendable {
         case .offsets: return "Offsets"
         case .send: return "Send"
         case .tail: return "Tail"
+        case .groups: return "Groups"
+        case .brokers: return "Brokers"
+        case .configs: return "Config"
         }
     }
 
@@ -20,6 +23,9 @@ public enum Pane: Int, CaseIterable, Sendable {
         case .offsets: return "Offs"
         case .send: return "Send"
         case .tail: return "Tail"
+        case .groups: return "Grp"
+        case .brokers: return "Brk"
+        case .configs: return "Cfg"
         }
     }
 
@@ -30,9 +36,17 @@ public enum Pane: Int, CaseIterable, Sendable {
         case .offsets: return .offsets
         case .send: return .send
         case .tail: return .tail
+        case .groups: return .groups
+        case .brokers: return .brokers
+        case .configs: return .configs
         }
     }
 
-    /// Partitions and offsets share one slot on screen; the slot shows whichever was focused last.
-    public var sharesSlotWithPartitions: Bool { self == .partitions || self == .offsets }
+    /// The views that take turns in the top-right slot; it shows whichever was focused last.
+    public var sharesSlotWithPartitions: Bool {
+        switch self {
+        case .partitions, .offsets, .groups, .brokers, .configs: return true
+        case .topics, .send, .tail: return false
+        }
+    }
 }

@@ -30,16 +30,17 @@ public struct RateSamples: Sendable, Equatable {
     }
 }
 
-/// Sparkline history for every partition the producer reported.
-public struct RateHistory: Sendable {
-    public private(set) var samples: [TopicPartition: RateSamples] = [:]
+/// One-second samples of a number per key (a partition's msg/s, a group's lag) over the last minute,
+/// for sparklines.
+public struct SampleHistory<Key: Hashable & Sendable>: Sendable {
+    public private(set) var samples: [Key: RateSamples] = [:]
     public private(set) var lastSampleMillis: Int64?
 
     public init() {}
 
-    /// Takes one sample per whole second elapsed; a late tick repeats the current rate for the seconds it missed
-    /// (capped at the window), so the sparkline keeps a steady time axis.
-    public mutating func sampleIfDue(nowMillis: Int64, producer: ProducerSnapshot) {
+    /// Takes one sample per whole second elapsed; a late tick repeats the current value for the seconds
+    /// it missed (capped at the window), so the sparkline keeps a steady time axis.
+    public mutating func sampleIfDue(nowMillis: Int64, values: some Sequence<(Key, Double)>) {
         let seconds: Int
         if let last = lastSampleMillis {
             let elapsed = nowMillis - last
@@ -50,10 +51,24 @@ public struct RateHistory: Sendable {
             seconds = 1
             lastSampleMillis = nowMillis
         }
-        for (partition, stats) in producer.partitions {
-            let rate = stats.throughput.messagesPerSecond
-            // Changed in place: one hashed lookup per partition, and the ring is not copied.
-            for _ in 0..<seconds { samples[partition, default: RateSamples()].record(rate) }
+        for (key, value) in values {
+            // Changed in place: one hashed lookup per key, and the ring is not copied.
+            for _ in 0..<seconds { samples[key, default: RateSamples()].record(value) }
         }
+    }
+
+    /// Drops the history of keys not in `keep` (groups that were deleted).
+    public mutating func keepOnly(_ keep: Set<Key>) {
+        guard samples.count > keep.count || samples.keys.contains(where: { !keep.contains($0) }) else { return }
+        samples = samples.filter { keep.contains($0.key) }
+    }
+}
+
+/// Sparkline history for every partition the producer reported.
+public typealias RateHistory = SampleHistory<TopicPartition>
+
+extension SampleHistory where Key == TopicPartition {
+    public mutating func sampleIfDue(nowMillis: Int64, producer: ProducerSnapshot) {
+        sampleIfDue(nowMillis: nowMillis, values: producer.partitions.lazy.map { ($0.key, $0.value.throughput.messagesPerSecond) })
     }
 }

@@ -48,7 +48,39 @@ public struct TailSampling: Equatable, Sendable {
     }
 }
 
-/// The tail pane: what is being followed, the bounded scrollback and the view over it.
+/// A search over the tail's kept messages: the matcher and, in order, the sequence numbers of the
+/// messages it matches (kept up to date as messages arrive and old ones leave the ring).
+public struct TailSearch: Sendable {
+    public var matcher: MessageMatcher
+    public private(set) var matches: [Int] = []
+
+    public init(matcher: MessageMatcher) {
+        self.matcher = matcher
+    }
+
+    mutating func consider(_ message: ConsumedMessage, sequence: Int) {
+        if matcher.matches(message) { matches.append(sequence) }
+    }
+
+    mutating func forget(before firstSequence: Int) {
+        guard let first = matches.first, first < firstSequence else { return }
+        matches.removeFirst(lowerBound(of: firstSequence))
+    }
+
+    /// The position of the first match at or after `sequence`.
+    func lowerBound(of sequence: Int) -> Int {
+        var low = 0, high = matches.count
+        while low < high {
+            let middle = (low + high) / 2
+            if matches[middle] < sequence { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// The tail pane: what is being followed, the bounded scrollback and the view over it. The view's
+/// rows are every kept message, or while a search is on only its matches; selection and scrolling
+/// are kept as sequence numbers, so rows leaving the ring do not move them.
 public struct TailState: Sendable {
     /// The request currently running, nil before the first topic is opened.
     public var request: TailRequest?
@@ -66,6 +98,8 @@ public struct TailState: Sendable {
     /// Messages the source jumped over unread since the current tail started.
     public var skippedTotal: Int64 = 0
     public var lastError: String?
+    /// The search in force, if any: the pane then shows its matches only.
+    public private(set) var search: TailSearch?
 
     public init(capacity: Int = 10_000, displayBudgetPerSecond: Int = 500) {
         scrollback = RingBuffer(capacity: capacity)
@@ -85,55 +119,104 @@ public struct TailState: Sendable {
         sampling.passedInWindow += Int64(received) + max(0, skipped)
         let room = max(0, displayBudgetPerSecond - sampling.keptInWindow)
         let kept = EvenSample.of(batch, keeping: room)
-        scrollback.append(contentsOf: kept)
+        for message in kept {
+            scrollback.append(message)
+            search?.consider(message, sequence: scrollback.totalAppended - 1)
+        }
+        search?.forget(before: scrollback.firstSequence)
         sampling.keptInWindow += kept.count
         // Keep a selected row selected; if it scrolled out of the ring, stick to the oldest one.
         if let selected = selectedSequence, selected < scrollback.firstSequence {
-            selectedSequence = scrollback.firstSequence
+            selectedSequence = rowCount > 0 ? sequence(atRow: 0) : nil
         }
         topSequence = max(topSequence, scrollback.firstSequence)
     }
 
     public mutating func clear() {
         scrollback.removeAll()
+        if let matcher = search?.matcher { search = TailSearch(matcher: matcher) }
         selectedSequence = nil
         topSequence = scrollback.firstSequence
         sampling = TailSampling()
     }
 
+    /// Starts (or, with nil, ends) a search over what is kept and what arrives from now on.
+    public mutating func setSearch(_ matcher: MessageMatcher?) {
+        let selected = selectedMessageSequence
+        if let matcher {
+            var search = TailSearch(matcher: matcher)
+            for position in scrollback.indices { search.consider(scrollback[position], sequence: scrollback.firstSequence + position) }
+            self.search = search
+        } else {
+            search = nil
+        }
+        // Stay on the selected message if it is still a row, else on the row after it.
+        if let selected, !isFollowing, rowCount > 0 {
+            select(sequence: sequence(atRow: min(rowCount - 1, row(atOrAfter: selected))), visibleRows: 1)
+        } else {
+            selectedSequence = nil
+        }
+    }
+
+    // MARK: - Rows
+
+    /// Rows the pane can show: kept messages, or the search's matches.
+    public var rowCount: Int { search?.matches.count ?? scrollback.count }
+
+    public func sequence(atRow row: Int) -> Int {
+        search.map { $0.matches[row] } ?? scrollback.firstSequence + row
+    }
+
+    /// The row of `sequence`, or of the first row after it when it is not one.
+    func row(atOrAfter sequence: Int) -> Int {
+        if let search { return search.lowerBound(of: sequence) }
+        return min(max(0, sequence - scrollback.firstSequence), scrollback.count)
+    }
+
     /// Moves the selection; reaching past the newest row resumes following.
     public mutating func moveSelection(by delta: Int, visibleRows: Int) {
-        guard !scrollback.isEmpty else { return }
-        let newest = scrollback.totalAppended - 1
-        let current = selectedSequence ?? newest
+        guard rowCount > 0 else { return }
+        let current = selectedSequence.map { row(atOrAfter: $0) } ?? rowCount - 1
         let target = current + delta
-        if target > newest && delta > 0 {
+        if target > rowCount - 1 && delta > 0 {
             selectedSequence = nil
             return
         }
-        select(sequence: target, visibleRows: visibleRows)
+        select(sequence: sequence(atRow: min(max(0, target), rowCount - 1)), visibleRows: visibleRows)
     }
 
+    /// Selects the row holding `sequence` (or the nearest row after it) and scrolls it into view.
     public mutating func select(sequence: Int, visibleRows: Int) {
-        guard !scrollback.isEmpty else { return }
-        let clamped = min(max(sequence, scrollback.firstSequence), scrollback.totalAppended - 1)
-        selectedSequence = clamped
+        guard rowCount > 0 else { return }
+        let row = min(row(atOrAfter: sequence), rowCount - 1)
+        selectedSequence = self.sequence(atRow: row)
         let rows = max(1, visibleRows)
-        if clamped < topSequence { topSequence = clamped }
-        if clamped >= topSequence + rows { topSequence = clamped - rows + 1 }
+        let top = firstVisibleRow(visibleRows: rows)
+        if row < top { topSequence = self.sequence(atRow: row) }
+        if row >= top + rows { topSequence = self.sequence(atRow: row - rows + 1) }
     }
 
-    /// The first sequence number to draw in `visibleRows` rows.
-    public func firstVisibleSequence(visibleRows: Int) -> Int {
+    /// The first row to draw in `visibleRows` rows.
+    public func firstVisibleRow(visibleRows: Int) -> Int {
         let rows = max(1, visibleRows)
-        if isFollowing { return max(scrollback.firstSequence, scrollback.totalAppended - rows) }
-        let bottomAligned = scrollback.totalAppended - rows
-        return max(scrollback.firstSequence, min(topSequence, max(bottomAligned, scrollback.firstSequence)))
+        let bottomAligned = max(0, rowCount - rows)
+        if isFollowing { return bottomAligned }
+        return min(row(atOrAfter: topSequence), bottomAligned)
+    }
+
+    /// The selected message's sequence number: the newest row's while following.
+    public var selectedMessageSequence: Int? {
+        if let selectedSequence { return selectedSequence }
+        return rowCount > 0 ? sequence(atRow: rowCount - 1) : nil
     }
 
     public var selectedMessage: ConsumedMessage? {
-        guard !scrollback.isEmpty else { return nil }
-        let sequence = selectedSequence ?? scrollback.totalAppended - 1
-        return scrollback.position(ofSequence: sequence).map { scrollback[$0] }
+        selectedMessageSequence.flatMap { scrollback.position(ofSequence: $0) }.map { scrollback[$0] }
+    }
+
+    /// The messages the pane shows, oldest first: every kept one, or the search's matches.
+    public var shownMessages: [ConsumedMessage] {
+        guard let search else { return Array(scrollback) }
+        return search.matches.compactMap { scrollback.position(ofSequence: $0) }.map { scrollback[$0] }
     }
 }

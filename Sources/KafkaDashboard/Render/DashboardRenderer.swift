@@ -30,6 +30,9 @@ public struct DashboardRenderer: Sendable {
                     case .offsets: OffsetsView.draw(context, in: inner, into: &canvas)
                     case .send: SendView.draw(context, in: inner, into: &canvas)
                     case .tail: TailView.draw(context, in: inner, into: &canvas)
+                    case .groups: GroupsView.draw(context, in: inner, into: &canvas)
+                    case .brokers: BrokersView.draw(context, in: inner, into: &canvas)
+                    case .configs: ConfigView.draw(context, in: inner, into: &canvas)
                     }
                 }
             }
@@ -41,9 +44,13 @@ public struct DashboardRenderer: Sendable {
             OverlayViews.drawHelp(context, keyTable: keyTable, scroll: scroll, into: &canvas)
         case .messageDetail(let sequence, let scroll):
             OverlayViews.drawMessageDetail(context, sequence: sequence, scroll: scroll, into: &canvas)
+        case .groupDetail:
+            OverlayViews.drawGroupDetail(context, into: &canvas)
         case nil:
             break
         }
+        if let picker = state.picker { OverlayViews.drawPicker(context, picker, into: &canvas) }
+        if let dialog = state.dialog { OverlayViews.drawDialog(context, dialog, into: &canvas) }
     }
 
     private func drawTooSmall(_ size: TerminalSize, into canvas: inout Canvas) {
@@ -61,16 +68,20 @@ public struct DashboardRenderer: Sendable {
         }
     }
 
-    /// Stacked mode shows one pane at a time; the strip says which, and which keys reach the others.
+    /// Stacked mode shows one pane at a time; the strip says which, and which keys reach the others:
+    /// full titles if they fit, else short ones, else numbers with only the focused pane named.
     private func drawTabStrip(_ state: DashboardState, in rect: Rect, into canvas: inout Canvas) {
         canvas.fill(rect, style: theme[.normal])
-        let fullWidth = Pane.allCases.reduce(0) { $0 + DisplayWidth.of($1.title) + 4 }
-        let useShortTitles = fullWidth > rect.width
+        let labelSets: [(Pane) -> String] = [
+            { " \($0.rawValue + 1) \($0.title) " }, { " \($0.rawValue + 1) \($0.shortTitle) " },
+            { $0 == state.focus ? " \($0.rawValue + 1) \($0.shortTitle) " : " \($0.rawValue + 1) " },
+        ]
+        let labels = labelSets.first { set in Pane.allCases.reduce(0) { $0 + DisplayWidth.of(set($1)) } <= rect.width }
+            ?? labelSets.last!
         var x = rect.x
         for pane in Pane.allCases {
-            let label = " \(pane.rawValue + 1) \(useShortTitles ? pane.shortTitle : pane.title) "
             let style = pane == state.focus ? theme[.selection] : theme[.dim]
-            x += canvas.put(label, x: x, y: rect.y, style: style, maxWidth: rect.maxX - x)
+            x += canvas.put(labels(pane), x: x, y: rect.y, style: style, maxWidth: rect.maxX - x)
             if x >= rect.maxX { break }
         }
     }
@@ -117,6 +128,13 @@ enum PaneFrame {
             guard let request = state.tail.request else { return number + "Tail" + zoom }
             let partition = request.partition.map { "[\($0)]" } ?? " all partitions"
             return number + "Tail: \(request.topic)\(partition)" + zoom
+        case .groups:
+            let count = state.groups.snapshot == nil ? "" : " (\(state.groups.rows.count))"
+            return number + "Consumer groups" + count + zoom
+        case .brokers:
+            return number + "Brokers (\(state.brokers.rows(cluster: state.cluster).count))" + zoom
+        case .configs:
+            return number + "Config: \(state.selectedTopic ?? "none")" + zoom
         }
     }
 }

@@ -52,6 +52,24 @@ public enum Format {
         return "\(seconds / 86_400)d"
     }
 
+    /// "45s", "3m20s", "2h05m", "3d04h": how long something will take, two units at most.
+    public static func duration(seconds value: Double) -> String {
+        let seconds = Int64(max(0, value.rounded(.up)))
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" + twoDigits(seconds % 60) + "s" }
+        if seconds < 86_400 { return "\(seconds / 3600)h" + twoDigits(seconds / 60 % 60) + "m" }
+        return "\(seconds / 86_400)d" + twoDigits(seconds / 3600 % 24) + "h"
+    }
+
+    /// `text` padded (or cut, keeping a space before the next column) to `width` columns, for the
+    /// fixed-width tables of the overlays.
+    public static func fit(_ text: String, _ width: Int, right: Bool = false) -> String {
+        var text = text
+        if DisplayWidth.of(text) >= width { text = String(text.prefix(max(1, width - 2))) + "~" }
+        let room = max(0, width - DisplayWidth.of(text))
+        return right ? String(repeating: " ", count: room) + text : text + String(repeating: " ", count: room)
+    }
+
     /// "1,234,567": exact counts where there is room (offsets, watermarks).
     public static func grouped(_ value: Int64) -> String {
         let digits = String(value.magnitude)

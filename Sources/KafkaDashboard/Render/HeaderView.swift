@@ -43,6 +43,12 @@ enum HeaderView {
             line.colored("metadata \(age) old", role: .warning, into: &canvas)
         }
         drawFlags(&line, state, &canvas)
+        // How many metadata refreshes were drawn: shows the data is live, and lets "within two
+        // refreshes" be read off the screen.
+        if state.brokers.metadataRefreshes > 0 {
+            line.separator(into: &canvas)
+            line.label("refresh #\(state.brokers.metadataRefreshes)", into: &canvas)
+        }
     }
 
     /// Every broker with its address when that fits; else ids only; else just how many are connected.
@@ -91,6 +97,10 @@ enum HeaderView {
         if state.loadGenerator != nil {
             line.separator(into: &canvas)
             line.colored("LOAD ON", role: .accent, into: &canvas)
+        }
+        if state.readOnly {
+            line.separator(into: &canvas)
+            line.colored("READ-ONLY", role: .warning, into: &canvas)
         }
     }
 }

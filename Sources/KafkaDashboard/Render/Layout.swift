@@ -109,13 +109,21 @@ public struct DashboardLayout: Equatable, Sendable {
         case .offsets: return max(1, inner - 2)
         case .send: return max(1, inner)
         case .tail: return max(1, inner - 2)
+        case .groups:
+            let filterLine = !state.groups.filter.isEmpty || state.textEntry?.purpose == .groupFilter
+            return max(1, inner - 1 - (filterLine ? 1 : 0))
+        case .brokers: return max(1, inner - 2)
+        case .configs:
+            let filterLine = !state.configs.filter.isEmpty || state.textEntry?.purpose == .configFilter
+            return max(1, inner - 2 - (filterLine ? 1 : 0))
         }
     }
 
     /// The centred box used by the help and message overlays.
     public func overlayRect(size: TerminalSize) -> Rect {
         let width = min(size.columns, max(min(size.columns, 40), size.columns * 9 / 10))
-        let height = max(3, size.rows - 2)
+        // Leaves the status line and the hint bar visible: an action's outcome shows there.
+        let height = max(3, size.rows - 3)
         return Rect(x: (size.columns - width) / 2, y: 1, width: width, height: height)
     }
 }

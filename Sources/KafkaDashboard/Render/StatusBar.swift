@@ -4,9 +4,7 @@ enum StatusBar {
     static func drawStatus(_ context: RenderContext, in rect: Rect, into canvas: inout Canvas) {
         guard !rect.isEmpty else { return }
         let state = context.state, theme = context.theme
-        if let entry = state.textEntry, entry.purpose != .topicFilter || state.focus != .topics
-            || context.layout.rect(for: .topics) == nil
-        {
+        if let entry = state.textEntry, !drawnInPane(entry.purpose, context) {
             let style = theme[.editing]
             canvas.fill(rect, style: style)
             canvas.put(" \(entry.prompt): \(entry.text)_", x: rect.x, y: rect.y, style: style, maxWidth: rect.width)
@@ -29,6 +27,16 @@ enum StatusBar {
         let used = canvas.put(" " + status.message, x: rect.x, y: rect.y, style: theme[role],
                               maxWidth: max(1, rect.width - suffixWidth))
         canvas.put(suffix, x: rect.x + used, y: rect.y, style: theme[.dim], maxWidth: rect.width - used)
+    }
+
+    /// Filters that their pane shows as it is typed (the status line would say it twice).
+    private static func drawnInPane(_ purpose: TextEntry.Purpose, _ context: RenderContext) -> Bool {
+        switch purpose {
+        case .topicFilter: return context.state.focus == .topics && context.layout.rect(for: .topics) != nil
+        case .groupFilter: return context.layout.rect(for: .groups) != nil
+        case .configFilter: return context.layout.rect(for: .configs) != nil
+        default: return false
+        }
     }
 
     static func drawHints(_ context: RenderContext, keyTable: KeyTable, in rect: Rect, into canvas: inout Canvas) {

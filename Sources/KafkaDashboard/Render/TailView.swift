@@ -26,16 +26,18 @@ enum TailView {
 
         let visibleRows = rect.height - 2
         guard visibleRows > 0 else { return }
-        if tail.scrollback.isEmpty {
-            let message = tail.request == nil ? "open a topic (Enter in topics) to tail it" : "waiting for messages..."
+        if tail.rowCount == 0 {
+            let message = tail.request == nil ? "open a topic (Enter in topics) to tail it"
+                : tail.search != nil ? "no kept message matches the search (Esc clears it)" : "waiting for messages..."
             canvas.put(message, x: rect.x, y: headerY + 1, style: theme[.dim], maxWidth: rect.width)
             return
         }
-        let firstSequence = tail.firstVisibleSequence(visibleRows: visibleRows)
         let selectedSequence = tail.selectedSequence
         var y = headerY + 1
-        var sequence = firstSequence
-        while y < rect.maxY, let position = tail.scrollback.position(ofSequence: sequence) {
+        for row in tail.firstVisibleRow(visibleRows: visibleRows)..<tail.rowCount {
+            guard y < rect.maxY else { break }
+            let sequence = tail.sequence(atRow: row)
+            guard let position = tail.scrollback.position(ofSequence: sequence) else { continue }
             let message = tail.scrollback[position]
             let selected = sequence == selectedSequence
             let style = selected ? context.selectionStyle(for: .tail) : theme[.normal]
@@ -56,7 +58,6 @@ enum TailView {
                            maxWidth: valueWidth)
             }
             y += 1
-            sequence += 1
         }
     }
 
@@ -85,7 +86,11 @@ enum TailView {
             }
         let bullet = " \(canvas.glyphs.bullet) "
         write(bullet + start, .dim)
-        // Before the counts, so a narrow pane still says it: the rows are a sample, not everything.
+        // Before the counts, so a narrow pane still says it: the rows are a sample (or only the matches).
+        if let search = tail.search {
+            write(bullet + "search \"\(search.matcher.query)\": \(Format.grouped(Int64(search.matches.count))) match"
+                  + (search.matches.count == 1 ? "" : "es"), .accent)
+        }
         if tail.sampling.isSampling { write(bullet + "sampling 1 in " + ratio(tail.sampling.oneIn), .warning) }
         var counts = "\(Format.compact(tail.receivedTotal)) received, \(Format.compact(tail.scrollback.count)) kept"
         if tail.skippedTotal > 0 { counts += ", \(Format.compact(tail.skippedTotal)) skipped" }

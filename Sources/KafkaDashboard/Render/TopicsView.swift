@@ -18,14 +18,8 @@ enum TopicsView {
     static func draw(_ context: RenderContext, in rect: Rect, into canvas: inout Canvas) {
         let state = context.state, theme = context.theme
         var y = rect.y
-        let editingFilter = state.textEntry?.purpose == .topicFilter
-        if !state.topicFilter.isEmpty || editingFilter {
-            let style = editingFilter ? theme[.editing] : theme[.accent]
-            let text = "/" + (editingFilter ? state.textEntry!.text + "_" : state.topicFilter)
-            canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
-            canvas.put(text, x: rect.x, y: y, style: style, maxWidth: rect.width)
-            y += 1
-        }
+        let editing = state.textEntry?.purpose == .topicFilter ? state.textEntry : nil
+        y += TableLayout.drawFilter(state.topicFilter, editing: editing, in: rect, y: y, theme: theme, into: &canvas)
 
         var columns = numericColumns
         while !columns.isEmpty, minimumNameWidth + columns.reduce(0, { $0 + $1.width + 1 }) > rect.width {
@@ -47,17 +41,12 @@ enum TopicsView {
             canvas.put(message, x: rect.x, y: y, style: theme[.dim], maxWidth: rect.width)
             return
         }
-        let visibleRows = rect.maxY - y
         let cursor = state.topicCursor
-        let first = min(cursor.top, max(0, state.topicRows.count - visibleRows))
-        for index in first..<min(state.topicRows.count, first + visibleRows) {
+        for index in TableLayout.visibleRange(count: state.topicRows.count, cursor: cursor, visible: rect.maxY - y) {
             let row = state.topicRows[index]
-            let selected = index == cursor.selected
-            var style = row.isInternal ? theme[.dim] : theme[.normal]
-            if selected {
-                style = context.selectionStyle(for: .topics)
-                canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
-            }
+            let style = TableLayout.rowStyle(
+                selected: index == cursor.selected, pane: .topics, base: theme[row.isInternal ? .dim : .normal],
+                context: context, x: rect.x, y: y, width: rect.width, into: &canvas)
             canvas.put(row.name, x: rect.x, y: y, style: style, maxWidth: nameWidth - 1)
             var x = rect.x + nameWidth
             for column in columns {

@@ -5,6 +5,7 @@ public enum ThemeRole: Int, CaseIterable, Sendable {
     case ok, warning, error, dim, accent
     case hintKey, hintLabel, statusInfo, statusWarning, statusError
     case barLow, barMid, barHigh, barEmpty, sparkline, overlay, overlayBorder, editing
+    case jsonKey, jsonString, jsonNumber, jsonLiteral
 
     /// The name used in theme files: the case name, e.g. "borderFocused".
     public var name: String { String(describing: self) }
@@ -72,6 +73,10 @@ public struct Theme: Sendable, Equatable {
         .overlay: Style(),
         .overlayBorder: Style(foreground: .cyan, attributes: .bold),
         .editing: Style(foreground: .black, background: .yellow),
+        .jsonKey: Style(foreground: .cyan, attributes: .bold),
+        .jsonString: Style(foreground: .green),
+        .jsonNumber: Style(foreground: .yellow),
+        .jsonLiteral: Style(foreground: .magenta),
     ])
 
     public static let builtinMono = Theme(name: "mono", usesColor: false, styles: [
@@ -104,5 +109,9 @@ public struct Theme: Sendable, Equatable {
         .overlay: Style(),
         .overlayBorder: Style(attributes: .bold),
         .editing: Style(attributes: [.reverse, .underline]),
+        .jsonKey: Style(attributes: .bold),
+        .jsonString: Style(),
+        .jsonNumber: Style(),
+        .jsonLiteral: Style(),
     ])
 }

@@ -7,6 +7,8 @@ public struct GroupListing: Sendable, Equatable {
     public var protocolType: String
     /// Empty when the broker's ListGroups version does not report states (v0-3).
     public var state: String
+    /// The broker that listed the group: each broker lists the groups it coordinates.
+    public var coordinator: GroupCoordinatorAddress?
 }
 
 /// One member of a described group.
@@ -59,8 +61,10 @@ extension KafkaClient {
                 guard response.errorCode == 0 else {
                     throw KafkaError.broker(code: KafkaErrorCode(rawValue: response.errorCode), context: "ListGroups on broker \(broker.address)", message: nil)
                 }
-                for group in response.groups {
-                    byId[group.groupId] = GroupListing(groupId: group.groupId, protocolType: group.protocolType, state: group.groupState)
+                for group in response.groups where !group.groupId.isEmpty {
+                    byId[group.groupId] = GroupListing(
+                        groupId: group.groupId, protocolType: group.protocolType, state: group.groupState,
+                        coordinator: GroupCoordinatorAddress(nodeId: broker.id, address: broker.address))
                 }
             } catch {
                 lastError = error
@@ -73,15 +77,39 @@ extension KafkaClient {
     /// DescribeGroups for one group at its coordinator, members' assignments decoded.
     public func describeGroup(_ group: String) async throws(KafkaError) -> GroupDescription {
         let coordinator = try await findGroupCoordinator(group)
-        let connection = try await groupConnection(coordinator)
-        let response = try await connection.send(DescribeGroupsRequest(groups: [group], includeAuthorizedOperations: false))
-        guard let described = response.groups.first(where: { $0.groupId == group }) ?? response.groups.first else {
-            throw .protocolViolation(broker: connection.address.description, detail: "DescribeGroups response lacks group '\(group)'")
+        guard let (_, result) = try await describeGroups([group], at: coordinator).first else {
+            throw .unknownGroup(group)
         }
-        let code = KafkaErrorCode(rawValue: described.errorCode)
-        if code == .groupIdNotFound { throw .unknownGroup(group) }
-        guard code == .none else { throw .broker(code: code, context: "cannot describe group '\(group)'", message: nil) }
+        return try result.get()
+    }
+
+    /// DescribeGroups for several groups that `coordinator` coordinates, in one request; each
+    /// group's own error (not found, still loading) stays with that group.
+    func describeGroups(
+        _ groups: [String], at coordinator: GroupCoordinatorAddress
+    ) async throws(KafkaError) -> [(group: String, result: Result<GroupDescription, KafkaError>)] {
+        let connection = try await groupConnection(coordinator)
+        let response = try await connection.send(DescribeGroupsRequest(groups: groups, includeAuthorizedOperations: false))
+        let byId = Dictionary(response.groups.map { ($0.groupId, $0) }, uniquingKeysWith: { first, _ in first })
+        return try groups.map { (group) throws(KafkaError) in
+            // A broker that echoes no id for a single group still answers for it.
+            guard let described = byId[group] ?? (groups.count == 1 ? response.groups.first : nil) else {
+                throw .protocolViolation(broker: connection.address.description, detail: "DescribeGroups response lacks group '\(group)'")
+            }
+            let code = KafkaErrorCode(rawValue: described.errorCode)
+            if code == .groupIdNotFound { return (group, .failure(.unknownGroup(group))) }
+            guard code == .none else {
+                return (group, .failure(.broker(code: code, context: "cannot describe group '\(group)'", message: nil)))
+            }
+            return (group, .success(Self.groupDescription(group, described, coordinator: coordinator)))
+        }
+    }
+
+    private static func groupDescription(
+        _ group: String, _ described: DescribeGroupsResponse.DescribedGroup, coordinator: GroupCoordinatorAddress
+    ) -> GroupDescription {
         let isConsumer = described.protocolType == ConsumerProtocol.protocolType || described.protocolType.isEmpty
+        // Assignments and subscriptions are the members' own bytes: unreadable ones are shown empty.
         let members = described.members.map { member in
             GroupMemberDescription(
                 memberId: member.memberId, groupInstanceId: member.groupInstanceId, clientId: member.clientId,

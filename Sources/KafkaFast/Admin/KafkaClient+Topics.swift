@@ -58,7 +58,7 @@ extension KafkaClient {
         }
     }
 
-    private func controllerConnection() async throws(KafkaError) -> BrokerConnection {
+    func controllerConnection() async throws(KafkaError) -> BrokerConnection {
         let metadata = try await metadata(refresh: metadataCache.current == nil)
         if let controller = metadata.controllerId, metadata.brokers[controller] != nil {
             return try await connection(toNode: controller)
@@ -66,16 +66,17 @@ extension KafkaClient {
         return try await anyConnection()
     }
 
-    private func waitForLeaders(topic: String, timeoutMs: Int) async throws(KafkaError) {
+    /// Waits until metadata shows at least `minimum` partitions of `topic`, every one with a leader.
+    func waitForLeaders(topic: String, partitions minimum: Int = 1, timeoutMs: Int) async throws(KafkaError) {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         while ContinuousClock.now < deadline {
             if let metadata = try? await metadata(topics: [topic], refresh: true),
                let topicMetadata = metadata.topics[topic], topicMetadata.error == .none,
-               !topicMetadata.partitions.isEmpty, topicMetadata.partitions.allSatisfy({ $0.leader >= 0 }) {
+               topicMetadata.partitions.count >= max(1, minimum), topicMetadata.partitions.allSatisfy({ $0.leader >= 0 }) {
                 return
             }
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw .broker(code: .leaderNotAvailable, context: "topic '\(topic)' was created but has no leaders yet", message: nil)
+        throw .broker(code: .leaderNotAvailable, context: "topic '\(topic)' has no leaders for all its partitions yet", message: nil)
     }
 }

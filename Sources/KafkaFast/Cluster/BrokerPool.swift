@@ -33,6 +33,8 @@ final class BrokerPool: Sendable {
     private struct State {
         var connections: [Key: BrokerConnection] = [:]
         var dials: [Key: Task<BrokerConnection, any Error>] = [:]
+        /// Every link ever dialled, with counters that outlive its connections.
+        var links: [Key: ConnectionStats] = [:]
         var closed = false
     }
 
@@ -63,7 +65,18 @@ final class BrokerPool: Sendable {
             if let pending = state.dials[key] { return .dialing(pending) }
             let config = self.config
             let group: any EventLoopGroup = eventLoop ?? self.group
-            let task = Task { try await BrokerConnection.connect(to: address, config: config, group: group) }
+            let stats = state.links[key] ?? ConnectionStats()
+            state.links[key] = stats
+            let task = Task {
+                do {
+                    let connection = try await BrokerConnection.connect(to: address, config: config, group: group, stats: stats)
+                    stats.recordConnect()
+                    return connection
+                } catch {
+                    stats.recordConnectFailure((error as? KafkaError)?.description ?? "\(error)")
+                    throw error
+                }
+            }
             state.dials[key] = task
             return .dialing(task)
         }
@@ -97,6 +110,15 @@ final class BrokerPool: Sendable {
         state.withLockedValue { state in
             state.connections.compactMap { key, connection in
                 connection.isActive ? (key.address, key.purpose, connection) : nil
+            }
+        }
+    }
+
+    /// Every link dialled so far, whether connected now, with its counters.
+    func links() -> [(address: BrokerAddress, purpose: ConnectionPurpose, stats: ConnectionStats, isActive: Bool)] {
+        state.withLockedValue { state in
+            state.links.map { key, stats in
+                (key.address, key.purpose, stats, state.connections[key]?.isActive ?? false)
             }
         }
     }

@@ -6,6 +6,9 @@ import NIOConcurrencyHelpers
 final class MetadataCache: Sendable {
     private struct State {
         var current: ClusterMetadata?
+        /// Every broker any metadata answer named, by node id, at its latest address: a broker
+        /// that went down drops out of the cluster's answers but not out of view.
+        var everListed: [Int32: BrokerAddress] = [:]
         var fullRefresh: Task<ClusterMetadata, any Error>?
         var timer: Task<Void, Never>?
         var closed = false
@@ -19,6 +22,9 @@ final class MetadataCache: Sendable {
     }
 
     var current: ClusterMetadata? { state.withLockedValue { $0.current } }
+
+    /// Every broker listed since the client started, by node id (see `State.everListed`).
+    var everListed: [Int32: BrokerAddress] { state.withLockedValue { $0.everListed } }
 
     func refresh(topics: [String]?, using client: KafkaClient) async throws(KafkaError) -> ClusterMetadata {
         startTimerIfNeeded(client)
@@ -43,6 +49,7 @@ final class MetadataCache: Sendable {
         state.withLockedValue { state in
             let merged = state.current?.merging(fetched, replacingAllTopics: replacingAllTopics) ?? fetched
             state.current = merged
+            for (id, broker) in fetched.brokers { state.everListed[id] = broker.address }
             return merged
         }
     }

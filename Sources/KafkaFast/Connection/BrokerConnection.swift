@@ -34,11 +34,12 @@ public final class BrokerConnection: Sendable {
         self.versionCeilings = config.apiVersionMax
     }
 
-    /// Dials `address` and negotiates API versions before returning.
+    /// Dials `address` and negotiates API versions before returning. `stats` collects the
+    /// connection's counters; the pool passes the same one to every connection of a link.
     public static func connect(
-        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        stats: ConnectionStats = ConnectionStats()
     ) async throws(KafkaError) -> BrokerConnection {
-        let stats = ConnectionStats()
         let name = address.description
         let maxFrame = config.maxResponseBytes
         let bootstrap = ClientBootstrap(group: group)

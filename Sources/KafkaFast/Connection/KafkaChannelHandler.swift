@@ -70,6 +70,8 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private var nextCorrelationId: Int32 = 1
     private var failure: KafkaError?
     private var context: ChannelHandlerContext?
+    /// Set when the client itself closes the connection, which is not a disconnect worth counting.
+    private var closedByClient = false
 
     init(brokerName: String, stats: ConnectionStats) {
         self.brokerName = brokerName
@@ -159,8 +161,14 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if !closedByClient { stats.recordDisconnect((failure ?? .connectionClosed(broker: brokerName)).description) }
         failAll(.connectionClosed(broker: brokerName))
         context.fireChannelInactive()
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        closedByClient = true
+        context.close(mode: mode, promise: promise)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -194,6 +202,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         let drained = pending
         pending.removeAll()
         stats.inFlightChanged(by: -drained.count)
+        if !closedByClient { stats.recordFailedRequests(drained.count) }
         for request in drained {
             request.timeout?.cancel()
             request.promise.fail(error)

@@ -38,6 +38,20 @@ public struct LatencyHistogram: Sendable {
         }
     }
 
+    /// The durations recorded since `earlier` (a copy of this histogram taken before), for
+    /// percentiles over a recent window. A histogram reset meanwhile counts from zero. The window's
+    /// largest duration is not known exactly: the maximum stays the all-time one, an upper bound.
+    public func subtracting(_ earlier: LatencyHistogram) -> LatencyHistogram {
+        guard earlier.count <= count else { return self }
+        var delta = LatencyHistogram()
+        for index in 0..<buckets.count { delta.buckets[index] = buckets[index] &- earlier.buckets[index] }
+        delta.count = count &- earlier.count
+        delta.totalNanoseconds = totalNanoseconds &- earlier.totalNanoseconds
+        delta.maxNanoseconds = delta.count == 0 ? 0 : maxNanoseconds
+        delta.minNanoseconds = delta.count == 0 ? .max : minNanoseconds
+        return delta
+    }
+
     public mutating func merge(_ other: LatencyHistogram) {
         for i in 0..<buckets.count { buckets[i] &+= other.buckets[i] }
         count &+= other.count

@@ -61,6 +61,12 @@ public struct ProducerMetrics: Sendable {
         public var roundTrip: LatencyHistogram
         /// The broker's node id, when the cluster metadata names this address.
         public var nodeId: Int32?
+        /// Connections this link made (more than one: it reconnected), dials that failed, connections
+        /// that dropped under the client, and requests left unanswered (timed out or dropped with it).
+        public var connects: Int64
+        public var connectFailures: Int64
+        public var disconnects: Int64
+        public var failedRequests: Int64
     }
 
     public var partitions: [Partition]
@@ -112,7 +118,9 @@ extension KafkaConnector {
                 roundTripP99Ms: entry.stats.roundTrip.quantileMilliseconds(0.99),
                 bytesOut: entry.stats.bytesOut, bytesIn: entry.stats.bytesIn, requests: entry.stats.requests,
                 responses: entry.stats.responses, roundTrip: entry.stats.roundTrip,
-                nodeId: nodes.first { $0.value.address == entry.broker }?.key)
+                nodeId: nodes.first { $0.value.address == entry.broker }?.key,
+                connects: entry.stats.connects, connectFailures: entry.stats.connectFailures,
+                disconnects: entry.stats.disconnects, failedRequests: entry.stats.failedRequests)
         }
         return ProducerMetrics(
             partitions: partitions, brokers: brokers,

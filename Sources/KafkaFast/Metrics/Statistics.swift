@@ -87,6 +87,8 @@ extension KafkaConnector {
                 ("txbytes", .int(group.reduce(0) { $0 + $1.bytesOut })),
                 ("rx", .int(group.reduce(0) { $0 + $1.responses })),
                 ("rxbytes", .int(group.reduce(0) { $0 + $1.bytesIn })),
+                ("connects", .int(group.reduce(0) { $0 + $1.connects })),
+                ("disconnects", .int(group.reduce(0) { $0 + $1.disconnects })),
                 ("rtt", windowStatistics(rtt)),
             ]))
         }

@@ -12,7 +12,7 @@ import Glibc
 // message prints as "Received on thread N: value". Ctrl-C (or SIGTERM) commits what was
 // printed and leaves the group; -c COUNT does the same after COUNT messages, -e once every
 // assigned partition is read to its end. With -c or -e, a group that does not form within
-// session.timeout.ms ends the command with the reason (exit 1).
+// session.timeout.ms + request.timeout.ms ends the command with the reason (exit 1).
 extension ConsumeCommand {
     func runGroupConsume() async throws {
         guard let group else { return }
@@ -43,12 +43,15 @@ extension ConsumeCommand {
         if count != nil || exitAtEnd {
             // -c and -e promise to end: a group that never forms must not keep them waiting
             // forever without a word. The member would keep trying; the command gives up.
+            // A coordinator may hold a JoinGroup about a session timeout while the others rejoin
+            // (Tansu holds a new group's first join for half of it, twice): that, plus one request's time.
+            let bound = config.consumer.sessionTimeoutMs + config.requestTimeoutMs
             do {
-                try await consumer.waitUntilAssigned(timeout: .milliseconds(config.consumer.sessionTimeoutMs))
+                try await consumer.waitUntilAssigned(timeout: .milliseconds(bound))
             } catch {
                 await consumer.close()
                 _ = try? await run.value
-                throw CLIError.runtime("\(error.description) (waited session.timeout.ms)")
+                throw CLIError.runtime("\(error.description) (waited session.timeout.ms + request.timeout.ms)")
             }
         }
         let endWatch = exitAtEnd ? Task {

@@ -38,6 +38,9 @@ struct DashCommand: AsyncParsableCommand {
     @Option(name: .customLong("load-size"), help: "Bytes per load generator message.")
     var loadSize: Int = 200
 
+    @Flag(name: .customLong("read-only"), help: "No changes to the cluster: admin actions, test sends and the load generator are refused.")
+    var readOnly = false
+
     func validate() throws {
         guard refreshMillis >= 20 else { throw ValidationError("--refresh-ms must be at least 20") }
         guard metadataMillis >= 100 else { throw ValidationError("--metadata-ms must be at least 100") }
@@ -45,6 +48,7 @@ struct DashCommand: AsyncParsableCommand {
             guard load > 0 else { throw ValidationError("--load must be a positive rate") }
             guard topic != nil else { throw ValidationError("--load needs a topic (-t)") }
             guard loadSize > 0 else { throw ValidationError("--load-size must be positive") }
+            guard !readOnly else { throw ValidationError("--load writes to the cluster, which --read-only forbids") }
         }
     }
 
@@ -56,6 +60,7 @@ struct DashCommand: AsyncParsableCommand {
         options.monochrome = noColor
         options.theme = theme
         options.initialTopic = topic
+        options.readOnly = readOnly
         if let load, let topic {
             options.initialLoadGenerator = LoadGeneratorSettings(topic: topic, messagesPerSecond: load, messageSize: loadSize)
         }

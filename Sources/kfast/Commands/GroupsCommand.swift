@@ -1,10 +1,19 @@
 import ArgumentParser
 import KafkaFast
 
+/// `kfast groups`: the groups listing (the default) and `reset-offsets`.
 struct GroupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groups",
-        abstract: "List consumer groups, or show one group's state, members and their partitions.")
+        abstract: "List consumer groups, show one, or reset a group's offsets.",
+        subcommands: [GroupsListCommand.self, GroupsResetOffsetsCommand.self],
+        defaultSubcommand: GroupsListCommand.self)
+}
+
+struct GroupsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List consumer groups, or show one group's state, members and their partitions (the default).")
 
     @OptionGroup var connection: ConnectionOptions
 

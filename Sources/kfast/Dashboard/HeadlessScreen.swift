@@ -109,6 +109,8 @@ final class HeadlessScreen: TerminalScreen, @unchecked Sendable {
 
     func invalidate() {}
 
+    func copyToClipboard(_ bytes: [UInt8]) {}
+
     func shutdown() {
         condition.lock()
         defer { condition.unlock() }

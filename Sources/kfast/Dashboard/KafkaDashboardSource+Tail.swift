@@ -104,7 +104,8 @@ final class TailReader: @unchecked Sendable {
     private static func dashboardMessage(_ message: KafkaFast.ConsumedMessage) -> KafkaDashboard.ConsumedMessage {
         KafkaDashboard.ConsumedMessage(
             topic: message.topic, partition: message.partition, offset: message.offset,
-            timestampMillis: message.timestamp, key: message.key.map { Array($0.readableBytesView) },
+            timestampMillis: message.timestamp, timestampType: message.timestampType == .logAppendTime ? .logAppend : .create,
+            key: message.key.map { Array($0.readableBytesView) },
             value: message.value.map { Array($0.readableBytesView) },
             headers: message.headers.map { .init(key: $0.key, value: $0.value.map { Array($0.readableBytesView) }) })
     }

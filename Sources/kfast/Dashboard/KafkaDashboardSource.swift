@@ -29,7 +29,11 @@ final class KafkaDashboardSource: DashboardDataSource {
         var codecConnectors: [KafkaDashboard.CompressionCodec: KafkaConnector] = [:]
         var load: LoadGenerator?
         var consumed = ConsumedRates()
+        /// Acknowledged produce traffic by leader, from the latest producer snapshot (the brokers view).
+        var produceByLeader: [Int32: Throughput] = [:]
     }
+
+    let brokerMeter = BrokerActivityMeter()
 
     init(config: KafkaConfig) throws(KafkaError) {
         client = try KafkaClient(config: config)
@@ -62,15 +66,28 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     func clusterSnapshot() async throws -> ClusterSnapshot {
         let metadata = try await client.metadata(refresh: true)
-        let connected = Set(client.connectionStats().map { $0.broker })
-        let brokers = metadata.sortedBrokers.map { broker in
-            // A broker the client has no connection to is not known to be down: it has not been needed yet.
-            ClusterSnapshot.Broker(
-                id: broker.id, address: broker.address.description,
-                state: connected.contains(broker.address) ? .connected : .connecting)
-        }
         let topics = metadata.sortedTopics
         await refreshWatermarks(of: topics.filter { $0.error == .none && !$0.partitions.isEmpty }.map(\.name))
+        // Taken after the watermarks: their requests are what finds a broker down.
+        let statistics = client.brokerStatistics()
+        let reach = Dictionary(statistics.map { ($0.address, $0.state) }, uniquingKeysWith: { first, _ in first })
+        func reachability(_ address: BrokerAddress) -> ClusterSnapshot.ConnectionState {
+            // A broker the client has no connection to is not known to be down: it has not been needed yet.
+            switch reach[address] {
+            case .up?: .connected
+            case .down?: .disconnected
+            case .idle?, nil: .connecting
+            }
+        }
+        var brokers = metadata.sortedBrokers.map { broker in
+            ClusterSnapshot.Broker(id: broker.id, address: broker.address.description, state: reachability(broker.address))
+        }
+        // A broker that went down drops out of the cluster's metadata; it stays on screen, down.
+        for gone in statistics where !gone.isListed && gone.state == .down {
+            guard let id = gone.nodeId, !brokers.contains(where: { $0.id == id }) else { continue }
+            brokers.append(ClusterSnapshot.Broker(id: id, address: gone.address.description, state: .disconnected))
+        }
+        brokers.sort { $0.id < $1.id }
         let watermarks = state.withLock { $0.watermarks }
         return ClusterSnapshot(
             clusterID: metadata.clusterId, brokers: brokers,
@@ -128,17 +145,23 @@ final class KafkaDashboardSource: DashboardDataSource {
         var partitions: [TopicPartition: PartitionProducerStats] = [:]
         var total = Throughput.zero
         var errorCount: Int64 = 0
+        var byLeader: [Int32: Throughput] = [:]
         for metrics in connectors.map({ $0.metrics() }) {
             errorCount += Int64(metrics.failed)
             for partition in metrics.partitions {
                 let stats = Self.dashboardStats(partition, nowMillis: now)
+                byLeader[partition.leader, default: .zero].messagesPerSecond += partition.messagesPerSecond
+                byLeader[partition.leader, default: .zero].bytesPerSecond += partition.bytesPerSecond
                 partitions[TopicPartition(partition.topic, partition.partition), default: PartitionProducerStats()]
                     .add(stats)
                 total.messagesPerSecond += stats.throughput.messagesPerSecond
                 total.bytesPerSecond += stats.throughput.bytesPerSecond
             }
         }
-        let loadStatus = state.withLock { $0.load?.status() }
+        let loadStatus = state.withLock { state in
+            state.produceByLeader = byLeader
+            return state.load?.status()
+        }
         return ProducerSnapshot(partitions: partitions, total: total, errorCount: errorCount, loadGenerator: loadStatus)
     }
 

@@ -99,85 +99,10 @@ enum MessageFormat {
 
     // MARK: kcat's JSON envelope
 
-    /// `{"topic","partition","offset","tstype","ts","broker","headers":[name, value, ...],"key","payload"}`
-    /// in kcat's order ("headers" only when there are some). A key or payload that is not UTF-8
-    /// is base64 with `"key_encoding"`/`"payload_encoding": "base64"` after it; header values
-    /// that are not all UTF-8 are all base64, marked by `"headers_encoding": "base64"`.
     private static func writeJSON(_ message: ConsumedMessage, broker: Int32, to out: inout ByteOutput) {
-        out.append("{\"topic\":")
-        quote(message.topic, to: &out)
-        out.append(",\"partition\":")
-        out.append(decimal: message.partition)
-        out.append(",\"offset\":")
-        out.append(decimal: message.offset)
-        out.append(message.timestampType == .logAppendTime ? ",\"tstype\":\"logappend\",\"ts\":" : ",\"tstype\":\"create\",\"ts\":")
-        out.append(decimal: message.timestamp)
-        out.append(",\"broker\":")
-        out.append(decimal: broker)
-        if !message.headers.isEmpty {
-            let base64 = !message.headers.allSatisfy { $0.value.map(isUTF8) ?? true }
-            out.append(",\"headers\":[")
-            for (index, header) in message.headers.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                quote(header.key, to: &out)
-                out.append(UInt8(ascii: ","))
-                bytesField(header.value, base64: base64, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-            if base64 { out.append(",\"headers_encoding\":\"base64\"") }
-        }
-        out.append(",\"key\":")
-        let keyBase64 = message.key.map { !isUTF8($0) } ?? false
-        bytesField(message.key, base64: keyBase64, to: &out)
-        if keyBase64 { out.append(",\"key_encoding\":\"base64\"") }
-        out.append(",\"payload\":")
-        let valueBase64 = message.value.map { !isUTF8($0) } ?? false
-        bytesField(message.value, base64: valueBase64, to: &out)
-        if valueBase64 { out.append(",\"payload_encoding\":\"base64\"") }
-        out.append("}\n")
-    }
-
-    private static func bytesField(_ bytes: ByteBuffer?, base64: Bool, to out: inout ByteOutput) {
-        guard let bytes else {
-            out.append("null")
-            return
-        }
-        out.append(UInt8(ascii: "\""))
-        if base64 {
-            out.append(Data(bytes.readableBytesView).base64EncodedString())
-        } else {
-            bytes.withUnsafeReadableBytes { escape($0, to: &out) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func quote(_ text: String, to out: inout ByteOutput) {
-        var text = text
-        out.append(UInt8(ascii: "\""))
-        text.withUTF8 { escape(UnsafeRawBufferPointer($0), to: &out) }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    /// JSON string escaping of UTF-8 bytes: quote, backslash and control characters.
-    private static func escape(_ bytes: UnsafeRawBufferPointer, to out: inout ByteOutput) {
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): out.append("\\\"")
-            case UInt8(ascii: "\\"): out.append("\\\\")
-            case UInt8(ascii: "\n"): out.append("\\n")
-            case UInt8(ascii: "\r"): out.append("\\r")
-            case UInt8(ascii: "\t"): out.append("\\t")
-            case 0..<0x20:
-                out.append("\\u00")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-    }
-
-    static func isUTF8(_ bytes: ByteBuffer) -> Bool {
-        bytes.withUnsafeReadableBytes { String(validating: $0, as: UTF8.self) != nil }
+        JSONEnvelope.write(
+            topic: message.topic, partition: message.partition, offset: message.offset,
+            logAppendTime: message.timestampType == .logAppendTime, timestamp: message.timestamp, broker: broker,
+            headers: message.headers, name: \.key, value: \.value, key: message.key, payload: message.value, to: &out)
     }
 }

@@ -80,7 +80,10 @@ import Glibc
         let topic = uniqueTopicName("hello")
         // The example creates its topic; the mock cluster cannot, so it finds it there already.
         if broker == .mock { try await MockCluster.createTopic(topic, partitions: 1) }
-        let output = try TestEnvironment.runDirectory() + "/peer-io/\(topic).out"
+        let folder = try TestEnvironment.runDirectory() + "/peer-io"
+        // run-tests.sh clears it; a test that runs before any peer must make it.
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let output = folder + "/\(topic).out"
         FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try SignalSafeProcess.make(Kfast.path, ["example", "hello-world", topic, "2", "-b", address, "-g", "g-\(topic)"] + Self.fastGroup)

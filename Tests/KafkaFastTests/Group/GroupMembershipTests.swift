@@ -114,6 +114,18 @@ import Testing
         #expect(backoffs == [100, 200, 400, 800, 1600, 1600])
     }
 
+    /// An error no one told us about is retried, not fatal (librdkafka's mock answers a late
+    /// SyncGroup with INVALID_REQUEST); the backoff still grows.
+    @Test func unexpectedJoinAndSyncErrorsRejoinWithBackoff() {
+        var machine = GroupMembership(groupId: "g")
+        _ = machine.start()
+        _ = machine.coordinatorFound()
+        #expect(machine.joined(joinResult(.invalidRequest)) == .join(memberId: "", backoffMs: 100))
+        _ = machine.joined(joinResult(.none, leader: "other"))
+        #expect(machine.synced(errorCode: .invalidRequest, assignment: [:]) == .join(memberId: "m-1", backoffMs: 200))
+        #expect(machine.state == .joining)
+    }
+
     @Test func fatalJoinErrorsFail() {
         var machine = GroupMembership(groupId: "g")
         _ = machine.start()

@@ -105,3 +105,18 @@ enum TestTopics {
         }
     }
 }
+
+/// The same control commands for a mock cluster of a test's own (`PrivateBroker.start(.mock, brokers:)`),
+/// for tests that take brokers down: on the shared cluster that would hit every test running beside them.
+extension PrivateBroker {
+    func createTopic(_ name: String, partitions: Int, replication: Int = 3) async throws {
+        try await controlMock("create_topic", ["topic=\(name)", "partitions=\(partitions)", "replication=\(replication)"])
+    }
+
+    func setLeader(_ topic: String, partition: Int, broker id: Int) async throws {
+        try await controlMock("set_leader", ["topic=\(topic)", "partition=\(partition)", "broker=\(id)"])
+    }
+
+    func brokerDown(_ id: Int) async throws { try await controlMock("broker_down", ["broker=\(id)"]) }
+    func brokerUp(_ id: Int) async throws { try await controlMock("broker_up", ["broker=\(id)"]) }
+}

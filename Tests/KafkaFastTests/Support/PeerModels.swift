@@ -144,13 +144,13 @@ extension Peer {
     /// The same, to a broker given by address (a `PrivateBroker`).
     static func produce(_ records: [PeerRecord], topic: String, address: String,
                         client: PeerClient = .confluent, codec: PeerCodec = .none,
-                        acks: String = "all") async throws -> ProduceReport {
+                        acks: String = "all", flushEach: Bool = false) async throws -> ProduceReport {
         let encoder = JSONEncoder()
         let lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         return try await json(ProduceReport.self, "peer_produce.py", args: [
             "--client", client.rawValue, "--bootstrap", address, "--topic", topic,
             "--codec", codec.rawValue, "--acks", acks, "--messages", "-",
-        ], stdin: lines.joined(separator: "\n") + "\n", acceptedStatuses: [0, 2])
+        ] + (flushEach ? ["--flush-each"] : []), stdin: lines.joined(separator: "\n") + "\n", acceptedStatuses: [0, 2])
     }
 
     /// Consumes from the beginning until `count` messages arrived or, without a count, until every

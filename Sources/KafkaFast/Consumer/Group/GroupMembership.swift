@@ -146,8 +146,12 @@ struct GroupMembership: Sendable {
             return .join(memberId: memberId, backoffMs: nextBackoff())
         case let code where Self.isCoordinatorError(code):
             return lostCoordinator(thenJoin: true)
-        case let code:
+        case let code where Self.isFatal(code):
             return fail(.broker(code: code, context: "cannot join group '\(groupId)'", message: nil))
+        default:
+            // Anything else, like librdkafka: join again after a backoff. The driver's watch
+            // shows the code, and a caller with a bound gives up with it.
+            return .join(memberId: memberId, backoffMs: nextBackoff())
         }
     }
 
@@ -169,8 +173,13 @@ struct GroupMembership: Sendable {
             return .join(memberId: "", backoffMs: nextBackoff())
         case let code where Self.isCoordinatorError(code):
             return lostCoordinator(thenJoin: true)
-        case let code:
+        case let code where Self.isFatal(code):
             return fail(.broker(code: code, context: "cannot sync group '\(groupId)'", message: nil))
+        default:
+            // librdkafka's mock answers a SyncGroup that reaches a group already stable with
+            // INVALID_REQUEST where Kafka hands out the assignment: join again, after a backoff.
+            state = .joining
+            return .join(memberId: memberId, backoffMs: nextBackoff())
         }
     }
 
@@ -238,6 +247,12 @@ struct GroupMembership: Sendable {
     }
 
     // MARK: Helpers
+
+    /// What no retry can fix: a configuration or permission the group refuses.
+    static func isFatal(_ code: KafkaErrorCode) -> Bool {
+        [.inconsistentGroupProtocol, .invalidGroupId, .invalidSessionTimeout, .groupAuthorizationFailed,
+         .unsupportedVersion, .groupMaxSizeReached, .fencedInstanceId].contains(code)
+    }
 
     static func isCoordinatorError(_ code: KafkaErrorCode) -> Bool {
         code == .coordinatorNotAvailable || code == .notCoordinator || code == .coordinatorLoadInProgress
