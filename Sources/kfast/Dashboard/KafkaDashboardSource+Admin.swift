@@ -18,6 +18,7 @@ extension KafkaDashboardSource {
             return .done("created topic \(creation.name)" + (count.map { " with \($0) partition\($0 == 1 ? "" : "s")" } ?? ""))
         case .deleteTopic(let topic):
             try await client.deleteTopic(topic)
+            forgetDeleted(topic)
             return .done("deleted topic \(topic)")
         case let .addPartitions(topic, count):
             let before = try await client.createPartitions(topic: topic, totalCount: count)

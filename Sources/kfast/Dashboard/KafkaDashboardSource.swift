@@ -25,6 +25,9 @@ final class KafkaDashboardSource: DashboardDataSource {
         var watermarks: [String: [Int32: PartitionWatermarks]] = [:]
         /// Topics whose watermark failure was already reported, so it is said once, not every second.
         var reportedWatermarkFailures: Set<String> = []
+        /// Topics deleted from the dashboard: their watermarks now fail as expected, which is not
+        /// news to report over the "deleted topic" line (until a topic of that name is back).
+        var deletedTopics: Set<String> = []
         /// Connectors for codecs other than the configured one, created on first use.
         var codecConnectors: [KafkaDashboard.CompressionCodec: KafkaConnector] = [:]
         var load: LoadGenerator?
@@ -124,15 +127,24 @@ final class KafkaDashboardSource: DashboardDataSource {
         state.withLock { state in state.watermarks = state.watermarks.filter { current.contains($0.key) } }
     }
 
+    /// A topic the dashboard just deleted.
+    func forgetDeleted(_ topic: String) {
+        state.withLock { state in
+            state.deletedTopics.insert(topic)
+            state.watermarks[topic] = nil
+        }
+    }
+
     private func record(_ result: Result<[PartitionWatermarks], KafkaError>, for topic: String) {
         switch result {
         case .success(let marks):
             state.withLock { state in
                 state.watermarks[topic] = Dictionary(marks.map { ($0.partition, $0) }, uniquingKeysWith: { $1 })
                 state.reportedWatermarkFailures.remove(topic)
+                state.deletedTopics.remove(topic)
             }
         case .failure(let error):
-            let isNew = state.withLock { $0.reportedWatermarkFailures.insert(topic).inserted }
+            let isNew = state.withLock { !$0.deletedTopics.contains(topic) && $0.reportedWatermarkFailures.insert(topic).inserted }
             if isNew { report(.warning, "watermarks of \(topic): \(error.description)") }
         }
     }

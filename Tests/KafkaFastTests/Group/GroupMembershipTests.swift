@@ -122,7 +122,7 @@ import Testing
         _ = machine.coordinatorFound()
         #expect(machine.joined(joinResult(.invalidRequest)) == .join(memberId: "", backoffMs: 100))
         _ = machine.joined(joinResult(.none, leader: "other"))
-        #expect(machine.synced(errorCode: .invalidRequest, assignment: [:]) == .join(memberId: "m-1", backoffMs: 200))
+        #expect(machine.synced(errorCode: .invalidRequest, assignment: [:]) == .join(memberId: "m-1", backoffMs: 100))
         #expect(machine.state == .joining)
     }
 
