@@ -9,6 +9,9 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case connectionClosed(broker: String)
     case requestTimedOut(broker: String, api: String, milliseconds: Int64)
     case protocolViolation(broker: String, detail: String)
+    /// A response frame larger than `receive.message.max.bytes` (`KafkaConfig.maxResponseBytes`).
+    /// Retrying cannot help: the broker sends the same again (noida ignores the fetch byte limits).
+    case responseTooLarge(broker: String, bytes: Int, limit: Int)
     case unsupportedApi(broker: String, api: String, detail: String)
     /// The broker answered with an error code.
     case broker(code: KafkaErrorCode, context: String, message: String?)
@@ -37,6 +40,9 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "\(api) request to broker \(broker) timed out after \(ms) ms"
         case .protocolViolation(let broker, let detail):
             return "broker \(broker) sent an invalid response: \(detail)"
+        case .responseTooLarge(let broker, let bytes, let limit):
+            return "broker \(broker) sent a response of \(bytes) bytes, over receive.message.max.bytes (\(limit)): "
+                + "raise that property to at least \(bytes) to accept it"
         case .unsupportedApi(let broker, let api, let detail):
             return "broker \(broker) does not support \(api): \(detail)"
         case .broker(let code, let context, let message):

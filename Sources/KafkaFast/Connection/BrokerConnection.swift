@@ -45,6 +45,9 @@ public final class BrokerConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(config.connectTimeoutMs)))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Reads of up to 1 MiB instead of NIO's 64 KiB: a fetch answer of megabytes comes in
+            // 16 times fewer reads. The size adapts, so a connection with small answers keeps small buffers.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrame)))

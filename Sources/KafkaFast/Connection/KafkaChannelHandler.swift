@@ -175,6 +175,8 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         let reason: KafkaError
         if let kafkaError = error as? KafkaError {
             reason = kafkaError
+        } else if case KafkaFrameError.tooLarge(let size, let limit) = error {
+            reason = .responseTooLarge(broker: brokerName, bytes: size, limit: limit)
         } else if let frameError = error as? KafkaFrameError {
             reason = .protocolViolation(broker: brokerName, detail: frameError.description)
         } else {

@@ -62,7 +62,7 @@ public struct RecordBatchReader: Sendable {
             truncatedTailBytes = available
             return nil
         }
-        let batchBytes = remaining.getSlice(at: start, length: totalBytes)!
+        let batchBytes = remaining.view(at: start, length: totalBytes)!
         remaining.moveReaderIndex(forwardBy: totalBytes)
         return try Self.parse(batchBytes, verifyChecksum: verifyChecksums)
     }
@@ -107,7 +107,7 @@ public struct RecordBatchReader: Sendable {
             producerEpoch: field(RecordBatchLayout.producerEpoch),
             baseSequence: field(RecordBatchLayout.baseSequence),
             recordCount: recordCount,
-            storedRecords: bytes.getSlice(at: base + RecordBatchLayout.records, length: bytes.readableBytes - RecordBatchLayout.records)!
+            storedRecords: bytes.view(at: base + RecordBatchLayout.records, length: bytes.readableBytes - RecordBatchLayout.records)!
         )
     }
 

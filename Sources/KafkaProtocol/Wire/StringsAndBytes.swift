@@ -93,14 +93,14 @@ extension ByteBuffer {
 
     // MARK: Bytes (also the `records` type)
 
-    /// Returns a slice of this buffer (no copy).
+    /// Returns a view of this buffer (`readView`: no copy, wherever the bytes lie).
     @inlinable
     public mutating func readKafkaBytes(compact: Bool, field: StaticString = "bytes") throws(KafkaWireError) -> ByteBuffer {
         let length = try readKafkaLength(compact: compact, classicWidth16: false, nullable: false, field: field)!
-        return readSlice(length: length)!
+        return readView(length: length)!
     }
 
-    /// Returns a slice of this buffer (no copy), or nil for null.
+    /// Returns a view of this buffer (`readView`: no copy, wherever the bytes lie), or nil for null.
     @inlinable
     public mutating func readKafkaNullableBytes(
         compact: Bool, nullable: Bool = true, field: StaticString = "nullable bytes"
@@ -108,7 +108,7 @@ extension ByteBuffer {
         guard let length = try readKafkaLength(compact: compact, classicWidth16: false, nullable: nullable, field: field) else {
             return nil
         }
-        return readSlice(length: length)!
+        return readView(length: length)!
     }
 
     /// Writes the readable bytes of `value`, which is left untouched.
