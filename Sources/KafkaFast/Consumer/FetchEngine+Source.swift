@@ -46,14 +46,13 @@ extension FetchEngine {
         /// Empty answers in a row that came back at once (see below).
         var quickEmptyAnswers = 0
         var round = 0
-        var scratch: [Record] = []
         while true {
             switch takeWork(node: node, round: round) {
             case .exit:
                 return
             case .wait(let generation):
                 if !pending.isEmpty {
-                    decodeAndQueue(pending, scratch: &scratch)
+                    decodeAndQueue(pending)
                     pending = []
                     continue
                 }
@@ -73,7 +72,7 @@ extension FetchEngine {
                 let sent = NIODeadline.now()
                 async let answer = connection.send(request, timeout: timeout)
                 if !pending.isEmpty {
-                    decodeAndQueue(pending, scratch: &scratch)
+                    decodeAndQueue(pending)
                     pending = []
                 }
                 let response: FetchResponse
@@ -100,7 +99,7 @@ extension FetchEngine {
                 let waitMax = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs))
                 if idle, heldFor < waitMax {
                     if !pending.isEmpty {
-                        decodeAndQueue(pending, scratch: &scratch)
+                        decodeAndQueue(pending)
                         pending = []
                     }
                     let backoff = TimeAmount.milliseconds(10 << min(quickEmptyAnswers, 10))
@@ -372,7 +371,7 @@ extension FetchEngine {
     }
 
     /// Decodes scanned partitions into chunks and queues them for the reader.
-    private func decodeAndQueue(_ scanned: [ScannedPartition], scratch: inout [Record]) {
+    private func decodeAndQueue(_ scanned: [ScannedPartition]) {
         var chunks: [FetchChunk] = []
         var errors: [KafkaError] = []
         chunks.reserveCapacity(scanned.count)
@@ -382,18 +381,11 @@ extension FetchEngine {
             messages.reserveCapacity(min(expected, entry.bytes / 8 + 1))
             if let error = entry.scanError { errors.append(error) }
             for batch in entry.batches {
-                scratch.removeAll(keepingCapacity: true)
                 do {
-                    try batch.appendRecords(to: &scratch, from: entry.fetchOffset)
+                    try messages.append(recordsOf: batch, partition: entry.tp, from: entry.fetchOffset)
                 } catch {
                     errors.append(.protocolViolation(broker: "leader of \(entry.tp)", detail: "batch at offset \(batch.baseOffset): \(error)"))
                     continue
-                }
-                let type = batch.timestampType
-                for record in scratch {
-                    messages.append(ConsumedMessage(
-                        topic: entry.tp.topic, partition: entry.tp.partition, offset: record.offset, timestamp: record.timestamp,
-                        timestampType: type, key: record.key, value: record.value, headers: record.headers))
                 }
             }
             chunks.append(FetchChunk(

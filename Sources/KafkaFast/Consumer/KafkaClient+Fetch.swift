@@ -60,11 +60,7 @@ extension KafkaClient {
                     while let batch = try reader.next() {
                         next = max(next, batch.nextOffset)
                         if batch.isControl { continue }
-                        for record in try batch.records(from: offset) {
-                            messages.append(ConsumedMessage(
-                                topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                                timestampType: batch.timestampType, key: record.key, value: record.value, headers: record.headers))
-                        }
+                        try messages.append(recordsOf: batch, partition: KafkaTopicPartition(topic, partition), from: offset)
                     }
                 } catch {
                     throw .protocolViolation(broker: connection.address.description, detail: "records of \(topic)/\(partition): \(error)")

@@ -80,16 +80,32 @@ public struct RecordBatch: Sendable {
         to result: inout [Record], from firstOffset: Int64 = .min,
         maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes
     ) throws(KafkaWireError) {
+        try forEachRecord(from: firstOffset, maxDecompressedBytes: maxDecompressedBytes, reserving: { count in
+            result.reserveCapacity(result.count + count)
+        }) { result.append($0) }
+    }
+
+    /// Decodes the records from `firstOffset` on and hands each to `body` as it is read, for a
+    /// caller that turns them into something else (a consumer's messages) without an array of
+    /// `Record`s in between: `body` may move the key, value and headers out of the record
+    /// (`key.take()`), which saves counting references to the batch's memory twice per record.
+    /// `reserving` is told first how many records at most will come (a hostile count is bounded
+    /// by the bytes there are: every record takes at least 7). Throws, after handing out the
+    /// records before it, at the first record that breaks the format.
+    public func forEachRecord(
+        from firstOffset: Int64 = .min, maxDecompressedBytes: Int = RecordBatchReader.defaultMaxDecompressedBytes,
+        reserving: (Int) -> Void = { _ in }, _ body: (inout Record) -> Void
+    ) throws(KafkaWireError) {
         let data = try decompressedRecords(maxDecompressedBytes: maxDecompressedBytes)
         let count = Int(max(recordCount, 0))
-        // Every record takes at least 7 bytes, which bounds a hostile count's reservation.
         let wanted = firstOffset > baseOffset ? min(count, max(0, Int(clamping: lastOffset - firstOffset + 1))) : count
-        result.reserveCapacity(result.count + min(wanted, data.readableBytes / 7))
+        reserving(min(wanted, data.readableBytes / 7))
         let outcome: Result<Void, KafkaWireError> = data.withUnsafeReadableBytes { bytes in
             do throws(KafkaWireError) {
                 var reader = RecordFieldReader(bytes)
+                var record = Record(offset: 0, timestamp: 0, key: nil, value: nil)
                 for _ in 0..<count {
-                    if let record = try readRecord(from: &reader, in: data, from: firstOffset) { result.append(record) }
+                    if try readRecord(from: &reader, in: data, from: firstOffset, into: &record) { body(&record) }
                 }
                 guard reader.remaining == 0 else {
                     throw .malformed("record batch at offset \(baseOffset) has \(reader.remaining) bytes after its \(count) records")
@@ -122,11 +138,12 @@ public struct RecordBatch: Sendable {
         return output
     }
 
-    /// Decodes one record; `data` is the buffer `reader` walks, for slicing keys and values out of it.
-    /// The next record, or nil (its fields left unread) when its offset is before `firstOffset`.
+    /// Decodes one record into `record`; `data` is the buffer `reader` walks, for slicing keys and
+    /// values out of it. False (its fields left unread) when its offset is before `firstOffset`.
+    /// Filling the caller's record lets the caller move the key, value and headers out of it.
     private func readRecord(
-        from reader: inout RecordFieldReader, in data: ByteBuffer, from firstOffset: Int64
-    ) throws(KafkaWireError) -> Record? {
+        from reader: inout RecordFieldReader, in data: ByteBuffer, from firstOffset: Int64, into record: inout Record
+    ) throws(KafkaWireError) -> Bool {
         let length = try reader.readVarint("record length")
         guard length >= 0, Int(length) <= reader.remaining else {
             throw .malformed("record length \(length) with \(reader.remaining) bytes left in the batch at offset \(baseOffset)")
@@ -136,9 +153,9 @@ public struct RecordBatch: Sendable {
         let attributes = Int8(bitPattern: try body.readByte("record attributes"))
         let timestampDelta = try body.readVarlong("record timestampDelta")
         let offsetDelta = try body.readVarint("record offsetDelta")
-        if baseOffset &+ Int64(offsetDelta) < firstOffset { return nil }
-        let key = try body.readNullableBytesRange("record key length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
-        let value = try body.readNullableBytesRange("record value length").map { data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)! }
+        if baseOffset &+ Int64(offsetDelta) < firstOffset { return false }
+        let key = try body.readNullableBytesRange("record key length").map { data.view(at: data.readerIndex + $0.offset, length: $0.count)! }
+        let value = try body.readNullableBytesRange("record value length").map { data.view(at: data.readerIndex + $0.offset, length: $0.count)! }
         let headerCount = try body.readVarint("record header count")
         // Each header takes at least 2 bytes, so a larger count is a lie (and would over-reserve).
         guard headerCount >= 0, Int(headerCount) <= body.remaining / 2 else {
@@ -150,7 +167,7 @@ public struct RecordBatch: Sendable {
             for _ in 0..<headerCount {
                 let headerKey = try body.readString("header key length")
                 let headerValue = try body.readNullableBytesRange("header value length").map {
-                    data.getSlice(at: data.readerIndex + $0.offset, length: $0.count)!
+                    data.view(at: data.readerIndex + $0.offset, length: $0.count)!
                 }
                 headers.append((key: headerKey, value: headerValue))
             }
@@ -159,13 +176,12 @@ public struct RecordBatch: Sendable {
             throw .malformed("record at offset delta \(offsetDelta) has \(body.remaining) bytes past its fields")
         }
         let timestamp = self.attributes.timestampType == .logAppendTime ? maxTimestamp : baseTimestamp &+ timestampDelta
-        return Record(
-            offset: baseOffset &+ Int64(offsetDelta),
-            timestamp: timestamp,
-            key: key,
-            value: value,
-            headers: headers,
-            attributes: attributes
-        )
+        record.offset = baseOffset &+ Int64(offsetDelta)
+        record.timestamp = timestamp
+        record.key = key
+        record.value = value
+        record.headers = headers
+        record.attributes = attributes
+        return true
     }
 }
