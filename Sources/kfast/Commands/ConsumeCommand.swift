@@ -117,11 +117,15 @@ struct ConsumeCommand: AsyncParsableCommand {
         var consumed = 0
         do {
             for try await chunk in messages.chunks {
-                for message in chunk.messages {
-                    format.write(message, broker: chunk.broker, to: &out)
-                    out.flushIfFull()
-                    consumed += 1
-                    if consumed == limit { break }
+                // Through the array's memory, so no message is copied (and its buffers' shared
+                // reference count touched again) to be printed.
+                chunk.messages.withUnsafeBufferPointer { messages in
+                    for index in messages.indices {
+                        format.write(messages[index], broker: chunk.broker, to: &out)
+                        out.flushIfFull()
+                        consumed += 1
+                        if consumed == limit { break }
+                    }
                 }
                 out.flush()
                 if out.pipeClosed { return .pipeClosed }

@@ -70,7 +70,11 @@ enum MessageFormat {
     func write(_ message: ConsumedMessage, broker: Int32, to out: inout ByteOutput) {
         switch self {
         case .tokens(let tokens):
-            for token in tokens { Self.write(token, message, to: &out) }
+            // Through the array's memory: iterating the array itself copies each token (and
+            // counts a reference to a literal's bytes) for every message printed.
+            tokens.withUnsafeBufferPointer { tokens in
+                for index in tokens.indices { Self.write(tokens[index], message, to: &out) }
+            }
         case .json:
             Self.writeJSON(message, broker: broker, to: &out)
         }
