@@ -5,7 +5,8 @@ import NIOCore
 /// (`receive.message.max.bytes`) a response the client refuses to hold: either closes the
 /// connection rather than allocating what the peer claims.
 ///
-/// Each frame is copied once, as it arrives, into a buffer of exactly its size, and the bytes
+/// Each frame is copied once, as it arrives, into a buffer of its size (or a kept one of at least
+/// that size whose previous frame nobody holds any more, see `spares`), and the bytes
 /// are taken out of `ByteToMessageHandler`'s cumulation at every call, so the cumulation stays
 /// empty and never grows: NIO hands the next read over as it is. Left in the cumulation, a
 /// frame of hundreds of megabytes (noida answers a whole backlog at once, ignoring the fetch
@@ -15,9 +16,17 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     let maxFrameSize: Int
-    /// The frame being filled (its capacity is its size) and how many bytes it still lacks.
+    /// The frame being filled and how many bytes it still lacks.
     private var partial: ByteBuffer?
     private var missing = 0
+    /// The last few large frames, kept to be filled again once nothing else refers to them (every
+    /// message of a fetch answer has been let go). A new buffer of megabytes is new memory for
+    /// the kernel to map and zero page by page: that was a tenth of a consumer's CPU.
+    private var spares: [ByteBuffer] = []
+    /// Frames from this size up are worth keeping; up to `spareLimit` bytes each, `spareCount` of them.
+    static let spareMinimum = 256 << 10
+    static let spareLimit = 32 << 20
+    static let spareCount = 3
 
     init(maxFrameSize: Int) {
         self.maxFrameSize = maxFrameSize
@@ -28,6 +37,7 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
             take(from: &buffer)
             guard missing == 0, let frame = partial else { return .needMoreData }
             partial = nil
+            keep(frame)
             context.fireChannelRead(Self.wrapInboundOut(frame))
             return .continue
         }
@@ -35,9 +45,28 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
         guard size >= 4 else { throw KafkaFrameError.invalidFrameSize(Int(size), limit: maxFrameSize) }
         guard Int(size) <= maxFrameSize else { throw KafkaFrameError.tooLarge(Int(size), limit: maxFrameSize) }
         buffer.moveReaderIndex(forwardBy: 4)
-        partial = context.channel.allocator.buffer(capacity: Int(size))
+        partial = spare(for: Int(size)) ?? context.channel.allocator.buffer(capacity: Int(size))
         missing = Int(size)
         return .continue
+    }
+
+    /// A kept frame no one else refers to any more, with room for `size` bytes, now empty.
+    private mutating func spare(for size: Int) -> ByteBuffer? {
+        guard size >= Self.spareMinimum, size <= Self.spareLimit else { return nil }
+        for index in spares.indices where spares[index].capacity >= size {
+            // Taken out of the list first: filled while the list still held it, it would be copied.
+            var candidate = spares.remove(at: index)
+            if candidate.modifyIfUniquelyOwned({ $0.clear() }) != nil { return candidate }
+            spares.insert(candidate, at: index)
+        }
+        return nil
+    }
+
+    /// Keeps a finished frame to be reused; the oldest kept one makes room.
+    private mutating func keep(_ frame: ByteBuffer) {
+        guard frame.capacity >= Self.spareMinimum, frame.capacity <= Self.spareLimit else { return }
+        if spares.count == Self.spareCount { spares.removeFirst() }
+        spares.append(frame)
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
