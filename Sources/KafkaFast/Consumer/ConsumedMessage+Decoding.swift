@@ -8,7 +8,7 @@ extension Array where Element == ConsumedMessage {
     mutating func append(
         recordsOf batch: RecordBatch, partition: KafkaTopicPartition, from firstOffset: Int64
     ) throws(KafkaWireError) {
-        let topic = partition.topic
+        let topic = partition.topic.ownCopy
         let number = partition.partition
         let type = batch.timestampType
         let before = count
@@ -23,5 +23,34 @@ extension Array where Element == ConsumedMessage {
             removeSubrange(before...)
             throw error
         }
+    }
+}
+
+extension String {
+    /// The same text in storage of its own (a name longer than 15 bytes is not stored inline):
+    /// every message of a batch refers to its topic's name, and with one string shared by all
+    /// batches, the decoding thread counting references up and the reading thread counting them
+    /// down contend for one cache line per message.
+    var ownCopy: String {
+        let utf8 = self.utf8
+        let count = utf8.count
+        guard count > 15 else { return self }
+        return utf8.withContiguousStorageIfAvailable { bytes in
+            String(unsafeUninitializedCapacity: count) { $0.initialize(fromContentsOf: bytes) }
+        } ?? String(decoding: Array(utf8), as: UTF8.self)
+    }
+}
+
+extension ConsumedMessage {
+    /// What a message handed out of a chunk's array is swapped for: moving it out instead of
+    /// copying saves counting a reference to its topic, key, value and headers up and down.
+    static let movedOut = ConsumedMessage(
+        topic: "", partition: -1, offset: -1, timestamp: -1, timestampType: .createTime, key: nil, value: nil, headers: [])
+
+    /// Moves the message at `index` out of `messages`, leaving `movedOut` there.
+    static func take(_ index: Int, from messages: inout [ConsumedMessage]) -> ConsumedMessage {
+        var message = movedOut
+        swap(&message, &messages[index])
+        return message
     }
 }

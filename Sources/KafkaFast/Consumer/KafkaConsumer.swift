@@ -103,7 +103,7 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
                 index = 0
             }
             defer { index += 1 }
-            return current[index]
+            return ConsumedMessage.take(index, from: &current)
         }
     }
 }
