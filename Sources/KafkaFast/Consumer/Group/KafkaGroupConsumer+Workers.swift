@@ -22,6 +22,7 @@ extension KafkaGroupConsumer {
                 for worker in 0..<workers {
                     tasks.addTask {
                         while let chunk = await dispatcher.next(for: worker) {
+                            let progress = self.offsets.progress(of: chunk.topicPartition)
                             for message in chunk.messages {
                                 do {
                                     try await handler(worker, message)
@@ -32,7 +33,7 @@ extension KafkaGroupConsumer {
                                     self.engine.close()
                                     return
                                 }
-                                self.offsets.mark(chunk.topicPartition, next: message.offset + 1)
+                                progress?.advance(to: message.offset + 1)
                             }
                             dispatcher.finish(worker: worker)
                         }

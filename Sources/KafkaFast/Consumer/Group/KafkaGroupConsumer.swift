@@ -237,19 +237,26 @@ public struct GroupMessages: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         let consumer: KafkaGroupConsumer
-        var chunk: FetchChunk?
+        /// The current chunk's messages, each moved out as it is handed out.
+        var messages: [ConsumedMessage] = []
+        /// Where the chunk's partition's marks go, looked up once per chunk.
+        var progress: ProcessedOffsets.Progress?
         var index = 0
+        /// The offset after the message handed out last: processed once the next is asked for.
+        var handedOutNext: Int64?
 
         public mutating func next() async throws -> ConsumedMessage? {
             while true {
-                if let chunk, index < chunk.messages.count {
-                    // The message before this one is done.
-                    if index > 0 { consumer.offsets.mark(chunk.topicPartition, next: chunk.messages[index - 1].offset + 1) }
+                if let handedOutNext { progress?.advance(to: handedOutNext) }
+                handedOutNext = nil
+                if index < messages.count {
                     defer { index += 1 }
-                    return chunk.messages[index]
+                    let message = ConsumedMessage.take(index, from: &messages)
+                    handedOutNext = message.offset + 1
+                    return message
                 }
-                if let chunk, let last = chunk.messages.last { consumer.offsets.mark(chunk.topicPartition, next: last.offset + 1) }
-                chunk = nil
+                messages = []
+                progress = nil
                 index = 0
                 let next: FetchChunk?
                 do {
@@ -262,7 +269,8 @@ public struct GroupMessages: AsyncSequence, Sendable {
                     if let failure = consumer.failure { throw failure }
                     return nil
                 }
-                chunk = next
+                messages = next.messages
+                progress = consumer.offsets.progress(of: next.topicPartition)
             }
         }
     }
