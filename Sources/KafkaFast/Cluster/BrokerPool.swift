@@ -9,14 +9,21 @@ public enum ConnectionPurpose: Hashable, Sendable, CustomStringConvertible {
     case general
     /// One of the producer's connections to a broker (`produce.connections.per.broker`).
     case produce(lane: Int)
-    case fetch
+    /// One of a consumer's fetch connections to a broker (`fetch.connections.per.broker`).
+    case fetch(lane: Int)
     case group
+
+    /// A fetch connection, whichever lane.
+    public var isFetch: Bool {
+        if case .fetch = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
         case .general: "general"
         case .produce(let lane): lane == 0 ? "produce" : "produce#\(lane + 1)"
-        case .fetch: "fetch"
+        case .fetch(let lane): lane == 0 ? "fetch" : "fetch#\(lane + 1)"
         case .group: "group"
         }
     }

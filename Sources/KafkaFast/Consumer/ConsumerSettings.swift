@@ -37,6 +37,11 @@ public struct ConsumerSettings: Sendable, Equatable {
     /// Not a librdkafka property (set it in code): skip to near the end of a partition that is
     /// far behind, for readers that sample rather than read everything. Nil reads everything.
     public var skipAhead: SkipAhead?
+    /// `fetch.connections.per.broker` (not a librdkafka property): fetch connections to each
+    /// broker, each with one Fetch in flight for its share of the partitions that broker leads.
+    /// Brokers work through one connection's requests one after another, so several let a broker
+    /// read several partitions' logs at once.
+    public var connectionsPerBroker = 2
     /// `retry.backoff.ms` / `retry.backoff.max.ms` for fetch and metadata retries.
     public var retryBackoffMs = 100
     public var retryBackoffMaxMs = 1_000
@@ -83,6 +88,8 @@ public struct ConsumerSettings: Sendable, Equatable {
             retryBackoffMs = try KafkaConfig.integer(name, value, in: 1...300_000)
         case "retry.backoff.max.ms":
             retryBackoffMaxMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+        case "fetch.connections.per.broker":
+            connectionsPerBroker = try KafkaConfig.integer(name, value, in: 1...16)
         case "check.crcs":
             checkCRCs = try ProducerSettings.boolean(name, value)
         case "isolation.level":

@@ -176,7 +176,7 @@ extension FetchEngine {
             return false
         }
         var allFound = true
-        var newSources: [Int32] = []
+        var newSources: [SourceKey] = []
         let wake = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             var wake: [CheckedContinuation<Void, Never>] = []
             for (tp, id) in partitions {
@@ -201,7 +201,8 @@ extension FetchEngine {
                 }
                 if partitionMetadata.leader >= 0, metadata.brokers[partitionMetadata.leader] != nil {
                     partition.leader = partitionMetadata.leader
-                    if state.sources.insert(partitionMetadata.leader).inserted { newSources.append(partitionMetadata.leader) }
+                    let source = SourceKey(node: partitionMetadata.leader, lane: lane(of: tp))
+                    if state.sources.insert(source).inserted { newSources.append(source) }
                 } else {
                     allFound = false
                 }
@@ -210,8 +211,8 @@ extension FetchEngine {
             return wake + Self.takeSourceWaiters(&state)
         }
         wake.forEach { $0.resume() }
-        for node in newSources {
-            Task { await self.sourceLoop(node: node) }
+        for source in newSources {
+            Task { await self.sourceLoop(source) }
         }
         return allFound
     }

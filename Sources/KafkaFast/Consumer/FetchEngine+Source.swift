@@ -41,13 +41,14 @@ extension FetchEngine {
         case exit
     }
 
-    func sourceLoop(node: Int32) async {
+    func sourceLoop(_ source: SourceKey) async {
+        let node = source.node
         var pending: [ScannedPartition] = []
         /// Empty answers in a row that came back at once (see below).
         var quickEmptyAnswers = 0
         var round = 0
         while true {
-            switch takeWork(node: node, round: round) {
+            switch takeWork(source, round: round) {
             case .exit:
                 return
             case .wait(let generation):
@@ -56,13 +57,13 @@ extension FetchEngine {
                     pending = []
                     continue
                 }
-                await waitForWake(node: node, generation: generation)
+                await waitForWake(source, generation: generation)
             case .fetch(var items):
                 round &+= 1
                 if let skip = settings.skipAhead { items = await skipAheadBeforeFetch(items, skip) }
                 let connection: BrokerConnection
                 do {
-                    connection = try await client.connection(toNode: node, purpose: .fetch)
+                    connection = try await client.connection(toNode: node, purpose: .fetch(lane: source.lane))
                 } catch {
                     await fetchFailed(items, error, node: node)
                     continue
@@ -112,26 +113,26 @@ extension FetchEngine {
         }
     }
 
-    /// Picks the partitions to fetch from `node` and marks them in flight; `.exit` (and the
-    /// source forgets itself) when the broker leads nothing assigned any more.
-    private func takeWork(node: Int32, round: Int) -> SourceWork {
+    /// Picks the partitions to fetch on `source` and marks them in flight; `.exit` (and the
+    /// source forgets itself) when its broker leads nothing of its lane any more.
+    private func takeWork(_ source: SourceKey, round: Int) -> SourceWork {
         state.withLockedValue { state in
             guard !state.closed else {
-                state.sources.remove(node)
+                state.sources.remove(source)
                 return .exit
             }
             var led = false
             var chosen: [KafkaTopicPartition] = []
             let queueFull = state.bufferedBytes >= queueLimit
             let partitionLimit = partitionBufferLimit(state)
-            for (tp, partition) in state.partitions where partition.leader == node && !partition.stopped {
+            for (tp, partition) in state.partitions where partition.leader == source.node && !partition.stopped && lane(of: tp) == source.lane {
                 led = true
                 guard !queueFull, !partition.inFlight, partition.pendingStart == nil,
                       partition.buffered < partitionLimit else { continue }
                 chosen.append(tp)
             }
             guard led else {
-                state.sources.remove(node)
+                state.sources.remove(source)
                 return .exit
             }
             guard !chosen.isEmpty else { return .wait(generation: state.wakeGeneration) }
@@ -172,11 +173,11 @@ extension FetchEngine {
         }
     }
 
-    private func waitForWake(node: Int32, generation: UInt64) async {
+    private func waitForWake(_ source: SourceKey, generation: UInt64) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLockedValue { state -> Bool in
                 if state.closed || state.wakeGeneration != generation { return true }
-                state.sourceWaiters[node] = continuation
+                state.sourceWaiters[source] = continuation
                 return false
             }
             if resumeNow { continuation.resume() }

@@ -59,6 +59,12 @@ public final class FetchEngine: Sendable {
         }
     }
 
+    /// A source: a leader broker and one of its fetch connections (`fetch.connections.per.broker`).
+    struct SourceKey: Hashable {
+        let node: Int32
+        let lane: Int
+    }
+
     struct State {
         var partitions: [KafkaTopicPartition: PartitionState] = [:]
         var nextId: UInt64 = 1
@@ -66,8 +72,8 @@ public final class FetchEngine: Sendable {
         var errors = Deque<KafkaError>()
         var bufferedBytes = 0
         var reader: CheckedContinuation<Void, Never>?
-        var sources: Set<Int32> = []
-        var sourceWaiters: [Int32: CheckedContinuation<Void, Never>] = [:]
+        var sources: Set<SourceKey> = []
+        var sourceWaiters: [SourceKey: CheckedContinuation<Void, Never>] = [:]
         /// Bumped by every wake-up, so a source that saw nothing to do and is about to wait
         /// can tell that something changed in between.
         var wakeGeneration: UInt64 = 0
@@ -253,6 +259,14 @@ public final class FetchEngine: Sendable {
     }
 
     var queueLimit: Int { settings.queuedMaxKilobytes * 1024 }
+
+    /// Which of its leader's fetch connections a partition is fetched on: always the same one,
+    /// with a topic's partitions taken in turn.
+    func lane(of tp: KafkaTopicPartition) -> Int {
+        let lanes = settings.connectionsPerBroker
+        guard lanes > 1 else { return 0 }
+        return (Int(tp.partition) &+ (tp.topic.hashValue & 0xFFFF)) % lanes
+    }
 
     /// A partition is not fetched again while it holds this much unread data: its share of the
     /// buffer, and at least one `max.partition.fetch.bytes`. A share larger than one fetch keeps

@@ -36,7 +36,7 @@ extension KafkaClient {
             guard let partitionMetadata = metadata.partition(partition) else {
                 throw .unknownPartition(topic: topic, partition: partition)
             }
-            let connection = try await connection(toNode: partitionMetadata.leader, purpose: .fetch)
+            let connection = try await connection(toNode: partitionMetadata.leader, purpose: .fetch(lane: 0))
             let request = FetchRequest(
                 replicaId: -1, maxWaitMs: maxWaitMs, minBytes: 1, maxBytes: maxBytes, isolationLevel: 0,
                 sessionId: 0, sessionEpoch: -1,

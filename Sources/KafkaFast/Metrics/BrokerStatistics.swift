@@ -89,8 +89,14 @@ extension BrokerStatistics {
         bytesOut += link.bytesOut
         bytesIn += link.bytesIn
         if case .produce = purpose { produceBytesOut += link.bytesOut }
-        if purpose == .fetch { fetchBytesIn += link.bytesIn }
-        if purpose != .fetch && purpose != .group { roundTrip.merge(link.roundTrip) }
+        switch purpose {
+        case .fetch:
+            fetchBytesIn += link.bytesIn
+        case .group:
+            break
+        default:
+            roundTrip.merge(link.roundTrip)
+        }
         connects += link.connects
         connectFailures += link.connectFailures
         disconnects += link.disconnects

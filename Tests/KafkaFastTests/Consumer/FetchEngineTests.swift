@@ -101,6 +101,34 @@ import Testing
         await #expect(throws: KafkaError.self) { _ = try await Self.collect(failing) { _ in false } }
     }
 
+    /// `fetch.connections.per.broker`: a broker's partitions are fetched over that many
+    /// connections (one Fetch in flight on each), and every partition still arrives whole and in order.
+    @Test(arguments: BrokerKind.allCases)
+    func aBrokersPartitionsAreFetchedOverItsFetchConnections(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("engine-lanes")
+        try await Peer.createTopic(topic, partitions: 8, on: broker)
+        if broker == .mock {
+            // One leader for all, so the count below is one broker's connections on every server.
+            for partition in 0..<8 { try await MockCluster.setLeader(topic, partition: partition, broker: 1) }
+        }
+        let partitions = (Int32(0)..<8).map { KafkaTopicPartition(topic, $0) }
+        for tp in partitions {
+            _ = try await Peer.produce(Self.values("p\(tp.partition)", 0..<50, partition: tp.partition), topic: topic, to: broker)
+        }
+        for lanes in [1, 2, 3] {
+            let client = try Self.client(address, ["fetch.connections.per.broker": "\(lanes)"])
+            defer { client.close() }
+            let engine = FetchEngine(client: client)
+            defer { engine.close() }
+            engine.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, StartPosition.beginning) }))
+            let seen = try await Self.collect(engine) { seen in partitions.allSatisfy { (seen[$0]?.count ?? 0) >= 50 } }
+            for tp in partitions { #expect(seen[tp] == Array(0..<50), "\(lanes) connections, \(tp)") }
+            let fetching = Set(client.connectionStats().filter { $0.purpose.isFetch }.map { "\($0.broker) \($0.purpose)" })
+            #expect(fetching.count == lanes, "\(lanes) connections wanted, fetching on \(fetching.sorted())")
+        }
+    }
+
     /// A reader that does not read: the engine stops fetching while its buffer is full, so
     /// what is produced meanwhile is not fetched, then it delivers everything once the reader reads.
     @Test(arguments: BrokerKind.allCases)
@@ -120,7 +148,7 @@ import Testing
         engine.assign([tp: .beginning])
         let deadline = Date().addingTimeInterval(30)
         while engine.bufferedBytes == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
-        let fetched = { client.connectionStats().filter { $0.purpose == .fetch }.reduce(Int64(0)) { $0 + $1.stats.bytesIn } }
+        let fetched = { client.connectionStats().filter { $0.purpose.isFetch }.reduce(Int64(0)) { $0 + $1.stats.bytesIn } }
         try await Task.sleep(nanoseconds: 500_000_000)
         let buffered = engine.bufferedBytes
         let fetchedBefore = fetched()
@@ -265,7 +293,7 @@ import Testing
         let engine = FetchEngine(client: client)
         defer { engine.close() }
         engine.assign([KafkaTopicPartition(topic, 0): .end])
-        let fetches = { client.connectionStats().filter { $0.purpose == .fetch }.reduce(Int64(0)) { $0 + $1.stats.requests } }
+        let fetches = { client.connectionStats().filter { $0.purpose.isFetch }.reduce(Int64(0)) { $0 + $1.stats.requests } }
         let deadline = Date().addingTimeInterval(30)
         while fetches() == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
         let before = fetches()

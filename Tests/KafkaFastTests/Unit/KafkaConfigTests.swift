@@ -21,6 +21,14 @@ import Testing
         }
     }
 
+    @Test func fetchConnectionsPerBrokerDefaultsToTwoAndIsBounded() throws {
+        #expect(KafkaConfig().consumer.connectionsPerBroker == 2)
+        #expect(try KafkaConfig(["fetch.connections.per.broker": "1"]).consumer.connectionsPerBroker == 1)
+        for bad in ["0", "17", "two"] {
+            #expect(throws: KafkaError.self) { _ = try KafkaConfig(["fetch.connections.per.broker": bad]) }
+        }
+    }
+
     @Test func rejectsUnknownPropertiesByName() {
         do {
             _ = try KafkaConfig(["lingr.ms": "5"])
