@@ -17,7 +17,7 @@ build: deps
 	swift build
 
 release: deps
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 test:
 	$(HARNESS)/run-tests.sh $(ARGS)

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 "$HARNESS_DIR/ensure-deps.sh"
-swift build -c release
+swift build -c release --static-swift-stdlib
 kfast="$ROOT/.build/release/kfast"
 if [ -n "${BROKERS:-}" ]; then
     exec "$kfast" dash -b "$BROKERS"
