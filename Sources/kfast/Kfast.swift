@@ -12,7 +12,7 @@ struct Kfast: AsyncParsableCommand {
         version: KafkaFastVersion.string,
         subcommands: [
             TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self, AlterTopicCommand.self,
-            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self,
+            ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self, LatencyBenchCommand.self,
             DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self,
         ]
     )

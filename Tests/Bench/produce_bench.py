@@ -87,6 +87,16 @@ def one_run(side, kind, codec, args):
         stop_brokers()
 
 
+def record(args, kind, codec, ours, theirs):
+    """Appends one codec's medians to --results (JSON lines) for bench_table.py."""
+    if not args.results:
+        return
+    entry = {"section": "producer", "broker": kind, "codec": codec, "variant": "tls" if getattr(args, "tls", False) else "plain",
+             "ours": ours, "theirs": theirs}
+    with open(args.results, "a") as results:
+        results.write(json.dumps(entry) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kfast")
@@ -97,7 +107,8 @@ def main():
     parser.add_argument("--acks", default="1")
     parser.add_argument("--linger", default="5")
     parser.add_argument("--brokers", default="tansu,noida,mock")
-    args = parser.parse_args()
+    parser.add_argument("--results", default=os.environ.get("KAFKA_FAST_BENCH_RESULTS"))
+    args, _ = parser.parse_known_args()  # the consumer and latency benches' options may come along
     os.makedirs(RUN_DIR, exist_ok=True)
 
     for kind in args.brokers.split(","):
@@ -116,6 +127,8 @@ def main():
             print(f"  {codec:<7} {rate(ours):>17,.0f} {rate(theirs):>17,.0f} {rate(ours) / rate(theirs):>5.2f}x   "
                   f"{cpu(ours):>15.2f} {cpu(theirs):>10.2f} {cpu(ours) / cpu(theirs):>5.2f}x   "
                   f"{rss(ours):>11.0f} {rss(theirs):>10.0f}", flush=True)
+            summary = lambda runs: {"msgs_per_sec": rate(runs), "cpu_us_per_msg": cpu(runs), "rss_mb": rss(runs)}
+            record(args, kind, codec, summary(ours), summary(theirs))
 
 
 if __name__ == "__main__":

@@ -1,50 +1,75 @@
 #!/usr/bin/env bash
-# `make bench`: release build, KafkaBench's micro-benchmarks and the dashboard's (run folder
-# .test-run/bench), kfast bench against our librdkafka peer on Tansu, noida and the 3-broker mock
-# cluster, a fresh one per run
-# (.test-run/bench-produce), then the consumer: kfast consume-bench against
-# librdkafka's consumer on fresh brokers (.test-run/bench-consume). A first argument `produce` or
-# `consume` runs only that part; the other arguments go to Tests/Bench/produce_bench.py and
-# consume_bench.py (--count N, --repeats R, --brokers tansu,noida,mock; the consumer ignores the rest).
+# `make bench`: release build (the Swift runtime linked in, as kfast ships), then four parts, and
+# last one table of every figure with its target and ok/SHORT (Tests/Bench/bench_table.py):
+#   dashboard  KafkaBench's micro-benchmarks and the dashboard's (kfast dash-bench) on Tansu
+#              (run folder .test-run/bench);
+#   produce    kfast bench against our librdkafka peer on Tansu, noida and the 3-broker mock
+#              cluster, a fresh one per run (.test-run/bench-produce);
+#   consume    kfast consume / the library's tail / the group consumer against librdkafka's, on
+#              brokers of their own (.test-run/bench-consume), then
+#   latency    produce-to-consume latency at a fixed rate, and kfast against Debian's kcat on noida.
+# A first argument names one part (dashboard, produce, consume, latency); the other arguments go to
+# the part scripts in Tests/Bench (--count N, --repeats R, --brokers tansu,noida,mock, --codecs
+# none,gzip,..., --modes cli,tail,group, --seconds S), e.g. make bench ARGS='consume --brokers tansu'.
+# The whole run takes about 25 minutes on 2 cores; the producer part is most of it.
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 "$HARNESS_DIR/ensure-deps.sh"
-swift build -c release
+swift build -c release --static-swift-stdlib
 release="$ROOT/.build/release"
 
 # The librdkafka peer: our C program linked against the librdkafka inside the confluent-kafka
 # wheel (2.16, the version the tests use); Debian's librdkafka-dev only provides the headers.
 rdkafka_lib=$(ls "$VENV"/lib/python3*/site-packages/confluent_kafka.libs/librdkafka-*.so.1 | head -n 1)
 cc -O2 -Wall -o "$ROOT/.build/rdkafka_bench" "$ROOT/Tests/Bench/rdkafka_bench.c" \
-    -L"$(dirname "$rdkafka_lib")" -l:"$(basename "$rdkafka_lib")" -Wl,-rpath,"$(dirname "$rdkafka_lib")"
+    -L"$(dirname "$rdkafka_lib")" -l:"$(basename "$rdkafka_lib")" -Wl,-rpath,"$(dirname "$rdkafka_lib")" -lpthread
 
-mode=all
-case "${1:-}" in produce|consume) mode=$1; shift ;; esac
+part=all
+case "${1:-}" in dashboard|produce|consume|latency) part=$1; shift ;; esac
+wants() { [ "$part" = all ] || [ "$part" = "$1" ]; }
+
+# Every part appends its figures here; the table at the end reads them.
+results="$ROOT/.test-run/bench-results"
+rm -rf "$results"
+mkdir -p "$results"
+export KAFKA_FAST_BENCH_RESULTS="$results/results.jsonl"
 
 # Micro-benchmarks (CRC32C, record batches per codec, gzip implementations, dashboard frames), the
 # dashboard's CPU cost and key latency while our connector produces flat out to Tansu (kfast
-# dash-bench: in the same process, then beside a flooding kfast bench in another one), then the
-# producer side by side with librdkafka on both brokers, a fresh broker each run.
-if [ "$mode" != consume ]; then
-    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" bash -c '
+# dash-bench: in the same process, then beside a flooding kfast bench in another one).
+if wants dashboard; then
+    "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench" --only tansu bash -c '
         "$0/KafkaBench" \
+        && "$0/KafkaBench" --json --only=dashboard > "$1/kafkabench.json" \
         && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" \
         && echo && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-no-tail --no-tail \
         && echo && "$0/kfast" create-topic dash-bench-flood -p 8 -b "$KAFKA_FAST_TANSU" >/dev/null \
         && { "$0/kfast" bench -b "$KAFKA_FAST_TANSU" -t dash-bench-flood -n 50000000 -s 100 >/dev/null 2>&1 & flood=$!; } \
-        && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-flood --external-load; status=$?
-        [ -n "${flood:-}" ] && kill "$flood" 2>/dev/null; exit $status
-    ' "$release" "$ROOT"
-    # A fresh broker per run (the script starts them): both keep everything in memory.
+        && "$0/kfast" dash-bench -b "$KAFKA_FAST_TANSU" -t dash-bench-flood --external-load --json > "$1/dash-external.json"; status=$?
+        [ -n "${flood:-}" ] && kill "$flood" 2>/dev/null
+        [ -s "$1/dash-external.json" ] && echo "dashboard beside a flooding producer: $(cat "$1/dash-external.json")"
+        exit $status
+    ' "$release" "$results"
+fi
+# The producer side by side with librdkafka, a fresh broker each run (the script starts them):
+# every server keeps everything in memory.
+if wants produce; then
     "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
 fi
-# The consumer side by side with librdkafka, on brokers of its own (Tansu keeps everything in
-# memory and slows down as it fills).
-if [ "$mode" != produce ]; then
+# The consumer and the latencies side by side with librdkafka, on brokers of their own (Tansu keeps
+# everything in memory and slows down as it fills).
+if wants consume || wants latency; then
     "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench-consume" bash -c '
-        "$KAFKA_FAST_PYTHON" "$1/Tests/Bench/consume_bench.py" "$0/kfast" "$1/.build/rdkafka_bench" "${@:2}"
-    ' "$release" "$ROOT" "$@"
+        release=$0 root=$1 part=$2; shift 2
+        if [ "$part" = all ] || [ "$part" = consume ]; then
+            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/consume_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || exit
+        fi
+        if [ "$part" = all ] || [ "$part" = latency ]; then
+            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/latency_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || exit
+        fi
+    ' "$release" "$ROOT" "$part" "$@"
 fi
+"$VENV_PY" "$ROOT/Tests/Bench/bench_table.py" "$results"

@@ -6,8 +6,10 @@ import Glibc
 #endif
 
 /// The consumer half of `make bench`: reads N messages of a topic from the beginning with the
-/// partition consumer and reports throughput, CPU and peak memory, in the JSON the librdkafka
-/// peer (`rdkafka_bench consume`) prints.
+/// partition consumer (`KafkaConsumer.tail`) or, with `--group`, as the only member of a new
+/// consumer group (`KafkaGroupConsumer.messages`), one message at a time as an application
+/// would, and reports throughput, CPU and peak memory in the JSON the librdkafka peer
+/// (`rdkafka_bench consume`) prints.
 struct ConsumeBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume-bench",
@@ -25,47 +27,56 @@ struct ConsumeBenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
+    @Flag(name: .long, help: "Read as the only member of a new consumer group (auto.offset.reset=earliest) instead of a tail.")
+    var group = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("-n must be positive") }
     }
 
     func run() async throws {
-        let config = try connection.config()
-        let cpuStart = Self.cpuSeconds()
+        var config = try connection.config()
+        let cpuStart = BenchCommand.cpuSeconds()
         let start = ContinuousClock.now
-        let consumer = try KafkaConsumer(config: config)
-        defer { consumer.close() }
         var received = 0
         var bytes = 0
-        for try await chunk in consumer.tail(topic: topic, from: .beginning, untilEnd: true).chunks {
-            for message in chunk.messages {
+        var firstMessage: Duration?  // a group's join can take seconds (Tansu holds JoinGroup)
+        if group {
+            try config.set("auto.offset.reset", "earliest")
+            try config.set("enable.auto.commit", "false")
+            let consumer = try KafkaGroupConsumer(group: "kfast-consume-bench-\(UInt32.random(in: 0...UInt32.max))", topics: [topic], config: config)
+            for try await message in consumer.messages {
+                if firstMessage == nil { firstMessage = ContinuousClock.now - start }
                 bytes += message.value?.readableBytes ?? 0
+                received += 1
+                if received >= count { break }
             }
-            received += chunk.messages.count
-            if received >= count { break }
+            await consumer.close()
+        } else {
+            let consumer = try KafkaConsumer(config: config)
+            defer { consumer.close() }
+            for try await message in consumer.tail(topic: topic, from: .beginning, untilEnd: true) {
+                if firstMessage == nil { firstMessage = ContinuousClock.now - start }
+                bytes += message.value?.readableBytes ?? 0
+                received += 1
+                if received >= count { break }
+            }
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let cpu = Self.cpuSeconds() - cpuStart
+        let seconds = (ContinuousClock.now - start).seconds
+        let cpu = BenchCommand.cpuSeconds() - cpuStart
         let rate = Double(received) / seconds
         if json {
             Output.line(JSON.object([
                 ("msgs", .int(Int64(received))), ("bytes", .int(Int64(bytes))),
-                ("seconds", .raw(String(format3: seconds))), ("msgs_per_sec", .raw(String(format3: rate))),
-                ("mb_per_sec", .raw(String(format3: Double(bytes) / seconds / 1e6))),
-                ("cpu_seconds", .raw(String(format3: cpu))), ("max_rss_kb", .int(Int64(Self.maxRSSKilobytes()))),
+                ("seconds", .raw(format3(seconds))), ("msgs_per_sec", .raw(format3(rate))),
+                ("mb_per_sec", .raw(format3(Double(bytes) / seconds / 1e6))),
+                ("cpu_seconds", .raw(format3(cpu))), ("max_rss_kb", .int(Int64(Self.maxRSSKilobytes()))),
+                ("first_message_seconds", .raw(format3((firstMessage ?? .zero).seconds))),
             ]).rendered)
         } else {
-            Output.line("read \(received) messages (\(bytes) bytes) in \(String(format3: seconds)) s: \(Int(rate)) msg/s, peak RSS \(Self.maxRSSKilobytes() / 1024) MB")
+            Output.line("read \(received) messages (\(bytes) bytes) in \(format3(seconds)) s: \(Int(rate)) msg/s, peak RSS \(Self.maxRSSKilobytes() / 1024) MB")
         }
         if received < count { throw CLIError.runtime("the topic ended after \(received) of \(count) messages") }
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     static func maxRSSKilobytes() -> Int {
@@ -75,13 +86,7 @@ struct ConsumeBenchCommand: AsyncParsableCommand {
     }
 }
 
-extension String {
-    /// Three decimals, without Foundation's formatter.
-    init(format3 value: Double) {
-        let scaled = (value * 1000).rounded()
-        let whole = Int(scaled / 1000)
-        let fraction = Int(abs(scaled).truncatingRemainder(dividingBy: 1000))
-        let digits = String(fraction)
-        self = "\(whole).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
-    }
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
+
