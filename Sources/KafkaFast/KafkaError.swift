@@ -9,7 +9,7 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case connectionClosed(broker: String)
     case requestTimedOut(broker: String, api: String, milliseconds: Int64)
     case protocolViolation(broker: String, detail: String)
-    /// A response frame larger than `receive.message.max.bytes` (`KafkaConfig.maxResponseBytes`).
+    /// A response frame larger than `receive.message.max.bytes` (`KafkaConfiguration.maxResponseBytes`).
     /// Retrying cannot help: the broker sends the same again (noida ignores the fetch byte limits).
     case responseTooLarge(broker: String, bytes: Int, limit: Int)
     case unsupportedApi(broker: String, api: String, detail: String)

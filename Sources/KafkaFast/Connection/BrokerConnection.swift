@@ -23,7 +23,7 @@ public final class BrokerConnection: Sendable {
 
     private init(
         address: BrokerAddress, channel: any Channel, stats: ConnectionStats, versions: ApiVersionTable,
-        config: KafkaConfig
+        config: KafkaConfiguration
     ) {
         self.address = address
         self.channel = channel
@@ -37,7 +37,7 @@ public final class BrokerConnection: Sendable {
     /// Dials `address` and negotiates API versions before returning. `stats` collects the
     /// connection's counters; the pool passes the same one to every connection of a link.
     public static func connect(
-        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        to address: BrokerAddress, config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         stats: ConnectionStats = ConnectionStats()
     ) async throws(KafkaError) -> BrokerConnection {
         let name = address.description

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The consumer half of `make bench`: reads N messages of a topic from the beginning with the
-/// partition consumer (`KafkaConsumer.tail`) or, with `--group`, as the only member of a new
+/// partition consumer (`KafkaPartitionConsumer.tail`) or, with `--group`, as the only member of a new
 /// consumer group (`KafkaGroupConsumer.messages`), one message at a time as an application
 /// would, and reports throughput, CPU and peak memory in the JSON the librdkafka peer
 /// (`rdkafka_bench consume`) prints.
@@ -53,7 +53,7 @@ struct ConsumeBenchCommand: AsyncParsableCommand {
             }
             await consumer.close()
         } else {
-            let consumer = try KafkaConsumer(config: config)
+            let consumer = try KafkaPartitionConsumer(config: config)
             defer { consumer.close() }
             for try await message in consumer.tail(topic: topic, from: .beginning, untilEnd: true) {
                 if firstMessage == nil { firstMessage = ContinuousClock.now - start }

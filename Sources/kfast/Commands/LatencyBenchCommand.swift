@@ -46,8 +46,8 @@ struct LatencyBenchCommand: AsyncParsableCommand {
         guard try await client.metadata(topics: [topic], refresh: true).topics[topic]?.error == KafkaErrorCode.none else {
             throw KafkaError.unknownTopic(topic)
         }
-        let connector = try KafkaConnector(client: client)
-        let consumer = KafkaConsumer(client: client)
+        let connector = try KafkaProducer(client: client)
+        let consumer = KafkaPartitionConsumer(client: client)
         let warmup = 1.0
         let measureFrom = LatencyClock.nanoseconds() + UInt64(warmup * 1e9)
         let latencies = NIOLockedValueBox<[UInt64]>([])
