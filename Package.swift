@@ -70,6 +70,18 @@ let package = Package(
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
         .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
 
+        // Small programs that show the library in use; built by `make build`, run by `make test`.
+        .executableTarget(name: "example-hello-world", dependencies: ["KafkaFast"], path: "Sources/Examples/HelloWorld"),
+        .executableTarget(name: "example-produce-benchmark", dependencies: ["KafkaFast"], path: "Sources/Examples/ProduceBenchmark"),
+        .executableTarget(
+            name: "example-service",
+            dependencies: [
+                "KafkaFast", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Examples/ServiceExample"),
+        .executableTarget(name: "example-manual-commit", dependencies: ["KafkaFast"], path: "Sources/Examples/ManualCommit"),
+
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),
 

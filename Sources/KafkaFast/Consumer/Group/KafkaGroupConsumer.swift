@@ -134,6 +134,12 @@ public final class KafkaGroupConsumer: Sendable {
     /// Why the consumer stopped, if the group refused it for good.
     public var failure: KafkaError? { lifecycle.withLockedValue { $0.failure } }
 
+    /// Marks `message` (and every earlier one of its partition) processed, for the next commit:
+    /// what a loop over `messages` that stops with `break` does for the message it stopped at.
+    public func markProcessed(_ message: ConsumedMessage) {
+        offsets.mark(KafkaTopicPartition(message.topic, message.partition), next: message.offset + 1)
+    }
+
     /// Commits every processed message's offset now (synchronously with the coordinator).
     /// Throws when the group is rebalancing or the coordinator refuses; what was not committed
     /// is committed by the next commit, or before the partitions are handed over.
