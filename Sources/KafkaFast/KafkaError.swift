@@ -17,6 +17,15 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     /// No consumer group of this name exists (no members, no committed offsets).
     case unknownGroup(String)
     case noBrokerAvailable(String)
+    /// The TLS handshake with a broker failed: untrusted or expired certificate, a host name the
+    /// certificate does not name, a refused client certificate, or a port that does not speak TLS.
+    case tlsFailed(broker: String, reason: String)
+    /// SASL authentication with a broker failed: wrong credentials, a mechanism the broker does
+    /// not enable, or a broker that does not speak SASL. `reason` is the whole line.
+    case authenticationFailed(broker: String, reason: String)
+    /// The broker's port speaks another `security.protocol` than the one configured (TLS where
+    /// plaintext was expected, no SASL where SASL was).
+    case securityMismatch(broker: String, reason: String)
     case clientClosed
 
     public var description: String {
@@ -46,8 +55,23 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "unknown group '\(group)': no consumer group of that name exists on the cluster"
         case .noBrokerAvailable(let reason):
             return "no broker available: \(reason)"
+        case .tlsFailed(let broker, let reason):
+            return "TLS handshake with broker \(broker) failed: \(reason)"
+        case .authenticationFailed(let broker, let reason):
+            return "\(reason) (broker \(broker))"
+        case .securityMismatch(let broker, let reason):
+            return "broker \(broker): \(reason)"
         case .clientClosed:
             return "the client is closed"
+        }
+    }
+
+    /// A failure that comes from the client's own security settings or credentials: dialling
+    /// another broker or trying again gives the same answer, so it is reported at once.
+    public var isSecurityFailure: Bool {
+        switch self {
+        case .tlsFailed, .authenticationFailed, .securityMismatch: return true
+        default: return false
         }
     }
 
