@@ -58,7 +58,8 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         case .tlsFailed(let broker, let reason):
             return "TLS handshake with broker \(broker) failed: \(reason)"
         case .authenticationFailed(let broker, let reason):
-            return "\(reason) (broker \(broker))"
+            // The OIDC token endpoint fails the same way as a broker, but is not one.
+            return "\(reason) (\(broker.hasPrefix("token endpoint") ? broker : "broker " + broker))"
         case .securityMismatch(let broker, let reason):
             return "broker \(broker): \(reason)"
         case .clientClosed:

@@ -21,7 +21,18 @@ extension BrokerConnection {
             do {
                 body = try await answered.get()
             } catch {
-                throw kafkaError(error, broker: address.description)
+                let failure = kafkaError(error, broker: address.description)
+                // A TLS port that gets plaintext resets the connection (stunnel) or closes it.
+                guard !config.security.securityProtocol.usesTLS else { throw failure }
+                switch failure {
+                case .connectionClosed, .connectionFailed:
+                    throw .connectionFailed(
+                        broker: address.description,
+                        reason: "the connection was closed before the broker answered ApiVersions (if this port expects TLS,"
+                            + " set security.protocol=ssl or sasl_ssl)")
+                default:
+                    throw failure
+                }
             }
             let errorCode = body.getInteger(at: body.readerIndex, as: Int16.self)
             if errorCode == KafkaErrorCode.unsupportedVersion.rawValue {
