@@ -19,7 +19,7 @@ public enum ProfileValues {
                 guard let contents = readFile(path) else {
                     throw .invalidConfiguration("profile '\(profile)': \(property) names ${file:\(path)}, which cannot be read")
                 }
-                output += contents.split(separator: "\n", omittingEmptySubsequences: false).first.map { String($0.trimmingWhitespace()) } ?? ""
+                output += contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map { String($0.trimmingWhitespace()) } ?? ""
             } else {
                 guard !reference.isEmpty, let found = environment(reference) else {
                     throw .invalidConfiguration("profile '\(profile)': \(property) names ${\(reference)}, which is not set")

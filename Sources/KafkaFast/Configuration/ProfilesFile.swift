@@ -39,7 +39,7 @@ public struct ProfilesFile: Sendable, Equatable {
         var number = 0
         func fail(_ reason: String) -> ConfigFileError { ConfigFileError(path: path, line: number, reason: reason) }
 
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             var scanner = TOMLLineScanner(Array(rawLine.utf8))
             scanner.skipSpace()

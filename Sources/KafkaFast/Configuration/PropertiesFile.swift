@@ -9,7 +9,7 @@ public enum PropertiesFile {
     public static func parse(_ text: String, path: String) throws(ConfigFileError) -> [(name: String, value: String, line: Int)] {
         var result: [(name: String, value: String, line: Int)] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             var line = String(rawLine.trimmingWhitespace())
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -8,6 +8,13 @@ import NIOSSL
 /// id and secret as Basic authentication, over TLS for https URLs (system CAs plus `ssl.ca.*`).
 enum OIDCTokenRequest {
     struct Endpoint: Equatable {
+        init(secure: Bool, host: String, port: Int, path: String) {
+            self.secure = secure
+            self.host = host
+            self.port = port
+            self.path = path
+        }
+
         var secure: Bool
         var host: String
         var port: Int
