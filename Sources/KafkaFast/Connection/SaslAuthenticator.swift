@@ -31,7 +31,10 @@ enum SaslAuthenticator {
         let handshake = try await connection.send(
             SaslHandshakeRequest(mechanism: mechanism.rawValue), version: 1, passesHold: reauthenticating)
         let handshakeCode = KafkaErrorCode(rawValue: handshake.errorCode)
-        if handshakeCode == .unsupportedSaslMechanism {
+        // Kafka lists its enabled mechanisms either way; noida-db answers every mechanism with
+        // error 0 and [PLAIN], so a list without ours means the same as the error.
+        let notListed = !handshake.mechanisms.isEmpty && !handshake.mechanisms.contains(mechanism.rawValue)
+        if handshakeCode == .unsupportedSaslMechanism || (handshakeCode == .none && notListed) {
             let offered = handshake.mechanisms.isEmpty ? "none" : handshake.mechanisms.joined(separator: ", ")
             throw .authenticationFailed(
                 broker: broker, reason: "SASL mechanism \(mechanism.rawValue) is not enabled on the broker; it offers: \(offered)")

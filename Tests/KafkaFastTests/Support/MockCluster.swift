@@ -16,8 +16,11 @@ enum MockCluster {
     /// Sends one control command; throws with the cluster's own reason when it is refused.
     /// Integer and list values are sent as JSON numbers and arrays.
     @discardableResult
-    static func control(_ command: String, _ arguments: [String: any Sendable] = [:]) async throws -> [String: Any] {
-        let address = try TestEnvironment.value("KAFKA_FAST_MOCK_CONTROL")
+    /// `environment`: the variable holding the control address (another cluster's, such as the
+    /// secured ones of secure-servers.sh).
+    static func control(_ command: String, _ arguments: [String: any Sendable] = [:],
+                        environment: String = "KAFKA_FAST_MOCK_CONTROL") async throws -> [String: Any] {
+        let address = try TestEnvironment.value(environment)
         var words = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "ctl", address, command]
         for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
             if let list = value as? [Int] {
