@@ -22,6 +22,8 @@ public struct DashboardOptions: Sendable, Equatable {
     /// A load generator to start with (`kfast dash --load`): running from the first frame, and shown
     /// in the send pane's load fields so the keys that retune or stop it start from what runs.
     public var initialLoadGenerator: LoadGeneratorSettings?
+    /// The profile, TLS and SASL login the header shows; a read-only one disables sending.
+    public var connection = ConnectionIdentity()
 
     public init() {}
 

@@ -2,6 +2,10 @@
 
 extension DashboardReducer {
     func send(_ state: inout DashboardState) -> [DashboardEffect] {
+        guard !state.connection.readOnly else {
+            report(.warning, state.connection.readOnlyReason, &state)
+            return []
+        }
         guard let topic = state.selectedTopic else {
             report(.warning, "no topic selected: pick one in the topics pane first", &state)
             return []
@@ -25,6 +29,10 @@ extension DashboardReducer {
         if state.loadGenerator != nil {
             state.loadGenerator = nil
             return [.setLoadGenerator(nil)]
+        }
+        guard !state.connection.readOnly else {
+            report(.warning, state.connection.readOnlyReason, &state)
+            return []
         }
         guard let settings = loadSettings(&state) else { return [] }
         state.loadGenerator = settings
