@@ -129,8 +129,8 @@ static int consume(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc >= 5 && strcmp(argv[1], "consume") == 0) return consume(argc, argv);
-    if (argc != 7) {
-        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS\n"
+    if (argc < 7) {
+        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS [name=value ...]\n"
                         "       rdkafka_bench consume BROKERS TOPIC COUNT [name=value ...]\n");
         return 2;
     }
@@ -145,6 +145,16 @@ int main(int argc, char **argv) {
     set(conf, "acks", argv[5]);
     set(conf, "linger.ms", argv[6]);
     set(conf, "partitioner", "murmur2_random");
+    /* Further properties: TLS for the benchmark through stunnel. */
+    for (int i = 7; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
+            return 2;
+        }
+        *eq = '\0';
+        set(conf, argv[i], eq + 1);
+    }
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     char error[512];
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);

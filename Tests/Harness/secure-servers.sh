@@ -4,7 +4,8 @@
 # Tansu, noida or mock cluster: each listener below has brokers of its own, advertising the
 # outermost port, because a broker advertises one address per listener.
 #
-#   secure-servers.sh start | stop
+#   secure-servers.sh start | start-tls | stop
+#   (start-tls: only the certificates and KAFKA_FAST_TLS_TANSU, for `make bench`)
 #
 #   KAFKA_FAST_TLS_TANSU        localhost:P   stunnel TLS -> Tansu (advertises localhost:P: SNI, DNS SAN)
 #   KAFKA_FAST_TLS_WRONGHOST    127.0.0.1:P   the same Tansu behind a certificate for wrong.example.com only
@@ -190,12 +191,29 @@ EOF
     mv -f "$SECURE_ENV.tmp" "$SECURE_ENV"
 }
 
+# Only a Tansu behind stunnel TLS (the produce benchmark over TLS: both clients through it).
+start_tls() {
+    [ -n "$STUNNEL" ] || die "stunnel4 is not installed: run Tests/Harness/ensure-deps.sh"
+    stop_all
+    rm -f "$SECURE_ENV"
+    "$HARNESS_DIR/make-certs.sh" "$CERTS"
+    local tls=$(free_port) backend=$(free_port)
+    tansu tls "$backend" "localhost:$tls"
+    printf 'foreground = yes\npid =\noutput = %s\n[tls-tansu]\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\ncert = %s\nkey = %s\n' \
+        "$RUN_DIR/stunnel.log" "$tls" "$backend" "$CERTS/server.pem" "$CERTS/server.key" >"$RUN_DIR/stunnel.conf"
+    spawn "$STUNNEL" "$RUN_DIR/stunnel.conf" </dev/null >"$RUN_DIR/stunnel.out" 2>&1
+    local stunnel_pid=$!
+    remember $stunnel_pid "$STUNNEL"
+    wait_front "stunnel tls" "localhost:$tls" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$CERTS/ca.pem"
+    printf "export KAFKA_FAST_CERTS='%s'\nexport KAFKA_FAST_TLS_TANSU=localhost:%s\n" "$CERTS" "$tls" >"$SECURE_ENV"
+}
+
 case "${1:-}" in
-    start)
+    start|start-tls)
         mkdir -p "$RUN_DIR"
         trap 'stop_all; exit 130' INT TERM
-        start || { stop_all; exit 1; }
+        if [ "$1" = start ]; then start || { stop_all; exit 1; }; else start_tls || { stop_all; exit 1; }; fi
         ;;
     stop) stop_all; rm -f "$SECURE_ENV" ;;
-    *) echo "usage: $0 start | stop" >&2; exit 2 ;;
+    *) echo "usage: $0 start | start-tls | stop" >&2; exit 2 ;;
 esac
