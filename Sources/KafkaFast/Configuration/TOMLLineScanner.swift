@@ -46,13 +46,7 @@ struct TOMLLineScanner {
     mutating func tableHeader() throws(TOMLSyntaxError) -> [String] {
         _ = take(UInt8(ascii: "["))
         skipSpace()
-        var parts = [try keyPart()]
-        skipSpace()
-        while take(UInt8(ascii: ".")) {
-            skipSpace()
-            parts.append(try keyPart())
-            skipSpace()
-        }
+        let parts = try dottedParts()
         guard take(UInt8(ascii: "]")) else { throw TOMLSyntaxError(reason: "expected ']' to close the table header") }
         skipSpace()
         guard atEndOfContent else { throw TOMLSyntaxError(reason: "unexpected text after the table header") }
@@ -60,7 +54,10 @@ struct TOMLLineScanner {
     }
 
     /// A key: bare or quoted parts joined with dots (`sasl.username`, `"sasl.username"`).
-    mutating func key() throws(TOMLSyntaxError) -> String {
+    mutating func key() throws(TOMLSyntaxError) -> String { try dottedParts().joined(separator: ".") }
+
+    /// `a . "b" . c`, the parts of a dotted key or table name.
+    private mutating func dottedParts() throws(TOMLSyntaxError) -> [String] {
         var parts = [try keyPart()]
         skipSpace()
         while take(UInt8(ascii: ".")) {
@@ -68,7 +65,7 @@ struct TOMLLineScanner {
             parts.append(try keyPart())
             skipSpace()
         }
-        return parts.joined(separator: ".")
+        return parts
     }
 
     private mutating func keyPart() throws(TOMLSyntaxError) -> String {
