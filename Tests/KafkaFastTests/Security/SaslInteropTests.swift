@@ -127,6 +127,35 @@ import Testing
         #expect(reauthenticated >= 3, "our connections re-authenticated \(reauthenticated) times in 10 s of 3 s sessions")
     }
 
+    /// `sasl.oauthbearer.token.command` is run again once 80% of its token's life has passed:
+    /// 4 s tokens and 3 s sessions, so each re-authentication after the first needs a new token.
+    @Test func tokenCommandRunsAgainBeforeItsTokenExpires() async throws {
+        let folder = try TestEnvironment.runDirectory() + "/token-command-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = folder + "/token.sh"
+        try """
+            #!/bin/sh
+            echo run >> "\(folder)/runs"
+            now=$(date +%s)
+            part() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+            printf '%s.%s.\\n' "$(part '{"alg":"none"}')" "$(part "{\\"sub\\":\\"bob\\",\\"iat\\":$now,\\"exp\\":$((now + 4))}")"
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        var properties = try SecureServers.properties(.saslTansu)
+        properties["sasl.mechanisms"] = "OAUTHBEARER"
+        properties["sasl.oauthbearer.token.command"] = "sh \(script)"
+        let client = try KafkaClient(config: SecureServers.config(properties))
+        defer { client.close() }
+        let before = try SecureServers.frontStatistics()["OAUTHBEARER bob"]?["reauthenticated"] ?? 0
+        for _ in 0..<8 {
+            _ = try await client.metadata(refresh: true)
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+        }
+        let runs = (try? String(contentsOfFile: folder + "/runs", encoding: .utf8))?.split(separator: "\n").count ?? 0
+        #expect(runs >= 2, "the token command ran \(runs) times in 8 s of 4 s tokens")
+        let reauthenticated = (try SecureServers.frontStatistics()["OAUTHBEARER bob"]?["reauthenticated"] ?? 0) - before
+        #expect(reauthenticated >= 2, "re-authenticated \(reauthenticated) times")
+    }
+
     // MARK: - helpers
 
     static func records(tag: String, count: Int = 20) -> [PeerRecord] {
