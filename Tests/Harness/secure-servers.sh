@@ -61,7 +61,11 @@ mock() {
     remember $pid "$MOCK"
     deadline=$((SECONDS + READY_TIMEOUT))
     until [ -f "$ready" ]; do
-        is_ours "$pid" "$MOCK" && [ $SECONDS -lt $deadline ] || { echo "secure-servers: mock $name did not start:" >&2; tail -n 20 "$log" >&2; return 1; }
+        if ! is_ours "$pid" "$MOCK" || [ $SECONDS -ge $deadline ]; then
+            echo "secure-servers: mock $name did not write $ready within ${READY_TIMEOUT}s (pid $pid); last lines of $log:" >&2
+            tail -n 20 "$log" >&2
+            return 1
+        fi
         sleep 0.1
     done
     MOCK_BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$ready")
@@ -91,14 +95,15 @@ start() {
     local tls=$(free_port) wronghost=$(free_port) expired=$(free_port) sasl=$(free_port) sasl_ssl=$(free_port)
     local sasl_ssl_front=$(free_port) oidc=$(free_port) oidc_tls=$(free_port)
     local tls_backend=$(free_port) sasl_backend=$(free_port) sasl_ssl_backend=$(free_port) scram=$(free_port)
-    tansu tls "$tls_backend" "localhost:$tls"
-    tansu sasl "$sasl_backend" "127.0.0.1:$sasl"
-    tansu sasl-ssl "$sasl_ssl_backend" "localhost:$sasl_ssl"
-    tansu scram "$scram" "127.0.0.1:$scram" --authentication
+    # (Each step returns on failure: `start || ...` turns off set -e inside.)
+    tansu tls "$tls_backend" "localhost:$tls" || return 1
+    tansu sasl "$sasl_backend" "127.0.0.1:$sasl" || return 1
+    tansu sasl-ssl "$sasl_ssl_backend" "localhost:$sasl_ssl" || return 1
+    tansu scram "$scram" "127.0.0.1:$scram" --authentication || return 1
 
-    mock mtls
+    mock mtls || return 1
     local mtls_bootstrap=$MOCK_BOOTSTRAP mtls_control=$MOCK_CONTROL
-    mock sasl-ssl
+    mock sasl-ssl || return 1
     local ssl_mock_bootstrap=$MOCK_BOOTSTRAP ssl_mock_control=$MOCK_CONTROL
 
     # The SASL front: one listener per broker it fronts.
@@ -155,19 +160,21 @@ EOF
     # The mocks advertise their fronts.
     local mtls_list="" ssl_mock_list=""
     for i in 0 1 2; do
-        ctl "$mtls_control" set_host_port broker=$((i + 1)) host=127.0.0.1 port="${mtls_ports[i]}"
-        ctl "$ssl_mock_control" set_host_port broker=$((i + 1)) host=127.0.0.1 port="${mock_tls[i]}"
+        ctl "$mtls_control" set_host_port broker=$((i + 1)) host=127.0.0.1 port="${mtls_ports[i]}" || return 1
+        ctl "$ssl_mock_control" set_host_port broker=$((i + 1)) host=127.0.0.1 port="${mock_tls[i]}" || return 1
         mtls_list+="${mtls_list:+,}127.0.0.1:${mtls_ports[i]}"
         ssl_mock_list+="${ssl_mock_list:+,}127.0.0.1:${mock_tls[i]}"
     done
 
     local ca="$CERTS/ca.pem" client=(--cert "$CERTS/client.pem" --key "$CERTS/client.key")
-    wait_front "sasl front" "127.0.0.1:$sasl" $front_pid "$FRONT" "$RUN_DIR/sasl-front.log"
-    wait_front "stunnel tls" "localhost:$tls" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca"
-    wait_front "stunnel sasl_ssl" "localhost:$sasl_ssl" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca"
+    wait_front "sasl front" "127.0.0.1:$sasl" $front_pid "$FRONT" "$RUN_DIR/sasl-front.log" || return 1
+    wait_front "stunnel tls" "localhost:$tls" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca" || return 1
+    wait_front "stunnel sasl_ssl" "localhost:$sasl_ssl" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca" || return 1
     for i in 0 1 2; do
-        wait_front "stunnel mtls mock" "127.0.0.1:${mtls_ports[i]}" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca" "${client[@]}"
-        wait_front "stunnel sasl_ssl mock" "127.0.0.1:${mock_tls[i]}" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" --tls "$ca"
+        wait_front "stunnel mtls mock" "127.0.0.1:${mtls_ports[i]}" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" \
+            --tls "$ca" "${client[@]}" || return 1
+        wait_front "stunnel sasl_ssl mock" "127.0.0.1:${mock_tls[i]}" $stunnel_pid "$STUNNEL" "$RUN_DIR/stunnel.log" \
+            --tls "$ca" || return 1
     done
 
     cat >"$SECURE_ENV.tmp" <<EOF

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
         *) break ;;
     esac
 done
-[ $# -gt 0 ] || { echo "usage: $0 [--run-dir DIR] [--only tansu|noida|mock] COMMAND [ARGS...]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 [--run-dir DIR] [--only tansu|noida|mock|secure] COMMAND [ARGS...]" >&2; exit 2; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export KAFKA_FAST_RUN_DIR=$RUN_DIR

@@ -2,18 +2,25 @@ import NIOCore
 
 /// KIP-368: a broker with `connections.max.reauth.ms` gives each SASL login a lifetime and
 /// closes a connection that is still used after it. The connection logs in again, in place,
-/// between 85% and 95% of the lifetime (as the Java client does): its other requests wait while
-/// the SASL exchange runs, since the broker reads that exchange in place of requests.
+/// between 85% and 95% of the lifetime (as the Java client does) and at least a second before
+/// its end (short sessions, a busy machine): its other requests wait while the SASL exchange
+/// runs, since the broker reads that exchange in place of requests.
 extension BrokerConnection {
     /// Lifetimes shorter than this are re-authenticated at this pace instead (a broker that gives
     /// a few milliseconds would otherwise keep the connection logging in).
     static let minimumReauthenticationDelayMs: Int64 = 100
+    /// Time kept in hand before the session ends, for a late timer or a slow token command.
+    static let reauthenticationMarginMs: Int64 = 1_000
 
     func scheduleReauthentication(sessionLifetimeMs: Int64) {
         guard sessionLifetimeMs > 0 else { return }
-        let delay = max(Self.minimumReauthenticationDelayMs, sessionLifetimeMs * Int64.random(in: 85...95) / 100)
+        let delay = max(Self.minimumReauthenticationDelayMs,
+                        min(sessionLifetimeMs * Int64.random(in: 85...95) / 100, sessionLifetimeMs - Self.reauthenticationMarginMs))
         let task = channel.eventLoop.scheduleTask(in: .milliseconds(delay)) { [self] in
-            _ = Task { await self.reauthenticate(previousLifetimeMs: sessionLifetimeMs) }
+            // Held from the timer on, on the event loop: however late the task below starts on a
+            // busy machine, no request reaches the broker after the session ends.
+            channel.triggerUserOutboundEvent(ReauthenticationGate.hold, promise: nil)
+            _ = Task { await self.reauthenticate() }
         }
         reauthentication.withLockedValue {
             $0?.cancel()
@@ -24,16 +31,11 @@ extension BrokerConnection {
         ])
     }
 
-    /// Holds the connection's requests, logs in again, lets them go. A failure closes the
-    /// connection (the broker would at the end of the session anyway): the requests on it fail
-    /// with the reason, and the pool dials a new one, which logs in afresh.
-    private func reauthenticate(previousLifetimeMs: Int64) async {
+    /// Logs in again while the connection's requests are held, then lets them go. A failure
+    /// closes the connection (the broker would at the end of the session anyway): the requests
+    /// on it fail with the reason, and the pool dials a new one, which logs in afresh.
+    private func reauthenticate() async {
         guard isActive else { return }
-        do {
-            try await channel.triggerUserOutboundEvent(ReauthenticationGate.hold).get()
-        } catch {
-            return
-        }
         do {
             let lifetime = try await SaslAuthenticator.authenticate(self, security: security, reauthenticating: true)
             channel.triggerUserOutboundEvent(ReauthenticationGate.release, promise: nil)

@@ -87,7 +87,7 @@ import Testing
                        "does not name host '127.0.0.1': it names DNS:wrong.example.com"))
         let mtls = try SecureServers.properties(.mtlsMock)
         checks.append((["-b", mtls["bootstrap.servers"]!, "-X", "security.protocol=ssl", "-X", "ssl.ca.location=\(mtls["ssl.ca.location"]!)"],
-                       "the broker requires a client certificate (mTLS)"))
+                       "client certificate (mTLS): set ssl.certificate.location and ssl.key.location"))
         checks.append((["-b", mtls["bootstrap.servers"]!] + SecureServers.arguments(mtls) + [
             "-X", "ssl.certificate.location=\(try SecureServers.certificate("client-expired.pem"))",
             "-X", "ssl.key.location=\(try SecureServers.certificate("client-expired.key"))",

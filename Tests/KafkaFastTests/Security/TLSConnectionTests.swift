@@ -84,7 +84,7 @@ import Testing
         }, expected: { "the broker's certificate expired on 2020-02-01 00:00 UTC" }),
         FailureCase(description: "missing client certificate", properties: {
             try SecureServers.properties(.mtlsMock).filter { !$0.key.hasPrefix("ssl.certificate") && !$0.key.hasPrefix("ssl.key") }
-        }, expected: { "the broker requires a client certificate (mTLS): set ssl.certificate.location and ssl.key.location" }),
+        }, expected: { "client certificate (mTLS): set ssl.certificate.location and ssl.key.location" }),
         FailureCase(description: "expired client certificate", properties: {
             var p = try SecureServers.properties(.mtlsMock)
             p["ssl.certificate.location"] = try SecureServers.certificate("client-expired.pem")
