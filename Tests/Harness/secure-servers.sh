@@ -12,7 +12,7 @@
 #   KAFKA_FAST_TLS_EXPIRED      127.0.0.1:P   the same Tansu behind an expired certificate
 #   KAFKA_FAST_MTLS_MOCK        3 x 127.0.0.1:P  stunnel mTLS (client certificate required) -> a 3-broker mock
 #   KAFKA_FAST_MTLS_MOCK_CONTROL                that mock's control channel (mock_cluster.py)
-#   KAFKA_FAST_SASL_TANSU       127.0.0.1:P   sasl_front.py (SASL, sessions of 3 s: KIP-368) -> Tansu
+#   KAFKA_FAST_SASL_TANSU       127.0.0.1:P   sasl_front.py (SASL, sessions of 6 s: KIP-368) -> Tansu
 #   KAFKA_FAST_SASL_SSL_TANSU   localhost:P   stunnel TLS -> sasl_front.py -> Tansu
 #   KAFKA_FAST_SASL_SSL_MOCK    3 x 127.0.0.1:P  stunnel TLS -> sasl_front.py -> each broker of a 3-broker mock
 #   KAFKA_FAST_SASL_SSL_MOCK_CONTROL
@@ -25,6 +25,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$HARNESS_DIR/processes.sh"
+# Eight processes start here (four Tansus, two mocks, the front, stunnel): on a machine busy with
+# other builds a Python mock can take longer than the plaintext brokers' 20 s to come up.
+READY_TIMEOUT=${KAFKA_FAST_SECURE_TIMEOUT:-60}
 
 SECURE_ENV="$RUN_DIR/secure.env"
 PIDS_FILE="$RUN_DIR/secure.pids"
@@ -32,7 +35,7 @@ CERTS="$RUN_DIR/certs"
 FRONT="$HARNESS_DIR/sasl_front.py"
 MOCK="$HARNESS_DIR/mock_cluster.py"
 STUNNEL=$(command -v stunnel4 || command -v stunnel || true)
-SESSION_LIFETIME_MS=${KAFKA_FAST_SASL_SESSION_MS:-3000}
+SESSION_LIFETIME_MS=${KAFKA_FAST_SASL_SESSION_MS:-6000}
 
 remember() { echo "$1 $2" >>"$PIDS_FILE"; }   # pid binary, for stop
 

@@ -13,7 +13,7 @@ enum SecureListener: String, CaseIterable, Sendable, CustomStringConvertible {
     case tlsTansu = "KAFKA_FAST_TLS_TANSU"
     /// stunnel mTLS -> each broker of a 3-broker mock cluster, advertised as 127.0.0.1 (IP SAN).
     case mtlsMock = "KAFKA_FAST_MTLS_MOCK"
-    /// sasl_front.py -> Tansu, with 3 s SASL sessions (KIP-368 re-authentication).
+    /// sasl_front.py -> Tansu, with 6 s SASL sessions (KIP-368 re-authentication).
     case saslTansu = "KAFKA_FAST_SASL_TANSU"
     /// stunnel TLS -> sasl_front.py -> Tansu.
     case saslSslTansu = "KAFKA_FAST_SASL_SSL_TANSU"
