@@ -9,10 +9,21 @@ free_port() {
 }
 
 # Is PID alive and running BINARY (guards against a recycled pid)? BINARY may be argv[0], or a
-# later argument while the spawn shim below has not exec'd it yet. A zombie has an empty cmdline.
+# later argument while the spawn shim below has not exec'd it yet. A zombie has an empty cmdline;
+# a process in the middle of execve (the shim becoming the server) can, for a moment, show none or
+# fail the read, so a miss is looked at again 0.1 s later while the process exists. The arguments
+# are read whole before grep sees them: in a pipe, grep -q quitting at its match could end tr with
+# SIGPIPE, and pipefail would then call a live process dead.
 is_ours() {
-    local pid=$1 binary=$2
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$binary"
+    local pid=$1 binary=$2 arguments attempt
+    [ -n "$pid" ] || return 1
+    for attempt in 1 2 3; do
+        [ -e "/proc/$pid" ] || return 1
+        arguments=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline") 2>/dev/null || arguments=
+        grep -qxF "$binary" <<<"$arguments" && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 # Stop PID (if it is still BINARY): SIGNAL, then SIGKILL after 10 s.
