@@ -91,8 +91,7 @@ public final class BrokerConnection: Sendable {
             let connection = BrokerConnection(
                 address: address, channel: channel, stats: stats, versions: versions, config: config, security: security)
             if security.settings.securityProtocol.usesSASL {
-                let lifetime = try await SaslAuthenticator.authenticate(connection, security: security)
-                connection.scheduleReauthentication(sessionLifetimeMs: lifetime)
+                connection.scheduleReauthentication(try await SaslAuthenticator.authenticate(connection, security: security))
             }
             logger.debug("connected", metadata: ["broker": "\(name)"])
             channel.closeFuture.whenComplete { _ in

@@ -12,11 +12,13 @@ extension BrokerConnection {
     /// Time kept in hand before the session ends, for a late timer or a slow token command.
     static let reauthenticationMarginMs: Int64 = 1_000
 
-    func scheduleReauthentication(sessionLifetimeMs: Int64) {
+    func scheduleReauthentication(_ session: SaslAuthenticator.Session) {
+        let sessionLifetimeMs = session.lifetimeMs
         guard sessionLifetimeMs > 0 else { return }
         let delay = max(Self.minimumReauthenticationDelayMs,
                         min(sessionLifetimeMs * Int64.random(in: 85...95) / 100, sessionLifetimeMs - Self.reauthenticationMarginMs))
-        let task = channel.eventLoop.scheduleTask(in: .milliseconds(delay)) { [self] in
+        // From when the login was sent: the answer's way back does not eat into the margin.
+        let task = channel.eventLoop.scheduleTask(deadline: session.startedBy + .milliseconds(delay)) { [self] in
             // Held from the timer on, on the event loop: however late the task below starts on a
             // busy machine, no request reaches the broker after the session ends.
             channel.triggerUserOutboundEvent(ReauthenticationGate.hold, promise: nil)
@@ -37,10 +39,10 @@ extension BrokerConnection {
     private func reauthenticate() async {
         guard isActive else { return }
         do {
-            let lifetime = try await SaslAuthenticator.authenticate(self, security: security, reauthenticating: true)
+            let session = try await SaslAuthenticator.authenticate(self, security: security, reauthenticating: true)
             channel.triggerUserOutboundEvent(ReauthenticationGate.release, promise: nil)
-            logger.debug("re-authenticated", metadata: ["broker": "\(address)", "session_lifetime_ms": "\(lifetime)"])
-            scheduleReauthentication(sessionLifetimeMs: lifetime)
+            logger.debug("re-authenticated", metadata: ["broker": "\(address)", "session_lifetime_ms": "\(session.lifetimeMs)"])
+            scheduleReauthentication(session)
         } catch {
             logger.warning("re-authentication failed; closing the connection", metadata: [
                 "broker": "\(address)", "reason": "\(error)",

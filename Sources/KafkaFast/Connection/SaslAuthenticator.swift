@@ -9,11 +9,18 @@ enum SaslAuthenticator {
     /// No mechanism Kafka offers needs more round trips than this (SCRAM takes two).
     static let maxRounds = 4
 
-    /// Logs in; returns the session lifetime the broker gave in milliseconds (0: no limit).
+    /// The session a login gives: its lifetime in milliseconds (0: no limit), counted from when
+    /// the last SaslAuthenticate was sent (the broker starts it on receipt, never earlier).
+    struct Session {
+        var lifetimeMs: Int64
+        var startedBy: NIODeadline
+    }
+
+    /// Logs in; returns the session the broker gave.
     /// `reauthenticating` marks the requests as the only ones to go out while others are held.
     static func authenticate(
         _ connection: BrokerConnection, security: ConnectionSecurity, reauthenticating: Bool = false
-    ) async throws(KafkaError) -> Int64 {
+    ) async throws(KafkaError) -> Session {
         let settings = security.settings
         let broker = connection.address.description
         guard let mechanism = settings.mechanism else { throw .invalidConfiguration("sasl.mechanisms is not set") }
@@ -51,10 +58,11 @@ enum SaslAuthenticator {
         }
         var server: [UInt8]?
         var lifetime: Int64 = 0
+        var sentAt = NIODeadline.now()
         for _ in 0..<maxRounds {
             let message: [UInt8]
             do {
-                guard let next = try exchange.next(after: server) else { return lifetime }
+                guard let next = try exchange.next(after: server) else { return Session(lifetimeMs: lifetime, startedBy: sentAt) }
                 message = next
             } catch {
                 // The broker may expect a last message before it ends the exchange with its own reason.
@@ -66,6 +74,7 @@ enum SaslAuthenticator {
                 }
                 throw failed(error.description)
             }
+            sentAt = .now()
             let answer = try await connection.send(
                 SaslAuthenticateRequest(authBytes: ByteBuffer(bytes: message)), version: authenticateVersion,
                 passesHold: reauthenticating)
