@@ -44,12 +44,7 @@ import Testing
     @Test func scramOnAThreeBrokerClusterThroughTLS() async throws {
         let properties = try SecureServers.properties(.saslSslMock, .scram512, user: "bob")
         let topic = uniqueTopicName("sasl-mock")
-        try await MockCluster.control("create_topic", ["topic": topic, "partitions": 6, "replication": 3],
-                                      environment: "KAFKA_FAST_SASL_SSL_MOCK_CONTROL")
-        for partition in 0..<6 {  // every broker leads two partitions
-            try await MockCluster.control("set_leader", ["topic": topic, "partition": partition, "broker": partition % 3 + 1],
-                                          environment: "KAFKA_FAST_SASL_SSL_MOCK_CONTROL")
-        }
+        try await MockCluster.createTopicLedByEveryBroker(topic, environment: "KAFKA_FAST_SASL_SSL_MOCK_CONTROL")
         let client = try KafkaClient(config: SecureServers.config(properties))
         defer { client.close() }
         let records = Self.records(tag: "mock", count: 60)

@@ -24,12 +24,7 @@ import Testing
     @Test func mutualTLSOnThreeBrokersWithEveryKeyForm() async throws {
         let base = try SecureServers.properties(.mtlsMock)
         let topic = uniqueTopicName("mtls")
-        try await MockCluster.control("create_topic", ["topic": topic, "partitions": 6, "replication": 3],
-                                      environment: "KAFKA_FAST_MTLS_MOCK_CONTROL")
-        for partition in 0..<6 {  // every broker leads two partitions, so each is dialled over mTLS
-            try await MockCluster.control("set_leader", ["topic": topic, "partition": partition, "broker": partition % 3 + 1],
-                                          environment: "KAFKA_FAST_MTLS_MOCK_CONTROL")
-        }
+        try await MockCluster.createTopicLedByEveryBroker(topic, environment: "KAFKA_FAST_MTLS_MOCK_CONTROL")
         let client = try KafkaClient(config: SecureServers.config(base))
         defer { client.close() }
         let records = SaslInteropTests.records(tag: "mtls", count: 30)

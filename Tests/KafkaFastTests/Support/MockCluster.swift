@@ -73,4 +73,13 @@ enum MockCluster {
     static func setCoordinator(group: String, broker id: Int) async throws {
         try await control("set_coordinator", ["key": group, "broker": id])
     }
+
+    /// A 6-partition topic on the cluster whose control address is in `environment`, each of its
+    /// 3 brokers leading two partitions (the mock would spread them at random), so every broker is dialled.
+    static func createTopicLedByEveryBroker(_ name: String, environment: String) async throws {
+        try await control("create_topic", ["topic": name, "partitions": 6, "replication": 3], environment: environment)
+        for partition in 0..<6 {
+            try await control("set_leader", ["topic": name, "partition": partition, "broker": partition % 3 + 1], environment: environment)
+        }
+    }
 }
