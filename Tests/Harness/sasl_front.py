@@ -35,7 +35,9 @@ import sys
 import threading
 import time
 import http.server
-import urllib.parse
+
+from kafka_wire import kafka_bytes, kafka_string, put_uvarint, read_frame, send_frame, skip_tags, uvarint
+from oauth_endpoint import OIDC_TOKENS, TokenEndpoint, configure as configure_oauth
 
 SASL_HANDSHAKE, SASL_AUTHENTICATE, API_VERSIONS, PRODUCE = 17, 36, 18, 0
 MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]
@@ -54,56 +56,6 @@ def count(user, mechanism, event):
             with open(path + ".tmp", "w") as out:
                 json.dump(STATS, out)
             os.replace(path + ".tmp", path)
-
-
-# --- wire helpers -------------------------------------------------------------------------------
-def read_exact(sock, n):
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    return data
-
-
-def read_frame(sock):
-    (size,) = struct.unpack(">i", read_exact(sock, 4))
-    if size < 0 or size > 200 << 20:
-        raise ConnectionError("bad frame size %d" % size)
-    return read_exact(sock, size)
-
-
-def send_frame(sock, body):
-    sock.sendall(struct.pack(">i", len(body)) + body)
-
-
-def uvarint(data, pos):
-    shift = value = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, pos
-        shift += 7
-
-
-def put_uvarint(value):
-    out = b""
-    while value >= 0x80:
-        out += bytes([(value & 0x7F) | 0x80])
-        value >>= 7
-    return out + bytes([value])
-
-
-def skip_tags(data, pos):
-    n, pos = uvarint(data, pos)
-    for _ in range(n):
-        _, pos = uvarint(data, pos)
-        size, pos = uvarint(data, pos)
-        pos += size
-    return pos
 
 
 FLEXIBLE_FROM = {API_VERSIONS: 3, SASL_HANDSHAKE: 99, SASL_AUTHENTICATE: 2, PRODUCE: 9}
@@ -130,17 +82,6 @@ def produce_acks(frame, version, pos):
             pos += 2 + max(n, 0)
     (acks,) = struct.unpack_from(">h", frame, pos)
     return acks
-
-
-def kafka_bytes(data, flexible):
-    return (put_uvarint(len(data) + 1) if flexible else struct.pack(">i", len(data))) + data
-
-
-def kafka_string(text, flexible):
-    if text is None:
-        return b"\x00" if flexible else struct.pack(">h", -1)
-    raw = text.encode()
-    return (put_uvarint(len(raw) + 1) if flexible else struct.pack(">h", len(raw))) + raw
 
 
 # --- mechanisms ---------------------------------------------------------------------------------
@@ -213,9 +154,6 @@ def jwt_subject(token):
     if header.get("alg") != "none" or not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < time.time():
         return None
     return claims.get("sub")
-
-
-OIDC_TOKENS = {}   # token -> (client id, expires at)
 
 
 def oauth_principal(message):
@@ -401,53 +339,6 @@ def make_handler(listener):
     return Handler
 
 
-class TokenEndpoint(http.server.BaseHTTPRequestHandler):
-    """OAuth 2 client credentials (RFC 6749 4.4): Basic auth, grant_type=client_credentials."""
-
-    def do_POST(self):
-        oidc = CONFIG["oidc"]
-        length = int(self.headers.get("Content-Length") or 0)
-        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
-        client = None
-        header = self.headers.get("Authorization", "")
-        if header.startswith("Basic "):
-            try:
-                pair = base64.b64decode(header[6:]).decode()
-                ident, _, secret = pair.partition(":")
-                ident, secret = urllib.parse.unquote_plus(ident), urllib.parse.unquote_plus(secret)
-                if oidc["clients"].get(ident) == secret:
-                    client = ident
-            except ValueError:
-                pass
-        if form.get("grant_type") != ["client_credentials"]:
-            return self.answer(400, {"error": "unsupported_grant_type"})
-        if client is None:
-            count("?", "OIDC", "failed")
-            return self.answer(401, {"error": "invalid_client", "error_description": "client authentication failed"})
-        lifetime = int(oidc.get("lifetime_s", 3600))
-        # A JWT, as OIDC providers issue (librdkafka reads its exp and sub); its random third part
-        # makes each one unique, and only tokens issued here are accepted as OIDC tokens.
-        now = int(time.time())
-        def part(document):
-            return base64.urlsafe_b64encode(json.dumps(document).encode()).decode().rstrip("=")
-        token = "%s.%s.%s" % (part({"alg": "none", "typ": "JWT"}), part({"sub": client, "iat": now, "exp": now + lifetime}),
-                              secrets.token_urlsafe(24))
-        OIDC_TOKENS[token] = (client, time.time() + lifetime)
-        count(client, "OIDC", "ok")
-        self.answer(200, {"access_token": token, "token_type": "bearer", "expires_in": lifetime})
-
-    def answer(self, status, document):
-        body = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 CONFIG = {}
 
 
@@ -468,6 +359,7 @@ def serve(arguments):
         server = Front(("127.0.0.1", int(listener["port"])), make_handler(listener))
         servers.append(server)
     if "oidc" in CONFIG:
+        configure_oauth(CONFIG["oidc"], count)
         servers.append(http.server.ThreadingHTTPServer(("127.0.0.1", int(CONFIG["oidc"]["port"])), TokenEndpoint))
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
