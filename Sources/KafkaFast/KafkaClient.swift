@@ -17,7 +17,7 @@ public final class KafkaClient: Sendable {
         }
         self.config = config
         self.group = group
-        self.pool = BrokerPool(config: config, group: group)
+        self.pool = BrokerPool(config: config, security: try ConnectionSecurity(config: config), group: group)
         self.metadataCache = MetadataCache(bootstrap: config.bootstrapServers, refreshIntervalMs: config.metadataRefreshIntervalMs)
     }
 
@@ -58,6 +58,9 @@ public final class KafkaClient: Sendable {
                 return try await pool.connection(to: address)
             } catch .clientClosed {
                 throw .clientClosed
+            } catch where error.isSecurityFailure {
+                // Credentials and certificates are the client's: every broker gives the same answer.
+                throw error
             } catch {
                 failures.append(error.description)
             }

@@ -26,6 +26,8 @@ public struct KafkaConfig: Sendable {
     public var producer = ProducerSettings()
     /// The consumer's settings (`fetch.max.bytes`, `auto.offset.reset`, `group.id`, ...).
     public var consumer = ConsumerSettings()
+    /// TLS and SASL (`security.protocol`, `ssl.*`, `sasl.*`).
+    public var security = SecuritySettings()
 
     public init() {}
 
@@ -57,6 +59,7 @@ public struct KafkaConfig: Sendable {
             try producer.set(name, value)
             _ = try consumer.set(name, value)
         default:
+            if try security.set(name, value) { return }
             if try consumer.set(name, value) { return }
             try producer.set(name, value)
         }

@@ -21,6 +21,15 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case noBrokerAvailable(String)
     /// A group consumer did not become a member within the time its caller could wait.
     case groupNotFormed(group: String, waitedMs: Int64, reason: String)
+    /// The TLS handshake with a broker failed: untrusted or expired certificate, a host name the
+    /// certificate does not name, a refused client certificate, or a port that does not speak TLS.
+    case tlsFailed(broker: String, reason: String)
+    /// SASL authentication with a broker failed: wrong credentials, a mechanism the broker does
+    /// not enable, or a broker that does not speak SASL. `reason` is the whole line.
+    case authenticationFailed(broker: String, reason: String)
+    /// The broker's port speaks another `security.protocol` than the one configured (TLS where
+    /// plaintext was expected, no SASL where SASL was).
+    case securityMismatch(broker: String, reason: String)
     case clientClosed
 
     public var description: String {
@@ -55,8 +64,24 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
             return "no broker available: \(reason)"
         case .groupNotFormed(let group, let waitedMs, let reason):
             return "group '\(group)' did not form within \(waitedMs) ms: \(reason)"
+        case .tlsFailed(let broker, let reason):
+            return "TLS handshake with broker \(broker) failed: \(reason)"
+        case .authenticationFailed(let broker, let reason):
+            // The OIDC token endpoint fails the same way as a broker, but is not one.
+            return "\(reason) (\(broker.hasPrefix("token endpoint") ? broker : "broker " + broker))"
+        case .securityMismatch(let broker, let reason):
+            return "broker \(broker): \(reason)"
         case .clientClosed:
             return "the client is closed"
+        }
+    }
+
+    /// A failure that comes from the client's own security settings or credentials: dialling
+    /// another broker or trying again gives the same answer, so it is reported at once.
+    public var isSecurityFailure: Bool {
+        switch self {
+        case .tlsFailed, .authenticationFailed, .securityMismatch: return true
+        default: return false
         }
     }
 

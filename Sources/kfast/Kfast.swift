@@ -13,7 +13,7 @@ struct Kfast: AsyncParsableCommand {
         subcommands: [
             TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self, AlterTopicCommand.self,
             ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self,
-            DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self,
+            DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self, ProfilesCommand.self,
         ]
     )
 }

@@ -63,6 +63,20 @@ static long max_rss_kb(void) {
     return usage.ru_maxrss;
 }
 
+/* argv[from...] as name=value properties; non-zero after saying which one is malformed. */
+static int set_pairs(rd_kafka_conf_t *conf, int argc, char **argv, int from) {
+    for (int i = from; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
+            return 2;
+        }
+        *eq = '\0';
+        set(conf, argv[i], eq + 1);
+    }
+    return 0;
+}
+
 static int consume(int argc, char **argv) {
     long count = atol(argv[4]);
     char error[512];
@@ -71,15 +85,7 @@ static int consume(int argc, char **argv) {
     set(conf, "group.id", "kafka-fast-consume-bench");
     set(conf, "enable.auto.commit", "false");
     set(conf, "enable.auto.offset.store", "false");
-    for (int i = 5; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-        if (!eq) {
-            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
-            return 2;
-        }
-        *eq = 0;
-        set(conf, argv[i], eq + 1);
-    }
+    if (set_pairs(conf, argc, argv, 5) != 0) return 2;
     double cpu_start = cpu_seconds(), start = now_seconds();
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
     if (!rk) {
@@ -129,8 +135,8 @@ static int consume(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc >= 5 && strcmp(argv[1], "consume") == 0) return consume(argc, argv);
-    if (argc != 7) {
-        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS\n"
+    if (argc < 7) {
+        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS [name=value ...]\n"
                         "       rdkafka_bench consume BROKERS TOPIC COUNT [name=value ...]\n");
         return 2;
     }
@@ -145,6 +151,8 @@ int main(int argc, char **argv) {
     set(conf, "acks", argv[5]);
     set(conf, "linger.ms", argv[6]);
     set(conf, "partitioner", "murmur2_random");
+    /* Further properties: TLS for the benchmark through stunnel. */
+    if (set_pairs(conf, argc, argv, 7) != 0) return 2;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     char error[512];
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);

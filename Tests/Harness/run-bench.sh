@@ -7,6 +7,7 @@
 # `consume` runs only that part; the other arguments go to Tests/Bench/produce_bench.py and
 # consume_bench.py (--count N, --repeats R, --brokers tansu,noida,mock; the consumer ignores the rest).
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
+# The producer is also measured over TLS (produce_bench.py --tls: both clients through one stunnel).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -40,6 +41,9 @@ if [ "$mode" != consume ]; then
     ' "$release" "$ROOT"
     # A fresh broker per run (the script starts them): both keep everything in memory.
     "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
+    # The same over TLS: both clients through one stunnel4 front to a fresh Tansu per run.
+    "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" --tls \
+        --codecs "${KAFKA_FAST_TLS_BENCH_CODECS:-none,lz4}" "$@"
 fi
 # The consumer side by side with librdkafka, on brokers of its own (Tansu keeps everything in
 # memory and slows down as it fills).

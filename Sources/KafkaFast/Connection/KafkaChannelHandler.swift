@@ -15,10 +15,14 @@ struct OutboundRequest: Sendable {
     /// The frame's further pieces (a produce request's record batches), written after `frame`
     /// in one gathering write.
     var rest: [ByteBuffer] = []
+    /// A re-authentication's own request: it goes out while the others are held (KIP-368).
+    var passesHold = false
 
-    init(segments: [ByteBuffer], apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16, timeout: TimeAmount) {
+    init(segments: [ByteBuffer], apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
+         timeout: TimeAmount, passesHold: Bool = false) {
         self.init(frame: segments[0], apiKey: apiKey, response: response, responseHeaderVersion: responseHeaderVersion,
                   timeout: timeout, rest: Array(segments.dropFirst()))
+        self.passesHold = passesHold
     }
 
     init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
@@ -36,6 +40,15 @@ struct OutboundRequest: Sendable {
 
 /// Offset of the correlation id inside a request frame: size(4) + apiKey(2) + apiVersion(2).
 let correlationIdOffset = 8
+
+/// Outbound events that pause a connection's requests while it re-authenticates (KIP-368): the
+/// broker reads the SASL exchange in place of requests, so nothing else may go out meanwhile.
+enum ReauthenticationGate {
+    /// Requests written from now on wait, except those marked `passesHold`.
+    case hold
+    /// The waiting requests go out, in the order they were written.
+    case release
+}
 
 /// Pipelines requests on one broker connection.
 ///
@@ -72,6 +85,8 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// Set when the client itself closes the connection, which is not a disconnect worth counting.
     private var closedByClient = false
+    private var holding = false
+    private var held = Deque<(request: OutboundRequest, promise: EventLoopPromise<Void>?)>()
 
     init(brokerName: String, stats: ConnectionStats) {
         self.brokerName = brokerName
@@ -89,6 +104,10 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         if let failure {
             request.response?.fail(failure)
             promise?.fail(failure)
+            return
+        }
+        if holding && !request.passesHold {
+            held.append((request, promise))
             return
         }
         let correlationId = nextCorrelationId
@@ -123,6 +142,23 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(request.frame), promise: nil)
         for piece in request.rest.dropLast() { context.write(wrapOutboundOut(piece), promise: nil) }
         context.write(wrapOutboundOut(last), promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let gate = event as? ReauthenticationGate else {
+            return context.triggerUserOutboundEvent(event, promise: promise)
+        }
+        switch gate {
+        case .hold:
+            holding = true
+        case .release:
+            holding = false
+            let waiting = held
+            held.removeAll()
+            for entry in waiting { write(context: context, data: NIOAny(entry.request), promise: entry.promise) }
+            if !waiting.isEmpty { context.flush() }
+        }
+        promise?.succeed(())
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -176,7 +212,11 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         if let kafkaError = error as? KafkaError {
             reason = kafkaError
         } else if let frameError = error as? KafkaFrameError {
-            reason = .protocolViolation(broker: brokerName, detail: frameError.description)
+            if case .tlsAnswer = frameError {
+                reason = .securityMismatch(broker: brokerName, reason: frameError.description)
+            } else {
+                reason = .protocolViolation(broker: brokerName, detail: frameError.description)
+            }
         } else {
             reason = .connectionFailed(broker: brokerName, reason: "\(error)")
         }
@@ -199,6 +239,12 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private func failAll(_ error: KafkaError) {
         if failure == nil { failure = error }
         unanswered.removeAll()
+        let waiting = held
+        held.removeAll()
+        for entry in waiting {
+            entry.request.response?.fail(error)
+            entry.promise?.fail(error)
+        }
         let drained = pending
         pending.removeAll()
         stats.inFlightChanged(by: -drained.count)
