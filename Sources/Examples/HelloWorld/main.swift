@@ -18,11 +18,11 @@ let limit = arguments.count > 4 ? Int(arguments[4]) : nil
 
 do {
     // One configuration for both: the group settings are ignored by the producer.
-    let config = try KafkaConfig([
+    let config = try KafkaConfiguration([
         "bootstrap.servers": brokers, "linger.ms": "5",
         "session.timeout.ms": "10000", "heartbeat.interval.ms": "2000", "auto.offset.reset": "earliest",
     ])
-    let producer = try KafkaConnector(config: config)
+    let producer = try KafkaProducer(config: config)
     let consumer = try KafkaGroupConsumer(group: "hello-world-\(topic)", topics: [topic], config: config)
 
     let producing = Task {

@@ -16,7 +16,7 @@ guard arguments.count >= 5, let count = Int(arguments[4]), count > 0 else {
 let batch = arguments.count > 5 ? max(Int(arguments[5]) ?? 10, 1) : 10
 
 do {
-    let consumer = try KafkaGroupConsumer(group: arguments[3], topics: [arguments[2]], config: KafkaConfig([
+    let consumer = try KafkaGroupConsumer(group: arguments[3], topics: [arguments[2]], config: KafkaConfiguration([
         "bootstrap.servers": arguments[1], "enable.auto.commit": "false", "auto.offset.reset": "earliest",
         "session.timeout.ms": "10000", "heartbeat.interval.ms": "1000",
     ]))

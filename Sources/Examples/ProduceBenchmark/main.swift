@@ -17,7 +17,7 @@ let count = arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000
 let size = arguments.count > 4 ? Int(arguments[4]) ?? 1_000 : 1_000
 
 do {
-    let producer = try KafkaConnector(bootstrap: brokers, properties: ["linger.ms": "5", "acks": "1"])
+    let producer = try KafkaProducer(bootstrap: brokers, properties: ["linger.ms": "5", "acks": "1"])
     let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
     let start = ContinuousClock.now
     for _ in 0..<count {

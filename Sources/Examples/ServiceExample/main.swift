@@ -11,7 +11,7 @@ import ServiceLifecycle
 
 /// The application: what a real service would do with the two.
 struct Application: Service {
-    let producer: KafkaConnector
+    let producer: KafkaProducer
     let consumer: KafkaGroupConsumer
     let topic: String
     let logger: Logger
@@ -56,12 +56,12 @@ guard arguments.count >= 3 else {
 var logger = Logger(label: "example-service")
 logger.logLevel = .info
 do {
-    var config = try KafkaConfig([
+    var config = try KafkaConfiguration([
         "bootstrap.servers": arguments[1], "session.timeout.ms": "10000", "heartbeat.interval.ms": "1000",
         "auto.offset.reset": "earliest",
     ])
     config.logger = logger
-    let producer = try KafkaConnector(config: config)
+    let producer = try KafkaProducer(config: config)
     let consumer = try KafkaGroupConsumer(group: "example-service-\(arguments[2])", topics: [arguments[2]], config: config)
     let services = ServiceGroup(
         services: [producer, consumer, Application(producer: producer, consumer: consumer, topic: arguments[2], logger: logger)],

@@ -39,11 +39,11 @@ final class BrokerPool: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    private let config: KafkaConfig
+    private let config: KafkaConfiguration
     private let security: ConnectionSecurity
     private let group: any EventLoopGroup
 
-    init(config: KafkaConfig, security: ConnectionSecurity, group: any EventLoopGroup) {
+    init(config: KafkaConfiguration, security: ConnectionSecurity, group: any EventLoopGroup) {
         self.config = config
         self.security = security
         self.group = group

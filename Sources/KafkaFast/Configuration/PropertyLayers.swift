@@ -43,7 +43,7 @@ public struct PropertyLayers: Sendable {
     }
 
     /// Applies the effective properties to `config`; an error names the property's origin.
-    public func apply(to config: inout KafkaConfig) throws(KafkaError) {
+    public func apply(to config: inout KafkaConfiguration) throws(KafkaError) {
         for entry in effective {
             do {
                 try config.set(entry.name, entry.value)
@@ -83,7 +83,7 @@ public struct PropertyLayers: Sendable {
 
     /// Whether a property's value is a secret, to be shown as `[redacted]` in any printout.
     public static func isSecret(_ name: String) -> Bool {
-        SecuritySettings.secretProperties.contains(name) || name.hasSuffix(".password") || name.hasSuffix(".secret")
+        KafkaSecurityConfiguration.secretProperties.contains(name) || name.hasSuffix(".password") || name.hasSuffix(".secret")
             || name == "sasl.jaas.config"
     }
 }

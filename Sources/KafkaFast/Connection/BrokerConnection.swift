@@ -28,7 +28,7 @@ public final class BrokerConnection: Sendable {
 
     private init(
         address: BrokerAddress, channel: any Channel, stats: ConnectionStats, versions: ApiVersionTable,
-        config: KafkaConfig, security: ConnectionSecurity
+        config: KafkaConfiguration, security: ConnectionSecurity
     ) {
         self.address = address
         self.channel = channel
@@ -46,7 +46,7 @@ public final class BrokerConnection: Sendable {
     /// `stats` collects the connection's counters; the pool passes the same one to every
     /// connection of a link.
     public static func connect(
-        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        to address: BrokerAddress, config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         stats: ConnectionStats = ConnectionStats()
     ) async throws(KafkaError) -> BrokerConnection {
         try await connect(to: address, config: config, group: group, stats: stats, security: ConnectionSecurity(config: config))
@@ -54,7 +54,7 @@ public final class BrokerConnection: Sendable {
 
     /// - Parameter security: the client's prepared TLS context and token source.
     static func connect(
-        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup, stats: ConnectionStats,
+        to address: BrokerAddress, config: KafkaConfiguration, group: any EventLoopGroup, stats: ConnectionStats,
         security: ConnectionSecurity
     ) async throws(KafkaError) -> BrokerConnection {
         let name = address.description

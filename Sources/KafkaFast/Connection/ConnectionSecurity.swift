@@ -9,12 +9,12 @@ import Glibc
 /// The security of one client's connections, prepared once and shared by all of them: the TLS
 /// context (certificates and keys loaded and checked) and the OAUTHBEARER token source.
 final class ConnectionSecurity: Sendable {
-    let settings: SecuritySettings
+    let settings: KafkaSecurityConfiguration
     let tlsContext: NIOSSLContext?
     let tokenSource: OAuthBearerTokenSource?
 
     /// Checks the settings and loads every certificate and key they name.
-    init(config: KafkaConfig) throws(KafkaError) {
+    init(config: KafkaConfiguration) throws(KafkaError) {
         let settings = config.security
         try settings.validate()
         self.settings = settings

@@ -7,7 +7,7 @@ enum SaslExchange {
     case oauthBearer(message: [UInt8], sent: Bool)
 
     static func make(
-        _ settings: SecuritySettings, token: OAuthBearerToken?
+        _ settings: KafkaSecurityConfiguration, token: OAuthBearerToken?
     ) throws(KafkaError) -> SaslExchange {
         switch settings.mechanism {
         case .plain:

@@ -9,7 +9,7 @@ extension BrokerConnection {
     /// UNSUPPORTED_VERSION in the v0 layout, naming its own maximum for ApiVersions: retry
     /// once with that, strictly lower, so the exchange cannot loop.
     static func negotiateVersions(
-        channel: any Channel, address: BrokerAddress, config: KafkaConfig
+        channel: any Channel, address: BrokerAddress, config: KafkaConfiguration
     ) async throws(KafkaError) -> ApiVersionTable {
         var version = min(apiVersionsFirstTry, config.apiVersionMax[ApiVersionsRequest.apiKey] ?? apiVersionsFirstTry)
         for _ in 0..<2 {
@@ -54,7 +54,7 @@ extension BrokerConnection {
     /// refuses a TLS 1.3 client only after the client's side of the handshake, with an alert the
     /// close can overtake. Still a connection failure (a restarting broker looks the same), with
     /// the likely cause in its reason.
-    static func explainEarlyClose(_ failure: KafkaError, address: BrokerAddress, config: KafkaConfig) -> KafkaError {
+    static func explainEarlyClose(_ failure: KafkaError, address: BrokerAddress, config: KafkaConfiguration) -> KafkaError {
         switch failure {
         case .connectionClosed, .connectionFailed: break
         default: return failure

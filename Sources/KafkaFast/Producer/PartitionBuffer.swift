@@ -130,7 +130,7 @@ final class PartitionBuffer: @unchecked Sendable {
     /// Appends one message, sealing the open batch first when the message would overflow it.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: ProducerSettings, waiter: DeliveryWaiter? = nil
+        settings: KafkaProducerConfiguration, waiter: DeliveryWaiter? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return openCell.withLock { open in

@@ -4,11 +4,11 @@ import KafkaProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Everything behind `KafkaConnector`: topic routes, one sink per broker, linger timers,
+/// Everything behind `KafkaProducer`: topic routes, one sink per broker, linger timers,
 /// the compression workers and the bookkeeping of every message until its report.
 final class ProducerCore: @unchecked Sendable {
     let client: KafkaClient
-    let settings: ProducerSettings
+    let settings: KafkaProducerConfiguration
     let accounting: BufferAccounting
     let reports: DeliveryReports
     let timerLoop: any EventLoop
@@ -36,7 +36,7 @@ final class ProducerCore: @unchecked Sendable {
     private let retentionHeldUntil = ManagedAtomic<UInt64>(0)
     private var housekeeping: RepeatedTask?
 
-    init(client: KafkaClient, settings: ProducerSettings) {
+    init(client: KafkaClient, settings: KafkaProducerConfiguration) {
         self.client = client
         self.settings = settings
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)

@@ -27,7 +27,7 @@ struct ConnectionOptions: ParsableArguments {
     var verbose: Int
 
     /// The client configuration from every source, and the profile it used.
-    func resolve() throws -> (config: KafkaConfig, profile: Profile?) {
+    func resolve() throws -> (config: KafkaConfiguration, profile: Profile?) {
         var commandLine: [(name: String, value: String)] = []
         for property in properties {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
@@ -39,7 +39,7 @@ struct ConnectionOptions: ParsableArguments {
             propertiesFiles: configFiles, profileName: profileName, commandLine: commandLine,
             environment: ConfigurationSources.processEnvironment())
         let resolved = try sources.resolve()
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         do {
             try resolved.layers.apply(to: &config)
         } catch {
@@ -57,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
         return (config, resolved.profile)
     }
 
-    func config() throws -> KafkaConfig { try resolve().config }
+    func config() throws -> KafkaConfiguration { try resolve().config }
 
     func client() throws -> KafkaClient { try KafkaClient(config: config()) }
 }

@@ -57,7 +57,7 @@ struct ProduceCommand: AsyncParsableCommand {
         } catch {
             throw CLIError.usage(error.description)
         }
-        let connector = try KafkaConnector(config: config)
+        let connector = try KafkaProducer(config: config)
         let statistics = connector.printStatisticsToStderr()
         defer { statistics.cancel() }
         let reports = connector.deliveryReports()
@@ -99,7 +99,7 @@ struct ProduceCommand: AsyncParsableCommand {
     }
 
     /// Sends one message, waiting while the producer's buffer is full.
-    private func send(_ connector: KafkaConnector, _ message: ProducedMessage) async throws {
+    private func send(_ connector: KafkaProducer, _ message: ProducedMessage) async throws {
         while true {
             switch connector.send(topic: topic, value: message.value, key: message.key, headers: message.headers, partition: message.partition) {
             case .enqueued, .rejected:

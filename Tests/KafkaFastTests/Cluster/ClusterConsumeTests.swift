@@ -37,7 +37,7 @@ import Testing
         let (cluster, topic) = try await Self.filledCluster(perPartition: perPartition)
         defer { cluster.stop() }
         // Small fetches, so the tail is still reading while the cluster changes.
-        let consumer = try KafkaConsumer(config: KafkaConfig([
+        let consumer = try KafkaPartitionConsumer(config: KafkaConfiguration([
             "bootstrap.servers": cluster.bootstrap, "max.partition.fetch.bytes": "2000", "fetch.max.bytes": "6000",
             "retry.backoff.ms": "50", "retry.backoff.max.ms": "500", "topic.metadata.refresh.interval.ms": "1000",
             "request.timeout.ms": "5000",
@@ -81,7 +81,7 @@ import Testing
                             (12, .rebalanceInProgress), (12, .notCoordinator), (8, .coordinatorLoadInProgress)] {
             try await cluster.controlMock("push_errors", ["api_key=\(api)", "codes=\(code.rawValue),"])
         }
-        let config = try KafkaConfig([
+        let config = try KafkaConfiguration([
             "bootstrap.servers": cluster.bootstrap, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
             "auto.offset.reset": "earliest", "auto.commit.interval.ms": "500", "max.partition.fetch.bytes": "4000",
         ])

@@ -40,8 +40,8 @@ import Testing
     static func produce(
         _ count: Int, perSecond: Int, to topic: String, on cluster: PrivateBroker,
         properties: [String: String] = properties, during: @Sendable @escaping () async throws -> Void = {}
-    ) async throws -> KafkaConnector {
-        let connector = try KafkaConnector(bootstrap: cluster.bootstrap, properties: properties)
+    ) async throws -> KafkaProducer {
+        let connector = try KafkaProducer(bootstrap: cluster.bootstrap, properties: properties)
         var fault: Task<Void, any Error>?
         let pause = UInt64(1_000_000_000 / max(perSecond / 100, 1))
         for index in 0..<count {

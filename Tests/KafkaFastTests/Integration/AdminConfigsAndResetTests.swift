@@ -129,7 +129,7 @@ import Testing
         let topic = uniqueTopicName("broker-stats")
         try await cluster.createTopic(topic, partitions: 3)
         for partition in 0..<3 { try await cluster.setLeader(topic, partition: partition, broker: partition + 1) }
-        let connector = try KafkaConnector(bootstrap: cluster.bootstrap, properties: [
+        let connector = try KafkaProducer(bootstrap: cluster.bootstrap, properties: [
             "linger.ms": "1", "socket.connection.setup.timeout.ms": "2000", "request.timeout.ms": "3000",
         ])
         defer { Task { await connector.close() } }

@@ -36,8 +36,8 @@ import Testing
         try await TestTopics.create(topic, partitions: 2, on: broker, using: admin)
 
         // A long linger: at the shutdown the last messages are still in the buffer.
-        let producer = try KafkaConnector(bootstrap: address, properties: ["linger.ms": "2000"])
-        let consumer = try KafkaGroupConsumer(group: group, topics: [topic], config: KafkaConfig([
+        let producer = try KafkaProducer(bootstrap: address, properties: ["linger.ms": "2000"])
+        let consumer = try KafkaGroupConsumer(group: group, topics: [topic], config: KafkaConfiguration([
             "bootstrap.servers": address, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
             "auto.offset.reset": "earliest", "enable.auto.commit": "false",
         ]))

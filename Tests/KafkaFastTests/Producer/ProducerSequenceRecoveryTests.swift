@@ -24,7 +24,7 @@ import Testing
         let privateMock = kind == .mock ? try await PrivateBroker.start(.mock) : nil
         defer { privateMock?.stop() }
         let address = try privateMock?.address ?? TestBrokers.address(kind)
-        let connector = try KafkaConnector(bootstrap: address, properties: Self.properties)
+        let connector = try KafkaProducer(bootstrap: address, properties: Self.properties)
         let topic = uniqueTopicName("sequence-gap")
         if let privateMock {
             try await privateMock.controlMock("create_topic", ["topic=\(topic)", "partitions=2"])

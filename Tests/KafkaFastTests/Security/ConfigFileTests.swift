@@ -115,17 +115,17 @@ import Testing
             layers.add(entry.name, entry.value, origin: entry.origin)
         }
         layers.add("bootstrap.servers", "cli:3", origin: "-b")
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         try layers.apply(to: &config)
         #expect(config.clientId == "from-profile")
         #expect(config.requestTimeoutMs == 3000)
         #expect(config.producer.lingerMs == 7)
         #expect(config.bootstrapServers == [BrokerAddress(host: "cli", port: 3)])
-        #expect(config.metadataRefreshIntervalMs == KafkaConfig().metadataRefreshIntervalMs)
+        #expect(config.metadataRefreshIntervalMs == KafkaConfiguration().metadataRefreshIntervalMs)
 
         var bad = PropertyLayers()
         bad.add("security.protocol", "tls", origin: "conf.properties:4")
-        var target = KafkaConfig()
+        var target = KafkaConfiguration()
         do {
             try bad.apply(to: &target)
             Issue.record("a bad value was applied")

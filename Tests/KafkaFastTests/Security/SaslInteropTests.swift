@@ -60,14 +60,14 @@ import Testing
     /// unknown-user answer; noida offers only PLAIN, so SCRAM there names what it offers.
     @Test func realServersPlainSuccessScramRefusalAndMechanismNotEnabled() async throws {
         let noida = try TestBrokers.address(.noida)
-        let plain = try KafkaClient(config: KafkaConfig([
+        let plain = try KafkaClient(config: KafkaConfiguration([
             "bootstrap.servers": noida, "security.protocol": "sasl_plaintext", "sasl.mechanisms": "PLAIN",
             "sasl.username": "alice", "sasl.password": "anything",
         ]))
         defer { plain.close() }
         #expect(try await plain.metadata(refresh: true).brokers.count == 1)
 
-        let scram = try KafkaClient(config: KafkaConfig([
+        let scram = try KafkaClient(config: KafkaConfiguration([
             "bootstrap.servers": try TestEnvironment.value("KAFKA_FAST_SCRAM_TANSU"), "security.protocol": "sasl_plaintext",
             "sasl.mechanisms": "SCRAM-SHA-512", "sasl.username": "alice", "sasl.password": "alice-secret",
         ]))
@@ -80,7 +80,7 @@ import Testing
                     "\(error)")
         }
 
-        let notEnabled = try KafkaClient(config: KafkaConfig([
+        let notEnabled = try KafkaClient(config: KafkaConfiguration([
             "bootstrap.servers": noida, "security.protocol": "sasl_plaintext", "sasl.mechanisms": "SCRAM-SHA-256",
             "sasl.username": "alice", "sasl.password": "x",
         ]))
@@ -113,7 +113,7 @@ import Testing
         try #require(proved > 0, "librdkafka did not re-authenticate through the front")
 
         let ours = try SecureServers.frontStatistics()["SCRAM-SHA-512 bob"]?["reauthenticated"] ?? 0
-        let connector = try KafkaConnector(client: client)
+        let connector = try KafkaProducer(client: client)
         var sent = 0
         for round in 0..<13 {  // 13 s: more than two 6 s sessions on the same connections
             _ = try await connector.sendAndWait(topic: topic, value: Array("round \(round)".utf8))
@@ -169,7 +169,7 @@ import Testing
     }
 
     static func produceWithOurClient(_ records: [PeerRecord], topic: String, client: KafkaClient) async throws {
-        let connector = try KafkaConnector(client: client)
+        let connector = try KafkaProducer(client: client)
         for record in records {
             _ = try await connector.sendAndWait(
                 topic: topic, value: record.value.map { Array($0) }, key: record.key.map { Array($0) },
@@ -179,7 +179,7 @@ import Testing
     }
 
     static func consumeWithOurClient(topic: String, client: KafkaClient) async throws -> [PeerRecord] {
-        let consumer = KafkaConsumer(client: client)
+        let consumer = KafkaPartitionConsumer(client: client)
         defer { consumer.close() }
         var result: [PeerRecord] = []
         for try await message in consumer.tail(topic: topic, from: .beginning, untilEnd: true) {

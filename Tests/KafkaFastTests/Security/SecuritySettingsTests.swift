@@ -6,12 +6,12 @@ import Testing
 /// printout of a configuration shows a secret.
 @Suite struct SecuritySettingsTests {
     @Test func librdkafkaNamesAndDefaults() throws {
-        let defaults = KafkaConfig().security
+        let defaults = KafkaConfiguration().security
         #expect(defaults.securityProtocol == .plaintext)
         #expect(defaults.tls.verifyHostname)
         #expect(defaults.tls.verifyCertificate)
         #expect(defaults.tls.caLocation == nil)
-        let config = try KafkaConfig([
+        let config = try KafkaConfiguration([
             "security.protocol": "SASL_SSL", "sasl.mechanism": "scram-sha-512", "sasl.username": "alice",
             "sasl.password": "pw", "ssl.ca.location": "/etc/ca.pem", "ssl.endpoint.identification.algorithm": "none",
         ])
@@ -23,19 +23,19 @@ import Testing
     }
 
     @Test func wrongValuesNameTheProperty() {
-        #expect(throws: KafkaError.self) { try KafkaConfig(["security.protocol": "tls"]) }
+        #expect(throws: KafkaError.self) { try KafkaConfiguration(["security.protocol": "tls"]) }
         do {
-            _ = try KafkaConfig(["sasl.mechanisms": "GSSAPI"])
+            _ = try KafkaConfiguration(["sasl.mechanisms": "GSSAPI"])
             Issue.record("GSSAPI was accepted")
         } catch {
             #expect(error.description.contains("GSSAPI (Kerberos) is not supported"))
         }
-        #expect(throws: KafkaError.self) { try KafkaConfig(["ssl.endpoint.identification.algorithm": "ldap"]) }
+        #expect(throws: KafkaError.self) { try KafkaConfiguration(["ssl.endpoint.identification.algorithm": "ldap"]) }
     }
 
     @Test func incompleteSettingsFailBeforeDialling() throws {
         func failure(_ properties: [String: String]) throws -> String {
-            let config = try KafkaConfig(properties)
+            let config = try KafkaConfiguration(properties)
             do {
                 try config.security.validate()
                 return ""
@@ -52,13 +52,13 @@ import Testing
             .contains("sasl.oauthbearer.client.id"))
         #expect(try failure(["security.protocol": "ssl", "ssl.certificate.location": "/c.pem"]).contains("needs its key"))
         #expect(try failure(["security.protocol": "ssl", "ssl.ca.location": "/no/such/file"]) == "")
-        #expect(throws: KafkaError.self) { try KafkaClient(config: KafkaConfig(["bootstrap.servers": "h:1", "security.protocol": "ssl", "ssl.ca.location": "/no/such/file"])) }
+        #expect(throws: KafkaError.self) { try KafkaClient(config: KafkaConfiguration(["bootstrap.servers": "h:1", "security.protocol": "ssl", "ssl.ca.location": "/no/such/file"])) }
     }
 
     @Test func secretsNeverPrint() throws {
         let password = "hunter2-\(Int.random(in: 1000...9999))"
         let token = "tok-\(Int.random(in: 1000...9999))"
-        let config = try KafkaConfig([
+        let config = try KafkaConfiguration([
             "security.protocol": "sasl_ssl", "sasl.mechanisms": "PLAIN", "sasl.username": "alice", "sasl.password": password,
             "ssl.key.password": password, "sasl.oauthbearer.token": token, "sasl.oauthbearer.client.secret": password,
             "ssl.key.pem": "-----BEGIN PRIVATE KEY-----\(password)",

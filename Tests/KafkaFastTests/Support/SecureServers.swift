@@ -75,7 +75,7 @@ enum SecureServers {
         return properties
     }
 
-    static func config(_ properties: [String: String]) throws -> KafkaConfig { try KafkaConfig(properties) }
+    static func config(_ properties: [String: String]) throws -> KafkaConfiguration { try KafkaConfiguration(properties) }
 
     /// `-X name=value` arguments for kfast, kcat and the peers.
     static func arguments(_ properties: [String: String]) -> [String] {

@@ -1,7 +1,7 @@
 /// How connections are secured: `security.protocol`, the TLS (`ssl.*`) and SASL (`sasl.*`)
 /// properties under librdkafka's names and defaults. Secrets are held as `Secret`, so printing
 /// the settings never shows them.
-public struct SecuritySettings: Sendable, Equatable {
+public struct KafkaSecurityConfiguration: Sendable, Equatable {
     /// `security.protocol`.
     public enum SecurityProtocol: String, Sendable, CaseIterable {
         case plaintext

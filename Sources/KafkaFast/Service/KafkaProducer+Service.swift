@@ -4,10 +4,10 @@ import ServiceLifecycle
 /// services that send with it, and a SIGTERM (or any graceful shutdown) flushes it before the
 /// process ends.
 ///
-///     let producer = try KafkaConnector(bootstrap: "kafka:9092", properties: ["linger.ms": "5"])
+///     let producer = try KafkaProducer(bootstrap: "kafka:9092", properties: ["linger.ms": "5"])
 ///     let group = ServiceGroup(services: [producer, api], gracefulShutdownSignals: [.sigterm], logger: logger)
 ///     try await group.run()
-extension KafkaConnector: Service {
+extension KafkaProducer: Service {
     /// Runs until the service group shuts down gracefully (or this task is cancelled), then
     /// closes: every buffered message is delivered or fails, which `delivery.timeout.ms`
     /// bounds, and the connections are released. Sending after that fails with `clientClosed`.
