@@ -28,3 +28,7 @@ public typealias ConsumerSettings = KafkaConsumerConfiguration
 /// The security part of the configuration.
 @available(*, deprecated, renamed: "KafkaSecurityConfiguration")
 public typealias SecuritySettings = KafkaSecurityConfiguration
+
+/// Delivery failures are `KafkaError`s (code `.deliveryFailed` or `.deliveryTimedOut`).
+@available(*, deprecated, renamed: "KafkaError")
+public typealias DeliveryError = KafkaError

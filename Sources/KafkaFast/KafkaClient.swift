@@ -56,7 +56,7 @@ public final class KafkaClient: Sendable {
         for address in known + config.bootstrapServers.filter({ !known.contains($0) }) {
             do {
                 return try await pool.connection(to: address)
-            } catch .clientClosed {
+            } catch let error where error.code == .clientClosed {
                 throw .clientClosed
             } catch where error.isSecurityFailure {
                 // Credentials and certificates are the client's: every broker gives the same answer.

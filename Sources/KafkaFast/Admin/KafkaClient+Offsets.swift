@@ -117,7 +117,7 @@ extension KafkaClient {
 
 extension KafkaError {
     var needsMetadataRefresh: Bool {
-        if case .broker(let code, _, _) = self { return code.needsMetadataRefresh }
+        if code == .brokerError, let kafkaErrorCode { return kafkaErrorCode.needsMetadataRefresh }
         return false
     }
 }

@@ -55,10 +55,7 @@ extension BrokerConnection {
     /// close can overtake. Still a connection failure (a restarting broker looks the same), with
     /// the likely cause in its reason.
     static func explainEarlyClose(_ failure: KafkaError, address: BrokerAddress, config: KafkaConfiguration) -> KafkaError {
-        switch failure {
-        case .connectionClosed, .connectionFailed: break
-        default: return failure
-        }
+        guard failure.code == .connectionClosed || failure.code == .connectionFailed else { return failure }
         let security = config.security
         if !security.securityProtocol.usesTLS {
             return .connectionFailed(

@@ -223,7 +223,7 @@ extension FetchEngine {
 
 extension KafkaError {
     var isUnknownTopic: Bool {
-        if case .unknownTopic = self { return true }
+        if code == .unknownTopic { return true }
         return false
     }
 }

@@ -206,7 +206,7 @@ extension FetchEngine {
     /// A request that failed as a whole (broker down, connection lost, timeout): release the
     /// partitions, have their leaders looked up again (one may have moved), and back off.
     private func fetchFailed(_ items: [FetchItem], _ error: KafkaError, node: Int32) async {
-        if case .clientClosed = error {
+        if error.code == .clientClosed {
             close()
             return
         }

@@ -118,7 +118,7 @@ final class BrokerSink: @unchecked Sendable {
             transactionalId: nil, acks: settings.acks.rawValue, timeoutMs: Int32(clamping: core.client.config.requestTimeoutMs),
             topicData: order.map { .init(name: $0, partitionData: byTopic[$0]!) })
         guard let version = connection.version(for: ProduceRequest.self) else {
-            let error = DeliveryError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
+            let error = KafkaError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
             for (buffer, batch) in entries { core.finish(batch, of: buffer, result: .failure(error)) }
             if settings.acks != .none { core.produceRequestEnded() }
             return
@@ -194,13 +194,13 @@ final class BrokerSink: @unchecked Sendable {
             buffer.retry(batch, after: .milliseconds(Int64(backoff)), error: code, now: now)
             return
         }
-        let error: DeliveryError
+        let error: KafkaError
         if let code {
-            error = DeliveryError(code: code, topic: buffer.topic, partition: buffer.partition)
+            error = KafkaError(code: code, topic: buffer.topic, partition: buffer.partition)
         } else if let transportError {
-            error = DeliveryError(BrokerConnection.kafkaError(transportError, broker: "node \(nodeId)"))
+            error = KafkaError(BrokerConnection.kafkaError(transportError, broker: "node \(nodeId)"))
         } else {
-            error = DeliveryError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
+            error = KafkaError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
         }
         core.finish(batch, of: buffer, result: .failure(error))
     }

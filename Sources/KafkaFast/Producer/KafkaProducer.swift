@@ -77,7 +77,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends one message and waits for its acknowledgement: returns where it landed, throws
-    /// `DeliveryError` when it failed. Waits for buffer space when the buffer is full.
+    /// `KafkaError` when it failed. Waits for buffer space when the buffer is full.
     public func sendAndWait(
         topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
         partition: Int32? = nil, timestamp: Int64? = nil

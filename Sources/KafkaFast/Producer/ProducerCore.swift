@@ -60,7 +60,7 @@ final class ProducerCore: @unchecked Sendable {
             return reject(.init(KafkaError.clientClosed), topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
         if size + 128 > settings.maxMessageBytes {
-            let error = DeliveryError(
+            let error = KafkaError(
                 code: .messageTooLarge, topic: topic, partition: partition ?? -1,
                 detail: "message of \(size) bytes exceeds message.max.bytes (\(settings.maxMessageBytes))")
             failed.wrappingIncrement(ordering: .relaxed)
@@ -109,7 +109,7 @@ final class ProducerCore: @unchecked Sendable {
     /// Its reserved space (`releasing` bytes) is given back only after the report is out, so a
     /// flush waiting for the buffer to empty cannot close the stream before the report is in it.
     private func reject(
-        _ error: DeliveryError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
+        _ error: KafkaError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
     ) -> SendStatus {
         if let waiter { waiter.resume(throwing: error) } else { publishFailure(topic: topic, error: error) }
         if let reservedBytes { accounting.release(messages: 1, bytes: reservedBytes) }
@@ -189,7 +189,7 @@ final class ProducerCore: @unchecked Sendable {
                 buffer.finishedCompressing(batch, wire: wire, inPlace: summary.codec == .none, stamp: stamp)
             } catch {
                 buffer.finishedCompressing(batch, wire: ByteBuffer(), inPlace: false, stamp: stamp)
-                finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
+                finish(batch, of: buffer, result: .failure(KafkaError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
                 continue
             }
             sink(for: buffer)?.wakeup()
@@ -265,7 +265,7 @@ final class ProducerCore: @unchecked Sendable {
                 let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
                 failed.wrappingIncrement(ordering: .relaxed)
                 if case .failure(let error) = result {
-                    _ = reject(DeliveryError(error), topic: route.name, waiter: message.waiter, releasing: size)
+                    _ = reject(KafkaError(error), topic: route.name, waiter: message.waiter, releasing: size)
                 }
             }
             return
@@ -304,7 +304,8 @@ final class ProducerCore: @unchecked Sendable {
             if code == .unknownTopicOrPartition && settings.autoCreateTopics && attempt == 0 {
                 do {
                     try await client.createTopic(topic)
-                } catch .broker(code: .topicAlreadyExists, _, _) {
+                } catch let error where error.kafkaErrorCode == .topicAlreadyExists {
+                    // Someone else created it meanwhile.
                 }
             } else if code == .unknownTopicOrPartition && !settings.autoCreateTopics {
                 throw .unknownTopic(topic)
@@ -371,13 +372,13 @@ final class ProducerCore: @unchecked Sendable {
 
     enum BatchResult {
         case success(baseOffset: Int64)
-        case failure(DeliveryError)
+        case failure(KafkaError)
 
         /// The code the partition's counters book: nil on success, UNKNOWN_SERVER_ERROR for a
         /// failure that has no broker code (a transport error).
         var errorCode: KafkaErrorCode? {
             guard case .failure(let failure) = self else { return nil }
-            return failure.code ?? .unknownServerError
+            return failure.kafkaErrorCode ?? .unknownServerError
         }
     }
 
@@ -388,7 +389,7 @@ final class ProducerCore: @unchecked Sendable {
             // Its messages were reported when first acknowledged; only the partition books it.
             return buffer.completeRepair(batch, error: result.errorCode, now: now)
         }
-        let error: DeliveryError?
+        let error: KafkaError?
         let baseOffset: Int64
         switch result {
         case .success(let offset):
@@ -425,7 +426,7 @@ final class ProducerCore: @unchecked Sendable {
         }
     }
 
-    private func publishFailure(topic: String, error: DeliveryError) {
+    private func publishFailure(topic: String, error: KafkaError) {
         guard reportsEnabled.load(ordering: .relaxed) else { return }
         // `reject` gives back any reserved space itself: this report holds none.
         reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), messages: 0, bytes: 0)
@@ -460,7 +461,7 @@ final class ProducerCore: @unchecked Sendable {
     }
 
     private func finishExpired(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
-        let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
+        let error = KafkaError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
         finish(batch, of: buffer, result: .failure(error))
     }
 

@@ -183,7 +183,7 @@ extension ProducerCore {
             var reader = RecordBatchReader(wire)
             guard let ours = try? reader.next()?.records().first else { return .unknown }
             return found.key == ours.key && found.value == ours.value ? .present : .absent(logEnd: kept.baseOffset)
-        } catch .broker(code: .offsetOutOfRange, _, _) {
+        } catch let error where error.kafkaErrorCode == .offsetOutOfRange {
             guard let end = try? await client.listOffsets(topic: buffer.topic, partitions: [buffer.partition], spec: .latest).first?.offset
             else { return .unknown }
             return .absent(logEnd: min(end, kept.baseOffset))
@@ -198,8 +198,10 @@ extension ProducerCore {
         let response: InitProducerIdResponse
         do {
             response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
-        } catch .unsupportedApi(let broker, _, let detail) {
-            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
+        } catch let error where error.code == .unsupportedApi {
+            throw .invalidConfiguration(
+                "enable.idempotence=true, but broker \(error.broker ?? connection.address.description) cannot give a producer id"
+                    + " (\(error.description))")
         }
         let code = KafkaErrorCode(rawValue: response.errorCode)
         // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this attempt; the caller tries again.

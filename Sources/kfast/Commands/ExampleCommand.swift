@@ -74,7 +74,7 @@ struct ExampleCommand: AsyncParsableCommand {
         if let found = metadata.topics[topic], found.error == .none { return }
         do {
             try await client.createTopic(topic, partitions: partitions)
-        } catch .broker(let code, _, _) where code == .topicAlreadyExists {
+        } catch let error where error.kafkaErrorCode == .topicAlreadyExists {
             // Someone else created it meanwhile.
         }
     }

@@ -20,7 +20,7 @@ extension KafkaClient {
                 return try await findGroupCoordinatorOnce(group)
             } catch {
                 lastError = error
-                if case .broker(let code, _, _) = error, GroupMembership.isCoordinatorError(code) { continue }
+                if let code = error.kafkaErrorCode, GroupMembership.isCoordinatorError(code) { continue }
                 guard error.isRetriable else { throw error }
             }
         }
