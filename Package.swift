@@ -70,12 +70,18 @@ let package = Package(
             dependencies: [
                 "KafkaFast", "KafkaDashboard",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
-        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
+        .executableTarget(
+            name: "KafkaBench",
+            dependencies: [
+                "KafkaProtocol", "KafkaCompression", "KafkaDashboard", "CZlib", "CDeflate", "CLZ4", "CZstd",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
 
         // Small programs that show the library in use; built by `make build`, run by `make test`.
         .executableTarget(name: "example-hello-world", dependencies: ["KafkaFast"], path: "Sources/Examples/HelloWorld"),

@@ -1,6 +1,5 @@
 import ArgumentParser
 import KafkaFast
-import KafkaProtocol
 
 #if canImport(Glibc)
 import Glibc

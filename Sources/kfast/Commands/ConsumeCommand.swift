@@ -1,7 +1,6 @@
 import ArgumentParser
 import Dispatch
 import KafkaFast
-import KafkaProtocol
 
 #if canImport(Glibc)
 import Glibc
