@@ -38,7 +38,7 @@ public final class KafkaClient: Sendable {
     }
 
     /// The connection to broker `nodeId`, dialled if needed.
-    public func connection(
+    package func connection(
         toNode nodeId: Int32, purpose: ConnectionPurpose = .general, on eventLoop: (any EventLoop)? = nil
     ) async throws(KafkaError) -> BrokerConnection {
         var broker = metadataCache.current?.brokers[nodeId]
@@ -50,7 +50,7 @@ public final class KafkaClient: Sendable {
     }
 
     /// A connection to any reachable broker: known brokers first, then the bootstrap list.
-    public func anyConnection() async throws(KafkaError) -> BrokerConnection {
+    package func anyConnection() async throws(KafkaError) -> BrokerConnection {
         let known = metadataCache.current?.sortedBrokers.map(\.address) ?? []
         var failures: [String] = []
         for address in known + config.bootstrapServers.filter({ !known.contains($0) }) {

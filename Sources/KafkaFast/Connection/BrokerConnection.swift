@@ -13,10 +13,10 @@ import Glibc
 /// Requests from any thread or task are pipelined: each is encoded on the caller's thread,
 /// queued on the channel's event loop (which assigns correlation ids in socket order) and its
 /// response decoded back on the caller's side, so the event loop only moves bytes.
-public final class BrokerConnection: Sendable {
-    public let address: BrokerAddress
-    public let versions: ApiVersionTable
-    public let stats: ConnectionStats
+package final class BrokerConnection: Sendable {
+    package let address: BrokerAddress
+    package let versions: ApiVersionTable
+    package let stats: ConnectionStats
     let channel: any Channel
     let security: ConnectionSecurity
     let logger: Logger
@@ -45,7 +45,7 @@ public final class BrokerConnection: Sendable {
     /// SASL, all before returning: every connection, whatever it is for, is secured the same way.
     /// `stats` collects the connection's counters; the pool passes the same one to every
     /// connection of a link.
-    public static func connect(
+    package static func connect(
         to address: BrokerAddress, config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         stats: ConnectionStats = ConnectionStats()
     ) async throws(KafkaError) -> BrokerConnection {
@@ -124,22 +124,22 @@ public final class BrokerConnection: Sendable {
         }
     }
 
-    public var isActive: Bool { channel.isActive }
+    package var isActive: Bool { channel.isActive }
 
-    public func close() {
+    package func close() {
         reauthentication.withLockedValue { $0?.cancel() }
         channel.close(promise: nil)
     }
 
     /// The version this connection will use for `Request`, or nil if the broker lacks it.
-    public func version<Request: KafkaRequestMessage>(for _: Request.Type) -> Int16? {
+    package func version<Request: KafkaRequestMessage>(for _: Request.Type) -> Int16? {
         versions.negotiate(apiKey: Request.apiKey, codec: Request.validVersions, clientMax: versionCeilings[Request.apiKey])
     }
 
     /// The version this connection will use for `Request`; throws `unsupportedApi`, naming what
     /// the broker offers, when there is none in common (a request it does not know would make
     /// the broker drop the connection).
-    public func requireVersion<Request: KafkaRequestMessage>(for _: Request.Type) throws(KafkaError) -> Int16 {
+    package func requireVersion<Request: KafkaRequestMessage>(for _: Request.Type) throws(KafkaError) -> Int16 {
         guard let version = version(for: Request.self) else {
             throw .unsupportedApi(
                 broker: address.description, api: KafkaAPI.name(of: Request.apiKey),
@@ -149,7 +149,7 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Sends a request and waits for its response.
-    public func send<Request: KafkaRequestMessage>(
+    package func send<Request: KafkaRequestMessage>(
         _ request: Request, version: Int16? = nil, timeout: TimeAmount? = nil
     ) async throws(KafkaError) -> Request.Response {
         try await send(request, version: version, timeout: timeout, passesHold: false)
@@ -172,7 +172,7 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Sends a request that the broker will not answer (Produce with acks=0); returns once written.
-    public func sendWithoutResponse<Request: KafkaRequestMessage>(_ request: Request, version: Int16) async throws(KafkaError) {
+    package func sendWithoutResponse<Request: KafkaRequestMessage>(_ request: Request, version: Int16) async throws(KafkaError) {
         do {
             try await writeWithoutResponse(request, version: version).get()
         } catch {

@@ -132,7 +132,7 @@ public struct ConsumerChunks: AsyncSequence, Sendable {
 
 /// One running tail: its engine, and which partitions still have to reach their end. The
 /// engine closes when the iterator holding this goes away.
-public final class TailSession: @unchecked Sendable {
+final class TailSession: @unchecked Sendable {
     private let consumer: KafkaPartitionConsumer
     private let topic: String
     private let requested: [Int32]?

@@ -46,14 +46,14 @@ public enum ConsumerProtocol {
         }
     }
 
-    public static func encode(_ subscription: Subscription, version: Int16 = subscriptionVersion) -> ByteBuffer {
+    package static func encode(_ subscription: Subscription, version: Int16 = subscriptionVersion) -> ByteBuffer {
         let message = ConsumerProtocolSubscription(
             topics: subscription.topics, userData: subscription.userData,
             ownedPartitions: sortedTopics(subscription.ownedPartitions).map { .init(topic: $0.0, partitions: $0.1) })
         return versioned(version) { buffer throws(KafkaWireError) in try message.encode(into: &buffer, version: version) }
     }
 
-    public static func encode(_ assignment: Assignment, version: Int16 = assignmentVersion) -> ByteBuffer {
+    package static func encode(_ assignment: Assignment, version: Int16 = assignmentVersion) -> ByteBuffer {
         let message = ConsumerProtocolAssignment(
             assignedPartitions: sortedTopics(assignment.partitions).map { .init(topic: $0.0, partitions: $0.1) },
             userData: assignment.userData)
@@ -62,7 +62,7 @@ public enum ConsumerProtocol {
 
     /// Decodes a member's subscription. A version newer than we know is read with the newest
     /// layout we know, ignoring what follows (the schema's compatibility rule).
-    public static func decodeSubscription(_ bytes: ByteBuffer) throws(KafkaWireError) -> Subscription {
+    package static func decodeSubscription(_ bytes: ByteBuffer) throws(KafkaWireError) -> Subscription {
         var buffer = bytes
         let version = try readVersion(&buffer, what: "subscription")
         let message = try ConsumerProtocolSubscription(
@@ -74,7 +74,7 @@ public enum ConsumerProtocol {
 
     /// Decodes an assignment. Empty bytes mean "nothing assigned": brokers send that to a
     /// member the leader left out, and before the leader has synced.
-    public static func decodeAssignment(_ bytes: ByteBuffer) throws(KafkaWireError) -> Assignment {
+    package static func decodeAssignment(_ bytes: ByteBuffer) throws(KafkaWireError) -> Assignment {
         guard bytes.readableBytes > 0 else { return Assignment(partitions: [:]) }
         var buffer = bytes
         let version = try readVersion(&buffer, what: "assignment")
