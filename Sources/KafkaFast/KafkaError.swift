@@ -51,6 +51,17 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The broker the error is about, when it is about one.
+    public var brokerName: String? {
+        switch self {
+        case .connectionFailed(let broker, _), .connectionClosed(let broker), .requestTimedOut(let broker, _, _),
+             .protocolViolation(let broker, _), .unsupportedApi(let broker, _, _):
+            return broker
+        default:
+            return nil
+        }
+    }
+
     /// Whether retrying the same operation later can succeed.
     public var isRetriable: Bool {
         switch self {

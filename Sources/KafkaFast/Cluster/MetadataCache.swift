@@ -53,7 +53,9 @@ final class MetadataCache: Sendable {
             topics: topics.map { $0.map { MetadataRequest.MetadataRequestTopic(name: $0) } },
             allowAutoTopicCreation: false)
         let response = try await connection.send(request)
-        return ClusterMetadata(response)
+        let version = connection.version(for: MetadataRequest.self) ?? 0
+        return try ClusterMetadata(
+            validating: response, check: AnswerCheck(broker: connection.address.description, MetadataRequest.self, version: version))
     }
 
     private func startTimerIfNeeded(_ client: KafkaClient) {

@@ -35,6 +35,8 @@ final class ProducerCore: @unchecked Sendable {
     /// Uptime (ns) before which no acknowledged batch is let go (see `brokerTrouble`).
     private let retentionHeldUntil = ManagedAtomic<UInt64>(0)
     private var housekeeping: RepeatedTask?
+    /// The leader refresh in flight, its backoff and its failures.
+    let leaderRefresh: SingleFlight
 
     init(client: KafkaClient, settings: ProducerSettings) {
         self.client = client
@@ -44,6 +46,7 @@ final class ProducerCore: @unchecked Sendable {
         self.retainedBudget = RetainedBatchBudget(limit: min(64 << 20, settings.maxBufferedKilobytes * 1024 / 4))
         self.bufferPool = RecordBufferPool(maxBytes: settings.maxBufferedKilobytes * 1024)
         self.timerLoop = client.group.next()
+        self.leaderRefresh = SingleFlight(RetryStreak("producer metadata refresh", logger: client.config.logger))
         self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
             self?.tidy()
         }
@@ -316,14 +319,28 @@ final class ProducerCore: @unchecked Sendable {
         }
     }
 
-    /// Leaders after a metadata refresh; partitions whose leader moved go to the new sink.
+    /// Leaders after a metadata refresh; partitions whose leader moved go to the new sink. One
+    /// refresh at a time (the housekeeping tick, sinks that cannot connect and leader errors all
+    /// ask), at most one per `retry.backoff.ms` while they fail, each failure logged.
     func refreshLeaders() async {
         let names = topics.withLockedValue { Array($0.keys) }
-        guard !names.isEmpty, let metadata = try? await client.metadata(topics: names, refresh: true) else { return }
-        for name in names {
-            guard let route = topics.withLockedValue({ $0[name] }), let buffers = route.partitions,
-                  let topic = metadata.topics[name] else { continue }
-            for partition in topic.partitions where Int(partition.id) < buffers.count {
+        guard !names.isEmpty, leaderRefresh.begin() else { return }
+        defer { leaderRefresh.end(backoffMs: settings.retryBackoffMs) }
+        do throws(KafkaError) {
+            applyLeaders(try await client.metadata(topics: names, refresh: true))
+            leaderRefresh.streak.succeeded()
+        } catch {
+            leaderRefresh.streak.failed(broker: error.brokerName ?? "any", reason: error.description)
+        }
+    }
+
+    /// Gives each partition buffer its leader from `metadata` (checked by `ClusterMetadata`:
+    /// partition ids 0..<count, leaders that are brokers of the answer or -1). A topic whose
+    /// partition count changed keeps its buffers: only partitions both know are updated.
+    package func applyLeaders(_ metadata: ClusterMetadata) {
+        for (name, route) in topics.withLockedValue({ $0 }) {
+            guard let buffers = route.partitions, let topic = metadata.topics[name] else { continue }
+            for partition in topic.partitions where buffers.indices.contains(Int(partition.id)) {
                 buffers[Int(partition.id)].leader = partition.leader
             }
         }
