@@ -38,8 +38,15 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
         self.description = error.description
     }
 
-    init(timedOutAfterMs ms: Int, topic: String, partition: Int32) {
+    init(timedOutAfterMs ms: Int, topic: String, partition: Int32, lastError: String? = nil) {
         self.description = "\(topic)/\(partition): not acknowledged within delivery.timeout.ms (\(ms) ms)"
+            + (lastError.map { "; last error: \($0)" } ?? "")
+    }
+
+    /// A message that found no room in the producer's buffer within `delivery.timeout.ms`.
+    init(noRoomWithinMs ms: Int, topic: String, lastError: String?) {
+        self.description = "\(topic): no room in the producer's buffer within delivery.timeout.ms (\(ms) ms)"
+            + (lastError.map { "; first failure: \($0)" } ?? "")
     }
 
     /// Short name for counters and the dashboard: the broker's error name, or a client reason.

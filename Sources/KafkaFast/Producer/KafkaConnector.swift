@@ -83,7 +83,13 @@ public final class KafkaConnector: Sendable {
         partition: Int32? = nil, timestamp: Int64? = nil
     ) async throws -> DeliveryReport {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
-        await core.accounting.reserve(bytes: size)
+        // Waiting for room counts against the message's delivery timeout.
+        let deadline = NIODeadline.now() + .milliseconds(Int64(core.settings.deliveryTimeoutMs))
+        while !core.accounting.tryReserve(bytes: size) {
+            guard await core.accounting.waitForRoom(bytes: size, deadline: deadline) else {
+                throw DeliveryError(noRoomWithinMs: core.settings.deliveryTimeoutMs, topic: topic, lastError: core.firstFailure?.description)
+            }
+        }
         return try await withCheckedThrowingContinuation { continuation in
             _ = withOptionalBytes(key) { key in
                 withOptionalBytes(value) { value in
@@ -97,6 +103,17 @@ public final class KafkaConnector: Sendable {
     /// Waits until the buffer has room for a message of `bytes` bytes: what to do when `send`
     /// answered `.queueFull`, instead of polling. (Another sender may take the room first.)
     public func waitForRoom(bytes: Int = 0) async { await core.accounting.waitForRoom(bytes: bytes) }
+
+    /// Waits at most `timeout` for room: false when there was none by then. A message that waits
+    /// for room is already late: a sender that gives it `delivery.timeout.ms` in all (counting
+    /// from its first `.queueFull`) ends in bounded time when the brokers are gone, instead of
+    /// each message starting a fresh timeout once buffered.
+    public func waitForRoom(bytes: Int = 0, timeout: Duration) async -> Bool {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let total = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+        return await core.accounting.waitForRoom(bytes: bytes, deadline: .now() + .nanoseconds(max(total, 0)))
+    }
 
     /// Delivery reports for every message sent from now on, one consumer. Reading them is
     /// part of the flow: unread reports hold buffer space (see `DeliveryReports`).
@@ -131,6 +148,9 @@ public final class KafkaConnector: Sendable {
         core.close()
         if ownsClient { client.close() }
     }
+
+    /// The first message that failed since the connector started, and why; nil while none has.
+    public var firstFailure: DeliveryError? { core.firstFailure }
 
     /// Messages delivered and failed since the connector started.
     public var deliveredCount: Int { core.delivered.load(ordering: .relaxed) }

@@ -302,6 +302,16 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
+    /// Takes every batch out that no request carries (sealed or ready), oldest first; the caller
+    /// fails them through `complete`, which books them. In-flight batches stay for their answer.
+    func takeUnsent() -> [ProducerBatch] {
+        lock.withLock {
+            let unsent = Array(batches.filter { $0.stage != .inFlight })
+            batches.removeAll { $0.stage != .inFlight }
+            return unsent
+        }
+    }
+
     /// Puts an in-flight batch back for another attempt after `backoff`.
     func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
@@ -312,16 +322,19 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// The broker's base offset for an acknowledged batch, or -1 when it cannot be right: a
-    /// partition's batches are acknowledged in order, so offsets only grow. noida-db answers a
-    /// resent batch it had already written (idempotence) with an offset of a later batch; a log
-    /// that lost acknowledged records (a broker restart) gives offsets below them: `wentBack`.
-    func plausibleBaseOffset(_ offset: Int64, count: Int) -> (offset: Int64, wentBack: Bool) {
+    /// The broker's base offset for an acknowledged batch. A partition's batches are acknowledged
+    /// in order, so offsets only grow, with two exceptions: noida-db answers an idempotent batch
+    /// it had already written, sent again (`resent`), with an offset of a later batch: that one
+    /// is -1 (unknown); and a log that went back (a broker that lost acknowledged records in a
+    /// restart, a topic deleted and created again, a truncated log) gives offsets below the
+    /// earlier ones: those are real, reported as they are, and said with `wentBack`.
+    func plausibleBaseOffset(_ offset: Int64, count: Int, resent: Bool) -> (offset: Int64, wentBack: Bool) {
         lock.withLock {
             guard offset >= 0 else { return (-1, false) }
-            guard offset >= ackedOffsetEnd else { return (-1, true) }
-            ackedOffsetEnd = offset + Int64(count)
-            return (offset, false)
+            let wentBack = offset < ackedOffsetEnd
+            if wentBack && resent { return (-1, true) }
+            ackedOffsetEnd = offset &+ Int64(count)
+            return (offset, wentBack)
         }
     }
 

@@ -22,6 +22,18 @@ final class ProducerCore: @unchecked Sendable {
     private let routesOpened = ManagedAtomic<Int>(0)
     private let reportsEnabled = ManagedAtomic<Bool>(false)
     private let closed = ManagedAtomic<Bool>(false)
+    /// Set once the producer cannot go on (PRODUCER_FENCED): every send after it fails with `fatalError`.
+    private let fatal = ManagedAtomic<Bool>(false)
+    private let fatalError = NIOLockedValueBox<DeliveryError?>(nil)
+    /// The last reason something failed (a connection, a metadata refresh, InitProducerId), told
+    /// with a delivery timeout so the user learns why nothing was acknowledged.
+    private let lastTrouble = NIOLockedValueBox<String?>(nil)
+    private let firstFailureBox = NIOLockedValueBox<DeliveryError?>(nil)
+
+    /// The first failure booked (only failures take this lock).
+    var firstFailure: DeliveryError? { firstFailureBox.withLockedValue { $0 } }
+
+    private func noteFailure(_ error: DeliveryError) { firstFailureBox.withLockedValue { $0 = $0 ?? error } }
     /// Flushes under way: while any runs, new batches skip their linger.
     let flushing = ManagedAtomic<Int>(0)
     let delivered = ManagedAtomic<Int>(0)
@@ -59,13 +71,16 @@ final class ProducerCore: @unchecked Sendable {
         partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool
     ) -> SendStatus {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
-        if closed.load(ordering: .relaxed) {
-            return reject(.init(KafkaError.clientClosed), topic: topic, waiter: waiter, releasing: reserved ? size : nil)
+        if closed.load(ordering: .relaxed) || fatal.load(ordering: .relaxed) {
+            let error = fatalError.withLockedValue { $0 } ?? DeliveryError(KafkaError.clientClosed)
+            if !closed.load(ordering: .relaxed) { failed.wrappingIncrement(ordering: .relaxed) }
+            return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
-        if size + 128 > settings.maxMessageBytes {
+        let batchBytes = Self.singleMessageBatchBytes(keyCount: key?.count, valueCount: value?.count, headers: headers)
+        if batchBytes > settings.maxMessageBytes {
             let error = DeliveryError(
                 code: .messageTooLarge, topic: topic, partition: partition ?? -1,
-                detail: "message of \(size) bytes exceeds message.max.bytes (\(settings.maxMessageBytes))")
+                detail: "message of \(batchBytes) bytes with its headers and batch header exceeds message.max.bytes (\(settings.maxMessageBytes))")
             failed.wrappingIncrement(ordering: .relaxed)
             return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
@@ -114,6 +129,7 @@ final class ProducerCore: @unchecked Sendable {
     private func reject(
         _ error: DeliveryError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
     ) -> SendStatus {
+        noteFailure(error)
         if let waiter { waiter.resume(throwing: error) } else { publishFailure(topic: topic, error: error) }
         if let reservedBytes { accounting.release(messages: 1, bytes: reservedBytes) }
         return .rejected(error)
@@ -331,6 +347,7 @@ final class ProducerCore: @unchecked Sendable {
             leaderRefresh.streak.succeeded()
         } catch {
             leaderRefresh.streak.failed(broker: error.brokerName ?? "any", reason: error.description)
+            noteTrouble(error.description)
         }
     }
 
@@ -409,12 +426,14 @@ final class ProducerCore: @unchecked Sendable {
         let baseOffset: Int64
         switch result {
         case .success(let offset):
-            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount)
+            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount, resent: batch.attempts > 1 && settings.idempotence)
             (error, baseOffset) = (nil, plausible.offset)
             // A broker that forgot the producer may accept its sequence as new (Tansu does), so a
             // log that went back is the only sign it lost acknowledged records: check them.
             if plausible.wentBack && settings.idempotence && recoveryGate.request() { startSequenceRecovery() }
-        case .failure(let failure): (error, baseOffset) = (failure, -1)
+        case .failure(let failure):
+            (error, baseOffset) = (failure, -1)
+            noteFailure(failure)
         }
         buffer.complete(batch, error: result.errorCode, now: now)
         if error == nil && settings.idempotence { buffer.retainAcknowledged(batch, baseOffset: baseOffset, now: now, budget: retainedBudget) }
@@ -477,9 +496,52 @@ final class ProducerCore: @unchecked Sendable {
     }
 
     private func finishExpired(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
-        let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
+        let error = DeliveryError(
+            timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition,
+            lastError: lastTrouble.withLockedValue { $0 })
         finish(batch, of: buffer, result: .failure(error))
     }
+
+    /// Remembers why something failed, for the delivery timeouts that may follow.
+    func noteTrouble(_ reason: String) { lastTrouble.withLockedValue { $0 = reason } }
+
+    /// Fails every batch no request carries: sealed, ready and the open one (in-flight batches
+    /// are settled by their answers). For errors no retry can mend.
+    func failAllUnsent(_ error: DeliveryError) {
+        for buffer in allPartitions() {
+            _ = buffer.sealOpenBatch()
+            for batch in buffer.takeUnsent() { finish(batch, of: buffer, result: .failure(error)) }
+        }
+    }
+
+    /// PRODUCER_FENCED: another producer took over this producer id. As librdkafka and the Java
+    /// client do, the producer stops for good: this batch, everything waiting and every later
+    /// send fail with it.
+    func fenced(_ batch: ProducerBatch, of buffer: PartitionBuffer, by broker: String) {
+        let error = DeliveryError(
+            code: .producerFenced, topic: buffer.topic, partition: buffer.partition,
+            detail: "broker \(broker) fenced this producer: another producer took over its producer id; the producer stops")
+        let first = fatalError.withLockedValue { stored -> Bool in
+            defer { stored = stored ?? error }
+            return stored == nil
+        }
+        fatal.store(true, ordering: .relaxed)
+        if first { client.config.logger.error("producer fenced, failing every message", metadata: ["broker": "\(broker)"]) }
+        finish(batch, of: buffer, result: .failure(error))
+        failAllUnsent(error)
+    }
+
+    /// The bytes a batch holding only this message takes: what `message.max.bytes` limits.
+    /// Headers count (a record's header names and values are part of it), and the batch header.
+    static func singleMessageBatchBytes(keyCount: Int?, valueCount: Int?, headers: [MessageHeader]) -> Int {
+        // Each varint at its widest: length 5, timestamp delta 10, offset delta 5, each length 5.
+        var record = 5 + 1 + 10 + 5 + 5 + (keyCount ?? 0) + 5 + (valueCount ?? 0) + 5
+        for header in headers { record += 5 + header.name.utf8.count + 5 + (header.value?.count ?? 0) }
+        return batchHeaderBytes + record
+    }
+
+    /// A v2 record batch's header, before its first record.
+    static let batchHeaderBytes = 61
 
     /// How long acknowledged batches are kept for a restore: longer than a broker takes to lose
     /// what it acknowledged while shutting down (noida-db: well under a second)...
@@ -489,7 +551,8 @@ final class ProducerCore: @unchecked Sendable {
     static let retentionHoldAfterTrouble = TimeAmount.seconds(30)
 
     /// A produce connection failed or could not be made: keep acknowledged batches for a while.
-    func brokerTrouble() {
+    func brokerTrouble(_ reason: String) {
+        noteTrouble(reason)
         guard settings.idempotence else { return }
         retentionHeldUntil.store((NIODeadline.now() + Self.retentionHoldAfterTrouble).uptimeNanoseconds, ordering: .relaxed)
     }

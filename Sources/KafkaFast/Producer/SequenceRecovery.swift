@@ -89,6 +89,13 @@ final class RetainedBatchBudget: Sendable {
 }
 
 extension ProducerCore {
+    /// Codes that mean the broker will not take this partition's batches under the producer id,
+    /// epoch and numbering they carry; with idempotence each starts a sequence recovery (a new
+    /// id or epoch, the partition numbered again). INVALID_PRODUCER_EPOCH: the epoch is stale.
+    static func refusesSequence(_ code: KafkaErrorCode) -> Bool {
+        code == .outOfOrderSequenceNumber || code == .unknownProducerId || code == .invalidProducerEpoch
+    }
+
     /// A sink saw the broker refuse `batch`'s sequence. Only the oldest batch tells: a later one
     /// is refused whenever an earlier one did not get in, and is retried behind it.
     func sequenceRefused(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
@@ -124,20 +131,44 @@ extension ProducerCore {
         // theirs, so a batch of theirs whose fate is unknown (a cut connection) is still told
         // apart from a copy by the broker.
         if !renumbered.isEmpty {
-            var newIdentity: ProducerIdentity?
-            while newIdentity == nil && !isClosed {
-                do {
-                    newIdentity = try await requestIdentity()
-                } catch {
-                    try? await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
-                }
+            switch await identityForRecovery() {
+            case .success(let newIdentity):
+                identity.withLockedValue { $0 = newIdentity }
+                for buffer in renumbered.values { buffer.renumber(identity: newIdentity) }
+            case .failure(let error):
+                // Without a producer id nothing can be sent in order: every waiting message hears
+                // why now, instead of a delivery timeout minutes later.
+                failAllUnsent(DeliveryError(error))
             }
-            guard let newIdentity else { return recoveryGate.finish() }
-            identity.withLockedValue { $0 = newIdentity }
-            for buffer in renumbered.values { buffer.renumber(identity: newIdentity) }
         }
         recoveryGate.finish()
         wakeAllSinks()
+    }
+
+    /// A new producer id for a recovery, while every sink waits: retried (logged) while the
+    /// error is retriable and `delivery.timeout.ms` has not passed, else the error.
+    private func identityForRecovery() async -> Result<ProducerIdentity, KafkaError> {
+        let started = NIODeadline.now()
+        let streak = RetryStreak("InitProducerId for the idempotent producer", logger: client.config.logger)
+        while true {
+            if isClosed { return .failure(.clientClosed) }
+            do throws(KafkaError) {
+                let fresh = try await requestIdentity()
+                streak.succeeded()
+                return .success(fresh)
+            } catch {
+                let failures = streak.failed(broker: error.brokerName ?? "any", reason: error.description)
+                noteTrouble(error.description)
+                let waited = NIODeadline.now() - started
+                guard error.isRetriable else { return .failure(error) }
+                guard waited < .milliseconds(Int64(settings.deliveryTimeoutMs)) else {
+                    return .failure(.noBrokerAvailable(
+                        "InitProducerId failed \(failures) times in \(waited.nanoseconds / 1_000_000) ms (delivery.timeout.ms): \(error)"))
+                }
+                let backoff = min(settings.retryBackoffMs << min(failures - 1, 10), settings.retryBackoffMaxMs)
+                try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+            }
+        }
     }
 
     /// Writes the partition's recently acknowledged batches that the log no longer holds again,
