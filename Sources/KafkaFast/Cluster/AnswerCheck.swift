@@ -84,3 +84,24 @@ extension Int64 {
         return other < 0 ? .max : .min
     }
 }
+
+extension AnswerCheck {
+    /// A record batch of a Fetch answer for `partition`: offsets not negative, after the batch
+    /// before it (`previousEnd`, its next offset), and below the answer's high watermark when
+    /// it gave one. The batch CRC covers neither the base offset nor the length, so these are
+    /// what stands between a flipped offset and a consumer that skips or repeats records.
+    package func batch(
+        _ batch: RecordBatch, of partition: KafkaTopicPartition, after previousEnd: Int64, highWatermark: Int64
+    ) throws(KafkaError) {
+        let field = "record batch at offset \(batch.baseOffset) of \(partition)"
+        guard batch.baseOffset >= 0, batch.lastOffsetDelta >= 0 else {
+            throw violation(field, "has last offset delta \(batch.lastOffsetDelta)")
+        }
+        guard batch.baseOffset >= previousEnd else {
+            throw violation(field, "starts before the batch before it ends (\(previousEnd))")
+        }
+        guard highWatermark < 0 || batch.baseOffset < highWatermark else {
+            throw violation(field, "is at or past the high watermark \(highWatermark)")
+        }
+    }
+}

@@ -73,7 +73,7 @@ public final class FetchEngine: Sendable {
         var wakeGeneration: UInt64 = 0
         /// Consecutive failed fetches per broker; kept across source restarts (a failure drops
         /// the partitions' leaders, which ends the source until metadata finds them again).
-        var failureStreaks: [Int32: Int] = [:]
+        var failureStreaks: [Int32: RetryStreak] = [:]
         var maintenanceWaiter: CheckedContinuation<Void, Never>?
         var maintenanceRunning = false
         var maintenanceRequested = false

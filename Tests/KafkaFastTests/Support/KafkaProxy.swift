@@ -254,12 +254,30 @@ final class KafkaProxy: @unchecked Sendable {
 }
 
 /// What the proxy encodes back after rewriting: the generated responses have an `encode`.
-protocol EncodableResponse {
+protocol EncodableResponse: KafkaResponseMessage {
     func encode(into buffer: inout ByteBuffer, version: Int16) throws(KafkaWireError)
 }
 extension MetadataResponse: EncodableResponse {}
 extension FindCoordinatorResponse: EncodableResponse {}
 extension ApiVersionsResponse: EncodableResponse {}
+extension FetchResponse: EncodableResponse {}
+extension ProduceResponse: EncodableResponse {}
+extension ListOffsetsResponse: EncodableResponse {}
+
+extension KafkaProxy.Answer {
+    /// Decodes the answer as `Response` (when it is one), lets `change` edit it, and encodes it
+    /// back in its place. True when it was one and was changed.
+    @discardableResult
+    mutating func rewrite<Response: EncodableResponse>(_: Response.Type, apiKey: Int16, _ change: (inout Response) -> Void) -> Bool {
+        guard self.apiKey == apiKey else { return false }
+        var copy = body
+        guard var response = try? Response(from: &copy, version: version) else { return false }
+        change(&response)
+        guard let encoded = try? KafkaProxy.encode(response, version: version) else { return false }
+        body = encoded
+        return true
+    }
+}
 
 /// One client connection and its upstream connection. Touched only on the client's event loop
 /// (the upstream connection runs on the same loop).
