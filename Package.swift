@@ -56,10 +56,13 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // kfast's input formats (raw bytes split by a delimiter, kcat's JSON envelope), apart so
+        // the fuzz targets can reach them.
+        .target(name: "KfastInput", dependencies: ["KafkaFast"]),
         .executableTarget(
             name: "kfast",
             dependencies: [
-                "KafkaFast", "KafkaDashboard",
+                "KafkaFast", "KafkaDashboard", "KfastInput",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -40,10 +40,24 @@ enum KfastMain {
             fail(error.description, code: 1)
         } catch let error as CLIError {
             fail(error.description, code: error.isUsage ? 2 : 1)
-        } catch {
+        } catch let error where isUsageError(error) {
             exitForParseError(error)
+        } catch {
+            // Anything else went wrong while running (a delivery, a file, a cancelled wait): a
+            // runtime failure, exit 1, said in one line; never "see --help".
+            fail(oneLine("\(error)"), code: 1)
         }
         exit(0)
+    }
+
+    /// What ArgumentParser throws about the command line itself (validate(), --help, an exit
+    /// code asked for): the only errors that are the user's usage.
+    static func isUsageError(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || error is ExitCode
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     static func exitForParseError(_ error: any Error) -> Never {

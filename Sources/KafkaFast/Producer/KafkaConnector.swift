@@ -61,6 +61,33 @@ public final class KafkaConnector: Sendable {
         }
     }
 
+    /// `send` again for a message that was answered `.queueFull` at `waitingSince` (and waited
+    /// for room since): its `delivery.timeout.ms` counts from then, not from now, so a sender
+    /// that waits out a full buffer never gives its messages a fresh timeout.
+    @discardableResult
+    public func send(
+        topic: String, value: UnsafeRawBufferPointer?, key: UnsafeRawBufferPointer? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil, waitingSince: ContinuousClock.Instant
+    ) -> SendStatus {
+        let waited = ContinuousClock.now - waitingSince
+        let since = NIODeadline.now() - .nanoseconds(max(waited.components.seconds, 0) * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+        return core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition, timestamp: timestamp,
+                            waiter: nil, reserved: false, waitingSince: since)
+    }
+
+    @discardableResult
+    public func send(
+        topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil, waitingSince: ContinuousClock.Instant
+    ) -> SendStatus {
+        withOptionalBytes(key) { key in
+            withOptionalBytes(value) { value in
+                send(topic: topic, value: value, key: key, headers: headers, partition: partition, timestamp: timestamp,
+                     waitingSince: waitingSince)
+            }
+        }
+    }
+
     @discardableResult
     public func send(
         topic: String, value: String?, key: String? = nil, headers: [MessageHeader] = [],
@@ -84,8 +111,11 @@ public final class KafkaConnector: Sendable {
     ) async throws -> DeliveryReport {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         // Waiting for room counts against the message's delivery timeout.
-        let deadline = NIODeadline.now() + .milliseconds(Int64(core.settings.deliveryTimeoutMs))
+        let started = NIODeadline.now()
+        let deadline = started + .milliseconds(Int64(core.settings.deliveryTimeoutMs))
+        var waited = false
         while !core.accounting.tryReserve(bytes: size) {
+            waited = true
             guard await core.accounting.waitForRoom(bytes: size, deadline: deadline) else {
                 throw DeliveryError(noRoomWithinMs: core.settings.deliveryTimeoutMs, topic: topic, lastError: core.firstFailure?.description)
             }
@@ -94,7 +124,8 @@ public final class KafkaConnector: Sendable {
             _ = withOptionalBytes(key) { key in
                 withOptionalBytes(value) { value in
                     core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition,
-                                 timestamp: timestamp, waiter: DeliveryWaiter(continuation), reserved: true)
+                                 timestamp: timestamp, waiter: DeliveryWaiter(continuation), reserved: true,
+                                 waitingSince: waited ? started : nil)
                 }
             }
         }

@@ -128,9 +128,11 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Appends one message, sealing the open batch first when the message would overflow it.
+    /// `waitingSince`: when its sender first found the buffer full; the batch's delivery timeout
+    /// counts from then at the latest, so waiting for room never buys a message a fresh timeout.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: ProducerSettings, waiter: DeliveryWaiter? = nil
+        settings: ProducerSettings, waiter: DeliveryWaiter? = nil, waitingSince: NIODeadline? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return openCell.withLock { open in
@@ -145,6 +147,7 @@ final class PartitionBuffer: @unchecked Sendable {
                 open.generation &+= 1
                 outcome.opened = open.generation
             }
+            if let waitingSince, waitingSince < open.createdAt { open.createdAt = waitingSince }
             if let waiter { open.waiters.append((open.messageCount, waiter)) }
             if headers.isEmpty {
                 open.records.append(key: key, value: value, timestamp: timestamp)

@@ -68,7 +68,7 @@ final class ProducerCore: @unchecked Sendable {
 
     func enqueue(
         topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
-        partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool
+        partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool, waitingSince: NIODeadline? = nil
     ) -> SendStatus {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         if closed.load(ordering: .relaxed) || fatal.load(ordering: .relaxed) {
@@ -93,24 +93,24 @@ final class ProducerCore: @unchecked Sendable {
                     else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
                     return buffers[Int(chosen)]._withUnsafeGuaranteedRef { buffer in
                         append(to: buffer, chosen: chosen, route: route, partitionCount: Int32(buffers.count), key: key, value: value,
-                               headers: headers, timestamp: stamp, waiter: waiter)
+                               headers: headers, timestamp: stamp, waiter: waiter, waitingSince: waitingSince)
                     }
                 }
             }
             return direct ?? enqueueWhileLoading(route, key: key, value: value, headers: headers, partition: partition,
-                                                  timestamp: stamp, waiter: waiter, size: size)
+                                                  timestamp: stamp, waiter: waiter, size: size, waitingSince: waitingSince)
         }
     }
 
     /// The send path before the topic's metadata arrived (or after it failed).
     private func enqueueWhileLoading(
         _ route: TopicRoute, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
-        partition: Int32?, timestamp stamp: Int64, waiter: DeliveryWaiter?, size: Int
+        partition: Int32?, timestamp stamp: Int64, waiter: DeliveryWaiter?, size: Int, waitingSince: NIODeadline?
     ) -> SendStatus {
         while true {
             if let partitions = route.partitions {
                 return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
-                              partition: partition, timestamp: stamp, waiter: waiter, size: size)
+                              partition: partition, timestamp: stamp, waiter: waiter, size: size, waitingSince: waitingSince)
             }
             if let failure = route.failure {
                 failed.wrappingIncrement(ordering: .relaxed)
@@ -118,7 +118,7 @@ final class ProducerCore: @unchecked Sendable {
             }
             let pending = TopicRoute.PendingMessage(
                 key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
-                partition: partition, timestamp: stamp, waiter: waiter)
+                partition: partition, timestamp: stamp, waiter: waiter, waitingSince: waitingSince)
             if route.enqueuePending(pending) { return .enqueued }
         }
     }
@@ -138,13 +138,13 @@ final class ProducerCore: @unchecked Sendable {
     private func append(
         route: TopicRoute, partitions: [PartitionBuffer], key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [MessageHeader], partition: Int32?, timestamp: Int64,
-        waiter: DeliveryWaiter?, size: Int
+        waiter: DeliveryWaiter?, size: Int, waitingSince: NIODeadline?
     ) -> SendStatus {
         let count = Int32(partitions.count)
         guard let chosen = choosePartition(route: route, count: count, key: key, partition: partition)
         else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
         return append(to: partitions[Int(chosen)], chosen: chosen, route: route, partitionCount: count, key: key, value: value,
-                      headers: headers, timestamp: timestamp, waiter: waiter)
+                      headers: headers, timestamp: timestamp, waiter: waiter, waitingSince: waitingSince)
     }
 
     /// The partition a message goes to: the one asked for, or the partitioner's choice. nil
@@ -165,10 +165,10 @@ final class ProducerCore: @unchecked Sendable {
     private func append(
         to buffer: PartitionBuffer, chosen: Int32, route: TopicRoute, partitionCount count: Int32,
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        waiter: DeliveryWaiter?
+        waiter: DeliveryWaiter?, waitingSince: NIODeadline?
     ) -> SendStatus {
         let outcome = buffer.append(
-            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter)
+            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter, waitingSince: waitingSince)
         if let opened = outcome.opened { armLinger(buffer, opened, route: route, partitionCount: count) }
         if outcome.sealed {
             route.chooser.batchSealed(partition: chosen, partitionCount: count)
@@ -305,7 +305,7 @@ final class ProducerCore: @unchecked Sendable {
                     withOptionalBytes(message.value) { value in
                         append(route: route, partitions: partitions, key: key, value: value, headers: message.headers,
                                partition: message.partition, timestamp: message.timestamp,
-                               waiter: message.waiter, size: size)
+                               waiter: message.waiter, size: size, waitingSince: message.waitingSince)
                     }
                 }
             }

@@ -18,6 +18,8 @@ final class TopicRoute: @unchecked Sendable {
         var partition: Int32?
         var timestamp: Int64
         var waiter: DeliveryWaiter?
+        /// Since when its sender waited for room (its delivery timeout counts from then).
+        var waitingSince: NIODeadline?
     }
 
     let name: String
