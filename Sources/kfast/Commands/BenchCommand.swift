@@ -1,7 +1,6 @@
 import ArgumentParser
 import KafkaFast
 import KafkaProtocol
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -59,9 +58,9 @@ struct BenchCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         // Plain locals: reading the @Option properties in the loop costs a generic lookup each time.
         let (count, topic) = (self.count, self.topic)
-        let sentSoFar = Atomic<Int>(0)
+        let sentSoFar = ProgressCounts()
         let progress = ProgressLine(label: "bench \(topic)", total: count) { [connector] in
-            .init(done: connector.deliveredCount, errors: connector.failedCount, position: sentSoFar.load(ordering: .relaxed))
+            .init(done: connector.deliveredCount, errors: connector.failedCount, position: sentSoFar.position.load(ordering: .relaxed))
         }
         progress.start()
         var sent = 0
@@ -81,10 +80,11 @@ struct BenchCommand: AsyncParsableCommand {
                     status = connector.send(topic: topic, value: value)
                     guard status == .enqueued else { break }
                     sent += 1
+                    if sent & 1023 == 0 { sentSoFar.position.store(sent, ordering: .relaxed) }
                 }
                 return status
             }
-            sentSoFar.store(sent, ordering: .relaxed)
+            sentSoFar.position.store(sent, ordering: .relaxed)
             if case .rejected(let error) = status {
                 progress.finish()
                 throw CLIError.runtime("\(error)")
