@@ -68,6 +68,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer targets (built with -DFUZZING by Tests/Fuzz/run-fuzz.sh) and, without it, the
+        // runner `make test` smoke-tests them with (Sources/KafkaFuzz/FuzzTarget.swift).
+        .executableTarget(
+            name: "KafkaFuzz",
+            dependencies: [
+                "KafkaFast", "KafkaProtocol", "KafkaCompression", "KfastInput",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
         .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
 

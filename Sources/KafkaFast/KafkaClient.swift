@@ -8,7 +8,7 @@ import NIOPosix
 public final class KafkaClient: Sendable {
     public let config: KafkaConfig
     let pool: BrokerPool
-    let metadataCache: MetadataCache
+    package let metadataCache: MetadataCache
     let group: any EventLoopGroup
 
     public init(config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {

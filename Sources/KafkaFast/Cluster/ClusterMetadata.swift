@@ -18,7 +18,7 @@ public struct ClusterMetadata: Sendable {
     /// hosts dialable; each topic named once, its partitions exactly 0..<count, ids and epochs
     /// not negative; a leader the answer does not list becomes -1 (no leader). A topic without a
     /// name (Metadata v12+ by id) is left out.
-    init(validating response: MetadataResponse, check: AnswerCheck) throws(KafkaError) {
+    package init(validating response: MetadataResponse, check: AnswerCheck) throws(KafkaError) {
         var brokers: [Int32: BrokerInfo] = [:]
         for (index, broker) in response.brokers.enumerated() {
             let id = try check.nodeId(broker.nodeId, "brokers[\(index)].nodeId")

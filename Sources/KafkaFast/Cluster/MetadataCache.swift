@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 
 /// The client's view of the cluster, refreshed on demand (a missing topic, a leader change)
 /// and on a timer. Concurrent refreshes for the whole cluster share one request.
-final class MetadataCache: Sendable {
+package final class MetadataCache: Sendable {
     private struct State {
         var current: ClusterMetadata?
         var fullRefresh: Task<ClusterMetadata, any Error>?
@@ -19,6 +19,10 @@ final class MetadataCache: Sendable {
     }
 
     var current: ClusterMetadata? { state.withLockedValue { $0.current } }
+
+    /// Adds what `metadata` says about its topics (and its brokers) to the cache, as a refresh
+    /// that named them would (the fuzz targets give the client answers this way).
+    package func remember(_ metadata: ClusterMetadata) { _ = store(metadata, replacingAllTopics: false) }
 
     func refresh(topics: [String]?, using client: KafkaClient) async throws(KafkaError) -> ClusterMetadata {
         startTimerIfNeeded(client)

@@ -9,6 +9,10 @@ extension FetchEngine {
         let tp: KafkaTopicPartition
         let id: UInt64
         let offset: Int64
+
+        package init(tp: KafkaTopicPartition, id: UInt64, offset: Int64, maySkip: Bool = true) {
+            (self.tp, self.id, self.offset, self.maySkip) = (tp, id, offset, maySkip)
+        }
         /// False right after a skip ahead: that fetch starts near an end just learnt, so the records
         /// it brings are read, however far the end moved meanwhile (a flood would skip forever). An
         /// answer without records for the partition (cut by fetch.max.bytes) skips again: that costs nothing.

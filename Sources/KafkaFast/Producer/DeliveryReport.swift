@@ -19,7 +19,7 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
     public var code: KafkaErrorCode?
     public var description: String
 
-    init(code: KafkaErrorCode, topic: String, partition: Int32) {
+    package init(code: KafkaErrorCode, topic: String, partition: Int32) {
         self.code = code
         self.description = "\(topic)/\(partition): \(code.name) [\(code.rawValue)]"
     }

@@ -8,7 +8,7 @@ import NIOCore
 /// the broker's acknowledgement; `flush` and `close` wait for everything buffered.
 public final class KafkaConnector: Sendable {
     public let client: KafkaClient
-    let core: ProducerCore
+    package let core: ProducerCore
     private let ownsClient: Bool
     /// For the statistics' `age`.
     let createdAt = NIODeadline.now()

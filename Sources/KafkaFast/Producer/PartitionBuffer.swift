@@ -81,9 +81,9 @@ final class OpenBatchCell: @unchecked Sendable {
 /// pass one lock back and forth between cores for every message: `openCell` guards the batch
 /// being filled, `lock` everything after it. Sealing takes both, in that order. Nothing here
 /// blocks or does I/O.
-final class PartitionBuffer: @unchecked Sendable {
-    let topic: String
-    let partition: Int32
+package final class PartitionBuffer: @unchecked Sendable {
+    package let topic: String
+    package let partition: Int32
     /// Which of its leader's produce connections carries this partition's batches.
     let lane: Int
     private let openCell = OpenBatchCell()
@@ -195,7 +195,7 @@ final class PartitionBuffer: @unchecked Sendable {
 
     /// Seals the open batch if it is still the one of `generation` (its linger expired) or any
     /// open batch (`nil`, a flush). Returns true when something was sealed.
-    func sealOpenBatch(generation: UInt64? = nil) -> Bool {
+    package func sealOpenBatch(generation: UInt64? = nil) -> Bool {
         openCell.withLock { open in
             guard open.messageCount > 0 else { return false }
             if let generation, generation != open.generation { return false }
@@ -265,7 +265,7 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// The oldest batch a sink may send now, marked in flight; nil if none is ready.
-    func takeReady(now: NIODeadline, maxInFlight: Int) -> ProducerBatch? {
+    package func takeReady(now: NIODeadline, maxInFlight: Int) -> ProducerBatch? {
         lock.withLock {
             var inFlight = 0
             for batch in batches {
@@ -316,7 +316,7 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Puts an in-flight batch back for another attempt after `backoff`.
-    func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
+    package func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
             batch.stage = .ready
             batch.notBefore = now + backoff
@@ -378,7 +378,7 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
+    package var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
 
     // MARK: Sequence recovery (idempotence)
 

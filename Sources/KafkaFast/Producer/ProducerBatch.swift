@@ -3,7 +3,7 @@ import NIOCore
 
 /// One record batch of one partition, from the moment it is sealed until every message in it
 /// has a delivery report (the batch still filling is the buffer's `OpenBatch`). Owned by its partition's buffer; touched under that buffer's lock.
-final class ProducerBatch: @unchecked Sendable {
+package final class ProducerBatch: @unchecked Sendable {
     enum Stage {
         /// Closed to new messages; waiting to be compressed and checksummed.
         case sealed

@@ -6,7 +6,7 @@ import NIOCore
 
 /// Everything behind `KafkaConnector`: topic routes, one sink per broker, linger timers,
 /// the compression workers and the bookkeeping of every message until its report.
-final class ProducerCore: @unchecked Sendable {
+package final class ProducerCore: @unchecked Sendable {
     let client: KafkaClient
     let settings: ProducerSettings
     let accounting: BufferAccounting
@@ -50,7 +50,7 @@ final class ProducerCore: @unchecked Sendable {
     /// The leader refresh in flight, its backoff and its failures.
     let leaderRefresh: SingleFlight
 
-    init(client: KafkaClient, settings: ProducerSettings) {
+    package init(client: KafkaClient, settings: ProducerSettings) {
         self.client = client
         self.settings = settings
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)
@@ -190,7 +190,7 @@ final class ProducerCore: @unchecked Sendable {
     /// Finishes the partition's sealed batches in order: compressed on a worker thread, so batches
     /// of different partitions compress in parallel on every core; uncompressed ones (only a
     /// checksum to compute) right here, since handing them to another thread costs more than that.
-    func startCompression(_ buffer: PartitionBuffer) {
+    package func startCompression(_ buffer: PartitionBuffer) {
         guard buffer.beginCompressing() else { return }
         if settings.compression == .none { return finishSealedBatches(of: buffer) }
         DispatchQueue.global(qos: .userInitiated).async { [self] in finishSealedBatches(of: buffer) }
@@ -374,7 +374,7 @@ final class ProducerCore: @unchecked Sendable {
 
     func partitions(for sink: SinkKey) -> [PartitionBuffer] { routing.withLockedValue { $0[sink] ?? [] } }
 
-    func allPartitions() -> [PartitionBuffer] { routing.withLockedValue { $0.values.flatMap { $0 } } }
+    package func allPartitions() -> [PartitionBuffer] { routing.withLockedValue { $0.values.flatMap { $0 } } }
 
     /// The sink of the partition's leader and lane, nil while no leader is known.
     func sink(for buffer: PartitionBuffer) -> BrokerSink? { sink(for: SinkKey(nodeId: buffer.leader, lane: buffer.lane)) }
@@ -403,7 +403,7 @@ final class ProducerCore: @unchecked Sendable {
 
     // MARK: Completion
 
-    enum BatchResult {
+    package enum BatchResult {
         case success(baseOffset: Int64)
         case failure(DeliveryError)
 
@@ -416,7 +416,7 @@ final class ProducerCore: @unchecked Sendable {
     }
 
     /// Books a batch's outcome: counters, awaiting senders, the report stream and the buffer space.
-    func finish(_ batch: ProducerBatch, of buffer: PartitionBuffer, result: BatchResult) {
+    package func finish(_ batch: ProducerBatch, of buffer: PartitionBuffer, result: BatchResult) {
         let now = NIODeadline.now()
         if batch.isRepair {
             // Its messages were reported when first acknowledged; only the partition books it.
@@ -559,7 +559,7 @@ final class ProducerCore: @unchecked Sendable {
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
 
-    func close() {
+    package func close() {
         closed.store(true, ordering: .relaxed)
         housekeeping?.cancel()
         sinks.withLockedValue { $0.removeAll() }

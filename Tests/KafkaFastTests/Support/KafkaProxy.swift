@@ -236,7 +236,7 @@ final class KafkaProxy: @unchecked Sendable {
         }
     }
 
-    static func encode(_ response: some EncodableResponse, version: Int16) throws -> ByteBuffer {
+    static func encode(_ response: some KafkaResponseMessage, version: Int16) throws -> ByteBuffer {
         var buffer = ByteBuffer()
         try response.encode(into: &buffer, version: version)
         return buffer
@@ -253,22 +253,11 @@ final class KafkaProxy: @unchecked Sendable {
     }
 }
 
-/// What the proxy encodes back after rewriting: the generated responses have an `encode`.
-protocol EncodableResponse: KafkaResponseMessage {
-    func encode(into buffer: inout ByteBuffer, version: Int16) throws(KafkaWireError)
-}
-extension MetadataResponse: EncodableResponse {}
-extension FindCoordinatorResponse: EncodableResponse {}
-extension ApiVersionsResponse: EncodableResponse {}
-extension FetchResponse: EncodableResponse {}
-extension ProduceResponse: EncodableResponse {}
-extension ListOffsetsResponse: EncodableResponse {}
-
 extension KafkaProxy.Answer {
     /// Decodes the answer as `Response` (when it is one), lets `change` edit it, and encodes it
     /// back in its place. True when it was one and was changed.
     @discardableResult
-    mutating func rewrite<Response: EncodableResponse>(_: Response.Type, apiKey: Int16, _ change: (inout Response) -> Void) -> Bool {
+    mutating func rewrite<Response: KafkaResponseMessage>(_: Response.Type, apiKey: Int16, _ change: (inout Response) -> Void) -> Bool {
         guard self.apiKey == apiKey else { return false }
         var copy = body
         guard var response = try? Response(from: &copy, version: version) else { return false }
