@@ -13,7 +13,9 @@ struct SinkKey: Hashable, Sendable {
 /// ProduceRequest, keeps up to `max.in.flight` requests pipelined on its connection, and sorts
 /// each partition's answer into done, retry or failed.
 ///
-/// All state lives on the sink's event loop; other threads only call `wakeup()`.
+/// All state lives on the sink's event loop; other threads only call `wakeup()`. That is why it
+/// is `@unchecked Sendable`, and debug builds assert it (`assertInEventLoop`) wherever state is
+/// touched.
 final class BrokerSink: @unchecked Sendable {
     let key: SinkKey
     var nodeId: Int32 { key.nodeId }
@@ -42,6 +44,7 @@ final class BrokerSink: @unchecked Sendable {
     }
 
     private func drain() {
+        eventLoop.assertInEventLoop()
         guard let core else { return }
         let settings = core.settings
         let now = NIODeadline.now()
@@ -79,6 +82,7 @@ final class BrokerSink: @unchecked Sendable {
     static let maxRequestBytes = 100 * 1024 * 1024
 
     private func connect() {
+        eventLoop.assertInEventLoop()
         guard !connecting, let core else { return }
         connecting = true
         let key = self.key
@@ -107,6 +111,7 @@ final class BrokerSink: @unchecked Sendable {
     }
 
     private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection, core: ProducerCore) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
         var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
         var order: [String] = []
@@ -159,6 +164,7 @@ final class BrokerSink: @unchecked Sendable {
         _ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], connection: BrokerConnection,
         core: ProducerCore
     ) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
         let now = NIODeadline.now()
         let outcomes: [ProduceAnswer.Outcome]
@@ -200,6 +206,7 @@ final class BrokerSink: @unchecked Sendable {
         _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, core: ProducerCore,
         transportError: (any Error)? = nil
     ) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
         // With idempotence a refused sequence is retried after the recovery renumbered it.
         let retriable = code.map { $0.isRetriable || (settings.idempotence && ProducerCore.refusesSequence($0)) } ?? true

@@ -37,7 +37,9 @@ struct OpenBatch {
 /// unlock is a locked instruction (it must see whether anyone sleeps), which waits for every
 /// store before it to land, the whole message the append just copied into the batch (most of
 /// an append's own time). Here the unlock is a plain store. It is held for one append or one
-/// seal, never across I/O or a wait, so a waiter rarely waits long.
+/// seal, never across I/O or a wait, so a waiter rarely waits long. `@unchecked Sendable`: the
+/// open batch is reached only inside `withLock` (OpenBatchCellTests proves the exclusion with
+/// more threads than cores, and fails with the lock removed; it runs under ThreadSanitizer).
 final class OpenBatchCell: @unchecked Sendable {
     private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
     private let locked = Atomic<Bool>(false)
@@ -80,7 +82,8 @@ final class OpenBatchCell: @unchecked Sendable {
 /// Two locks, so that appending (the sender's thread) and sending (a sink's event loop) do not
 /// pass one lock back and forth between cores for every message: `openCell` guards the batch
 /// being filled, `lock` everything after it. Sealing takes both, in that order. Nothing here
-/// blocks or does I/O.
+/// blocks or does I/O. Every mutable field is touched only under one of those locks, which is
+/// why it is `@unchecked Sendable` (the producer's stress tests run under ThreadSanitizer).
 package final class PartitionBuffer: @unchecked Sendable {
     package let topic: String
     package let partition: Int32
@@ -318,6 +321,9 @@ package final class PartitionBuffer: @unchecked Sendable {
     /// Puts an in-flight batch back for another attempt after `backoff`.
     package func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
         lock.withLock {
+            #if DEBUG
+            assert(!batch.completed && batch.stage == .inFlight, "only a batch in flight is retried")
+            #endif
             batch.stage = .ready
             batch.notBefore = now + backoff
             counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
@@ -362,6 +368,10 @@ package final class PartitionBuffer: @unchecked Sendable {
 
     /// Takes a finished batch out of the queue, and out of the in-flight counts if it was sent.
     private func removeLocked(_ batch: ProducerBatch) {
+        #if DEBUG
+        assert(!batch.completed, "a batch is completed once")
+        batch.completed = true
+        #endif
         if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
         if batch.stage == .inFlight { counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes) }
     }
@@ -433,6 +443,9 @@ package final class PartitionBuffer: @unchecked Sendable {
     func insertRepairs(_ lost: [ProducerBatch]) {
         lock.withLock {
             for batch in lost.reversed() {
+                #if DEBUG
+                batch.completed = false  // acknowledged once, now to be written again
+                #endif
                 batch.isRepair = true
                 batch.stage = .ready
                 batch.attempts = 0

@@ -6,7 +6,7 @@ import NIOCore
 
 /// Everything behind `KafkaConnector`: topic routes, one sink per broker, linger timers,
 /// the compression workers and the bookkeeping of every message until its report.
-package final class ProducerCore: @unchecked Sendable {
+package final class ProducerCore: Sendable {
     let client: KafkaClient
     let settings: ProducerSettings
     let accounting: BufferAccounting
@@ -46,7 +46,8 @@ package final class ProducerCore: @unchecked Sendable {
     let bufferPool: RecordBufferPool
     /// Uptime (ns) before which no acknowledged batch is let go (see `brokerTrouble`).
     private let retentionHeldUntil = ManagedAtomic<UInt64>(0)
-    private var housekeeping: RepeatedTask?
+    /// Set once, at the end of `init` (it needs `self`), cancelled by `close`.
+    private let housekeeping = NIOLockedValueBox<RepeatedTask?>(nil)
     /// The leader refresh in flight, its backoff and its failures.
     let leaderRefresh: SingleFlight
 
@@ -59,9 +60,10 @@ package final class ProducerCore: @unchecked Sendable {
         self.bufferPool = RecordBufferPool(maxBytes: settings.maxBufferedKilobytes * 1024)
         self.timerLoop = client.group.next()
         self.leaderRefresh = SingleFlight(RetryStreak("producer metadata refresh", logger: client.config.logger))
-        self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
+        let task = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
             self?.tidy()
         }
+        housekeeping.withLockedValue { $0 = task }
     }
 
     // MARK: Sending
@@ -561,7 +563,7 @@ package final class ProducerCore: @unchecked Sendable {
 
     package func close() {
         closed.store(true, ordering: .relaxed)
-        housekeeping?.cancel()
+        housekeeping.withLockedValue { $0 }?.cancel()
         sinks.withLockedValue { $0.removeAll() }
         reports.finish()
     }

@@ -112,6 +112,8 @@ final class TopicRoute: @unchecked Sendable {
                 state = .ready(resolvedPartitions)
                 let table = PartitionTable(resolvedPartitions)
                 openTable = table
+                // Published once: readers hold it unretained, `openTable` keeps it for good.
+                assert(!openTableReference.isPublished, "a route's partition table is published once")
                 openTableReference.publish(table)
                 return nil
             }
