@@ -37,7 +37,9 @@ public enum Envelope {
         let fields: Fields
         do {
             fields = try JSONDecoder().decode(Fields.self, from: Data(line))
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            throw .badEnvelope("\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type: \(context.debugDescription)")
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
             throw .badEnvelope("\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type: \(context.debugDescription)")
         } catch {
             throw .badEnvelope("not a JSON object")

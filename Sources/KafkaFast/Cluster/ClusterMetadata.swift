@@ -18,7 +18,10 @@ public struct ClusterMetadata: Sendable {
     /// hosts dialable; each topic named once, its partitions exactly 0..<count, ids and epochs
     /// not negative; a leader the answer does not list becomes -1 (no leader). A topic without a
     /// name (Metadata v12+ by id) is left out.
-    package init(validating response: MetadataResponse, check: AnswerCheck) throws(KafkaError) {
+    /// With `requested`, the answer must name exactly those topics (Kafka answers an unknown
+    /// one with UNKNOWN_TOPIC_OR_PARTITION): a topic left out would look deleted, one not asked
+    /// for would be another topic's data.
+    package init(validating response: MetadataResponse, check: AnswerCheck, requested: [String]? = nil) throws(KafkaError) {
         var brokers: [Int32: BrokerInfo] = [:]
         for (index, broker) in response.brokers.enumerated() {
             let id = try check.nodeId(broker.nodeId, "brokers[\(index)].nodeId")
@@ -35,6 +38,13 @@ public struct ClusterMetadata: Sendable {
                 name: name, topicId: topic.topicId, isInternal: topic.isInternal || name.hasPrefix("__"),
                 error: KafkaErrorCode(rawValue: topic.errorCode),
                 partitions: try Self.partitions(of: topic, named: name, brokers: brokers, check: check))
+        }
+        if let requested {
+            let asked = Set(requested)
+            if let missing = requested.first(where: { topics[$0] == nil }) { throw check.violation("topic '\(missing)'", "is not answered") }
+            if let extra = topics.keys.sorted().first(where: { !asked.contains($0) }) {
+                throw check.violation("topic '\(extra)'", "was not asked for")
+            }
         }
         guard response.controllerId >= -1 else { throw check.violation("controllerId", "is \(response.controllerId)") }
         self.init(

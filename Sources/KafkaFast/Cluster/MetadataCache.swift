@@ -59,7 +59,8 @@ package final class MetadataCache: Sendable {
         let response = try await connection.send(request)
         let version = connection.version(for: MetadataRequest.self) ?? 0
         return try ClusterMetadata(
-            validating: response, check: AnswerCheck(broker: connection.address.description, MetadataRequest.self, version: version))
+            validating: response, check: AnswerCheck(broker: connection.address.description, MetadataRequest.self, version: version),
+            requested: topics)
     }
 
     private func startTimerIfNeeded(_ client: KafkaClient) {
