@@ -107,6 +107,9 @@ package final class PartitionBuffer: @unchecked Sendable {
     /// a broker that acknowledged them and then lost them in a restart can be given them again
     /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
     private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
+    /// Where the last acknowledged batch with a known offset that was let go ended (-1: none):
+    /// the earliest place a kept batch of unknown offset can lie.
+    private var releasedEnd: Int64 = -1
 
     init(topic: String, partition: Int32, lane: Int = 0, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
         self.topic = topic
@@ -331,19 +334,19 @@ package final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// The broker's base offset for an acknowledged batch. A partition's batches are acknowledged
-    /// in order, so offsets only grow, with two exceptions: noida-db answers an idempotent batch
-    /// it had already written, sent again (`resent`), with an offset of a later batch: that one
-    /// is -1 (unknown); and a log that went back (a broker that lost acknowledged records in a
-    /// restart, a topic deleted and created again, a truncated log) gives offsets below the
-    /// earlier ones: those are real, reported as they are, and said with `wentBack`.
-    func plausibleBaseOffset(_ offset: Int64, count: Int, resent: Bool) -> (offset: Int64, wentBack: Bool) {
+    /// The broker's base offset for an acknowledged batch of an idempotent producer, or -1 when
+    /// it cannot be right: a partition's batches are acknowledged in order, so offsets only grow.
+    /// noida-db answers a resent batch it had already written with an offset of a later batch; a
+    /// log that lost acknowledged records (a broker restart) gives offsets below them: `wentBack`,
+    /// which starts the sequence recovery. Without idempotence neither happens (no resend is
+    /// recognised as a copy, nothing is recovered), and an offset that went back is real (a
+    /// topic deleted and created again, a truncated log): the caller reports it as it is.
+    func plausibleBaseOffset(_ offset: Int64, count: Int) -> (offset: Int64, wentBack: Bool) {
         lock.withLock {
             guard offset >= 0 else { return (-1, false) }
-            let wentBack = offset < ackedOffsetEnd
-            if wentBack && resent { return (-1, true) }
+            guard offset >= ackedOffsetEnd else { return (-1, true) }
             ackedOffsetEnd = offset &+ Int64(count)
-            return (offset, wentBack)
+            return (offset, false)
         }
     }
 
@@ -399,16 +402,16 @@ package final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Keeps an acknowledged batch (idempotence only) within `budget`, making room by dropping
-    /// this partition's oldest. An unknown offset, or no room, forgets them all: a restore must
-    /// know where each belongs and must never skip the newest.
+    /// this partition's oldest. One whose offset the broker did not say (-1: a copy the broker
+    /// already had, DUPLICATE_SEQUENCE_NUMBER) is kept too: a restore looks for it between its
+    /// neighbours' offsets. (Forgetting every kept batch at such an answer, as once, left a broker
+    /// that lost its last writes soon after with nothing to give them back from.)
     func retainAcknowledged(_ batch: ProducerBatch, baseOffset: Int64, now: NIODeadline, budget: RetainedBatchBudget) {
         lock.withLock {
             guard identity != nil, !batch.isRepair else { return }
             let bytes = batch.wire?.readableBytes ?? 0
-            guard baseOffset >= 0 else { return releaseAcknowledgedLocked(budget: budget) }
             while !budget.take(bytes) {
-                guard let oldest = recentlyAcknowledged.popFirst() else { return }
-                budget.give(oldest.bytes)
+                guard dropOldestAcknowledgedLocked(budget: budget) else { return }
             }
             recentlyAcknowledged.append(AcknowledgedBatch(batch: batch, baseOffset: baseOffset, at: now, bytes: bytes))
         }
@@ -418,19 +421,38 @@ package final class PartitionBuffer: @unchecked Sendable {
     func releaseAcknowledged(before deadline: NIODeadline, budget: RetainedBatchBudget) {
         lock.withLock {
             while let oldest = recentlyAcknowledged.first, oldest.at < deadline {
-                recentlyAcknowledged.removeFirst()
-                budget.give(oldest.bytes)
+                dropOldestAcknowledgedLocked(budget: budget)
             }
         }
     }
 
-    /// The kept acknowledged batches, oldest first; the buffer keeps none after this.
-    func takeAcknowledged(budget: RetainedBatchBudget) -> [AcknowledgedBatch] {
+    /// The kept acknowledged batches, oldest first, and where the log stood before the oldest
+    /// (the end of the last batch with a known offset let go, -1 if none). They stay kept: a
+    /// broker that still holds them now may lose them yet (noida loses its last writes only as it
+    /// shuts down, after a recovery may already have looked).
+    func acknowledgedSnapshot() -> (kept: [AcknowledgedBatch], floor: Int64) {
+        lock.withLock { (Array(recentlyAcknowledged), releasedEnd) }
+    }
+
+    /// Stops keeping `batches` (they are being written again, as repairs).
+    func forgetAcknowledged(_ batches: [ProducerBatch], budget: RetainedBatchBudget) {
         lock.withLock {
-            let kept = Array(recentlyAcknowledged)
-            releaseAcknowledgedLocked(budget: budget)
-            return kept
+            let gone = Set(batches.map(ObjectIdentifier.init))
+            recentlyAcknowledged.removeAll { kept in
+                guard gone.contains(ObjectIdentifier(kept.batch)) else { return false }
+                budget.give(kept.bytes)
+                return true
+            }
         }
+    }
+
+    /// Lets the oldest kept batch go, remembering where it ended when its offset was known.
+    @discardableResult
+    private func dropOldestAcknowledgedLocked(budget: RetainedBatchBudget) -> Bool {
+        guard let oldest = recentlyAcknowledged.popFirst() else { return false }
+        budget.give(oldest.bytes)
+        if oldest.baseOffset >= 0 { releasedEnd = oldest.baseOffset &+ Int64(oldest.batch.messageCount) }
+        return true
     }
 
     private func releaseAcknowledgedLocked(budget: RetainedBatchBudget) {

@@ -427,18 +427,24 @@ package final class ProducerCore: Sendable {
         let error: DeliveryError?
         let baseOffset: Int64
         switch result {
-        case .success(let offset):
-            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount, resent: batch.attempts > 1 && settings.idempotence)
+        case .success(let offset) where settings.idempotence:
+            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount)
             (error, baseOffset) = (nil, plausible.offset)
             // A broker that forgot the producer may accept its sequence as new (Tansu does), so a
             // log that went back is the only sign it lost acknowledged records: check them.
-            if plausible.wentBack && settings.idempotence && recoveryGate.request() { startSequenceRecovery() }
+            if plausible.wentBack && recoveryGate.request() { startSequenceRecovery() }
+        case .success(let offset):
+            (error, baseOffset) = (nil, offset)
         case .failure(let failure):
             (error, baseOffset) = (failure, -1)
             noteFailure(failure)
         }
         buffer.complete(batch, error: result.errorCode, now: now)
-        if error == nil && settings.idempotence { buffer.retainAcknowledged(batch, baseOffset: baseOffset, now: now, budget: retainedBudget) }
+        if error == nil && settings.idempotence {
+            // A batch sent again may be answered with another batch's offset (noida-db does): kept
+            // as of unknown offset, so a restore looks for it rather than trusts that one.
+            buffer.retainAcknowledged(batch, baseOffset: batch.attempts > 1 ? -1 : baseOffset, now: now, budget: retainedBudget)
+        }
         (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
         // Space first: an awaiting sender that looks at the buffer must not see its own message.
         let reportStream = reportsEnabled.load(ordering: .relaxed)
