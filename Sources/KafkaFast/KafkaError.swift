@@ -19,7 +19,11 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
     case noBrokerAvailable(String)
     case clientClosed
 
-    public var description: String {
+    /// One line whatever the broker sent: names and messages from the wire may hold any byte,
+    /// a newline among them, so control characters are written as escapes.
+    public var description: String { Self.oneLine(text) }
+
+    private var text: String {
         switch self {
         case .invalidConfiguration(let what):
             return "invalid configuration: \(what)"
@@ -49,6 +53,12 @@ public enum KafkaError: Error, Sendable, CustomStringConvertible {
         case .clientClosed:
             return "the client is closed"
         }
+    }
+
+    /// `text` with control characters (a newline, an escape sequence) written as `\u{..}`.
+    package static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
     }
 
     /// The broker the error is about, when it is about one.

@@ -45,7 +45,7 @@ enum KfastMain {
         } catch {
             // Anything else went wrong while running (a delivery, a file, a cancelled wait): a
             // runtime failure, exit 1, said in one line; never "see --help".
-            fail(oneLine("\(error)"), code: 1)
+            fail("\(error)", code: 1)
         }
         exit(0)
     }
@@ -56,9 +56,8 @@ enum KfastMain {
         error is ValidationError || error is CleanExit || error is ExitCode
     }
 
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
+    /// Errors the CLI prints are one line: what is not a printable character is escaped.
+    static func oneLine(_ text: String) -> String { KafkaError.oneLine(text) }
 
     static func exitForParseError(_ error: any Error) -> Never {
         let code = Kfast.exitCode(for: error)
@@ -68,7 +67,7 @@ enum KfastMain {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        Output.error("kfast: \(message)")
+        Output.error("kfast: \(oneLine(message))")
         exit(code)
     }
 }

@@ -37,7 +37,9 @@ def main():
 
     consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": "kafka-fast-soak-verify",
                          "enable.auto.commit": False, "enable.partition.eof": False,
-                         "fetch.max.bytes": 52428800, "queued.max.messages.kbytes": 262144})
+                         "fetch.max.bytes": 52428800, "queued.max.messages.kbytes": 262144,
+                         # noida answers a whole backlog in one frame, past librdkafka's default 100 MB.
+                         "receive.message.max.bytes": 1000000000})
     metadata = consumer.list_topics(args.topic, timeout=30)
     partitions = sorted(metadata.topics[args.topic].partitions)
     ends = {}

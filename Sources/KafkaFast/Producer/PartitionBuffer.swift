@@ -16,66 +16,6 @@ struct AcknowledgedBatch {
     var bytes: Int
 }
 
-/// The batch a partition is filling. It lives inside its buffer, not in an object of its own,
-/// so appending a message touches nothing but the buffer and its record builder.
-struct OpenBatch {
-    var records = ProducerBatch.emptyRecords
-    var messageCount = 0
-    var payloadBytes = 0
-    var createdAt = NIODeadline.uptimeNanoseconds(0)
-    var waiters: [(index: Int, continuation: DeliveryWaiter)] = []
-    /// Counts the batches opened, so a linger timer seals only the batch it was armed for.
-    var generation: UInt64 = 0
-}
-
-/// The open batch and its lock in an object of their own, padded away from its header: other
-/// threads retain and release the partition buffer all the time (every sink pass), and a lock
-/// word on the cache line of that reference count made each append's unlock a cache miss (a
-/// twelfth of the producer's CPU in `make bench`).
-///
-/// The lock is a flag that waiters spin on, then yield, rather than a futex mutex: a mutex's
-/// unlock is a locked instruction (it must see whether anyone sleeps), which waits for every
-/// store before it to land, the whole message the append just copied into the batch (most of
-/// an append's own time). Here the unlock is a plain store. It is held for one append or one
-/// seal, never across I/O or a wait, so a waiter rarely waits long. `@unchecked Sendable`: the
-/// open batch is reached only inside `withLock` (OpenBatchCellTests proves the exclusion with
-/// more threads than cores, and fails with the lock removed; it runs under ThreadSanitizer).
-final class OpenBatchCell: @unchecked Sendable {
-    private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-    private let locked = Atomic<Bool>(false)
-    /// Behind a pointer rather than a stored `var`: the lock already makes access exclusive,
-    /// and a class's `var` would pay a dynamic exclusivity check on every append.
-    private let open: UnsafeMutablePointer<OpenBatch>
-
-    init() {
-        open = .allocate(capacity: 1)
-        open.initialize(to: OpenBatch())
-    }
-
-    deinit {
-        open.deinitialize(count: 1)
-        open.deallocate()
-    }
-
-    @inline(__always)
-    func withLock<Result>(_ body: (inout OpenBatch) -> Result) -> Result {
-        if !locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { waitForLock() }
-        defer { locked.store(false, ordering: .releasing) }
-        return body(&open.pointee)
-    }
-
-    @inline(never)
-    private func waitForLock() {
-        var attempts = 0
-        while true {
-            if !locked.load(ordering: .relaxed),
-               locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return }
-            attempts += 1
-            if attempts > 100 { sched_yield() }
-        }
-    }
-}
-
 /// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
 /// messages, then sealed batches in order until the broker acknowledges them.
 ///
@@ -90,26 +30,26 @@ package final class PartitionBuffer: @unchecked Sendable {
     /// Which of its leader's produce connections carries this partition's batches.
     let lane: Int
     private let openCell = OpenBatchCell()
-    private let lock = NIOLock()
+    let lock = NIOLock()
     /// Oldest first: in flight, ready, then sealed.
-    private var batches = Deque<ProducerBatch>()
+    var batches = Deque<ProducerBatch>()
     private var compressing = false
-    private var nextSequence: Int32 = 0
-    private var counters = PartitionCounters()
+    var nextSequence: Int32 = 0
+    var counters = PartitionCounters()
     private var leaderId: Int32 = -1
     /// One past the last offset acknowledged so far (see `plausibleBaseOffset`).
-    private var ackedOffsetEnd: Int64 = 0
+    var ackedOffsetEnd: Int64 = 0
     /// Where finished batches' memory goes back, so steady-state batching allocates nothing.
     private let pool: RecordBufferPool
     /// The idempotent producer's id and epoch its batches carry; nil without idempotence.
-    private var identity: ProducerIdentity?
+    var identity: ProducerIdentity?
     /// With idempotence, the batches acknowledged in the last few seconds, oldest first, kept so
     /// a broker that acknowledged them and then lost them in a restart can be given them again
     /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
-    private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
+    var recentlyAcknowledged = Deque<AcknowledgedBatch>()
     /// Where the last acknowledged batch with a known offset that was let go ended (-1: none):
     /// the earliest place a kept batch of unknown offset can lie.
-    private var releasedEnd: Int64 = -1
+    var releasedEnd: Int64 = -1
 
     init(topic: String, partition: Int32, lane: Int = 0, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
         self.topic = topic
@@ -193,7 +133,7 @@ package final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Gives the batch the next sequence numbers (they wrap to 0 past Int32.max, as Kafka's do).
-    private func numberLocked(_ batch: ProducerBatch) {
+    func numberLocked(_ batch: ProducerBatch) {
         batch.baseSequence = nextSequence
         nextSequence = nextSequence &+ Int32(batch.messageCount)
         if nextSequence < 0 { nextSequence = 0 }
@@ -229,7 +169,7 @@ package final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    private func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
+    func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
         guard let identity else { return .none }
         return RecordBatchStamp(producerId: identity.producerId, producerEpoch: identity.epoch, baseSequence: batch.baseSequence)
     }
@@ -370,7 +310,7 @@ package final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Takes a finished batch out of the queue, and out of the in-flight counts if it was sent.
-    private func removeLocked(_ batch: ProducerBatch) {
+    func removeLocked(_ batch: ProducerBatch) {
         #if DEBUG
         assert(!batch.completed, "a batch is completed once")
         batch.completed = true
@@ -393,133 +333,4 @@ package final class PartitionBuffer: @unchecked Sendable {
 
     package var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
 
-    // MARK: Sequence recovery (idempotence)
-
-    /// Whether `batch` is the oldest unfinished batch: every batch before it was acknowledged,
-    /// so the broker should expect exactly its sequence.
-    func isOldest(_ batch: ProducerBatch) -> Bool {
-        lock.withLock { batches.first === batch }
-    }
-
-    /// Keeps an acknowledged batch (idempotence only) within `budget`, making room by dropping
-    /// this partition's oldest. One whose offset the broker did not say (-1: a copy the broker
-    /// already had, DUPLICATE_SEQUENCE_NUMBER) is kept too: a restore looks for it between its
-    /// neighbours' offsets. (Forgetting every kept batch at such an answer, as once, left a broker
-    /// that lost its last writes soon after with nothing to give them back from.)
-    func retainAcknowledged(_ batch: ProducerBatch, baseOffset: Int64, now: NIODeadline, budget: RetainedBatchBudget) {
-        lock.withLock {
-            guard identity != nil, !batch.isRepair else { return }
-            let bytes = batch.wire?.readableBytes ?? 0
-            while !budget.take(bytes) {
-                guard dropOldestAcknowledgedLocked(budget: budget) else { return }
-            }
-            recentlyAcknowledged.append(AcknowledgedBatch(batch: batch, baseOffset: baseOffset, at: now, bytes: bytes))
-        }
-    }
-
-    /// Lets go of acknowledged batches kept since before `deadline`.
-    func releaseAcknowledged(before deadline: NIODeadline, budget: RetainedBatchBudget) {
-        lock.withLock {
-            while let oldest = recentlyAcknowledged.first, oldest.at < deadline {
-                dropOldestAcknowledgedLocked(budget: budget)
-            }
-        }
-    }
-
-    /// The kept acknowledged batches, oldest first, and where the log stood before the oldest
-    /// (the end of the last batch with a known offset let go, -1 if none). They stay kept: a
-    /// broker that still holds them now may lose them yet (noida loses its last writes only as it
-    /// shuts down, after a recovery may already have looked).
-    func acknowledgedSnapshot() -> (kept: [AcknowledgedBatch], floor: Int64) {
-        lock.withLock { (Array(recentlyAcknowledged), releasedEnd) }
-    }
-
-    /// Stops keeping `batches` (they are being written again, as repairs).
-    func forgetAcknowledged(_ batches: [ProducerBatch], budget: RetainedBatchBudget) {
-        lock.withLock {
-            let gone = Set(batches.map(ObjectIdentifier.init))
-            recentlyAcknowledged.removeAll { kept in
-                guard gone.contains(ObjectIdentifier(kept.batch)) else { return false }
-                budget.give(kept.bytes)
-                return true
-            }
-        }
-    }
-
-    /// Lets the oldest kept batch go, remembering where it ended when its offset was known.
-    @discardableResult
-    private func dropOldestAcknowledgedLocked(budget: RetainedBatchBudget) -> Bool {
-        guard let oldest = recentlyAcknowledged.popFirst() else { return false }
-        budget.give(oldest.bytes)
-        if oldest.baseOffset >= 0 { releasedEnd = oldest.baseOffset &+ Int64(oldest.batch.messageCount) }
-        return true
-    }
-
-    private func releaseAcknowledgedLocked(budget: RetainedBatchBudget) {
-        for kept in recentlyAcknowledged { budget.give(kept.bytes) }
-        recentlyAcknowledged.removeAll()
-    }
-
-    /// Puts acknowledged batches the broker lost back at the head, in order, to be written again
-    /// before anything newer. They carry no reports and hold no buffer space: those were settled.
-    func insertRepairs(_ lost: [ProducerBatch]) {
-        lock.withLock {
-            for batch in lost.reversed() {
-                #if DEBUG
-                batch.completed = false  // acknowledged once, now to be written again
-                #endif
-                batch.isRepair = true
-                batch.stage = .ready
-                batch.attempts = 0
-                batch.notBefore = .uptimeNanoseconds(0)
-                batches.prepend(batch)
-            }
-        }
-    }
-
-    /// Takes a finished repair batch out and books it.
-    func completeRepair(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
-        lock.withLock {
-            removeLocked(batch)
-            if let error {
-                counters.lostByBroker += batch.messageCount
-                counters.recordError(error, at: now)
-            } else {
-                counters.repairedMessages += batch.messageCount
-            }
-        }
-    }
-
-    /// A new producer identity: every batch not yet acknowledged is numbered again from 0 in
-    /// order, and the bytes of those already built are restamped.
-    func renumber(identity newIdentity: ProducerIdentity) {
-        lock.withLock {
-            identity = newIdentity
-            nextSequence = 0
-            for batch in batches {
-                numberLocked(batch)
-                if var wire = batch.wire {
-                    batch.wire = nil  // unshare the storage so the restamp writes in place
-                    try? stampLocked(batch).write(into: &wire, at: wire.readerIndex)
-                    batch.wire = wire
-                }
-            }
-        }
-    }
-
-    /// Leaves a gap of `count` in the partition's sequence numbers: to tests, a broker whose
-    /// producer state fell behind what it acknowledged, which no broker does on demand.
-    func skipSequencesForTesting(_ count: Int32) {
-        lock.withLock { nextSequence = nextSequence &+ count }
-    }
-
-    /// Books acknowledged messages the broker lost and the connector could not give back.
-    func recordLostByBroker(_ count: Int, logEnd: Int64, now: NIODeadline) {
-        lock.withLock {
-            // Offsets start again where the broker's log ends, not where the lost ones did.
-            ackedOffsetEnd = logEnd
-            counters.lostByBroker += count
-            counters.recordError(.outOfOrderSequenceNumber, at: now)
-        }
-    }
 }

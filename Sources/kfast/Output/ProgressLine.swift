@@ -22,7 +22,9 @@ final class ProgressLine: Sendable {
     /// The end of `counts.position` when known (nil: no ETA).
     private let total: Atomic<Int>
     private let task = Mutex<Task<Void, Never>?>(nil)
-    private let drawn = Atomic<Bool>(false)
+    /// Whether a line is on the screen, and whether `finish` came: a redraw under way when
+    /// `finish` erases must not draw the line again after it.
+    private let screen = Mutex<(drawn: Bool, finished: Bool)>((false, false))
 
     /// What a redraw shows, when the command keeps its counts elsewhere (the connector's).
     struct Sample {
@@ -63,7 +65,10 @@ final class ProgressLine: Sendable {
     /// Stops and erases the line, so what is printed next starts on a clean line.
     func finish() {
         task.withLock { $0.take() }?.cancel()
-        if drawn.load(ordering: .relaxed) { Output.writeRaw("\r\u{1B}[2K", to: 2) }
+        screen.withLock { screen in
+            if screen.drawn { Output.writeRaw("\r\u{1B}[2K", to: 2) }
+            screen.finished = true
+        }
     }
 
     private func draw(elapsed: Duration) {
@@ -81,8 +86,11 @@ final class ProgressLine: Sendable {
             line += "  ETA \(Self.clock(remaining))"
         }
         line += "  errors \(now.errors)"
-        Output.writeRaw("\r\u{1B}[2K" + line, to: 2)
-        drawn.store(true, ordering: .relaxed)
+        screen.withLock { screen in
+            guard !screen.finished else { return }
+            Output.writeRaw("\r\u{1B}[2K" + line, to: 2)
+            screen.drawn = true
+        }
     }
 
     /// 950, 12.3k, 4.56M.

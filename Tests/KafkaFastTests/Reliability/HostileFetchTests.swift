@@ -10,16 +10,23 @@ import Testing
 @Suite struct HostileFetchTests {
     /// Flips a byte inside the first record of every batch a Fetch answer carries: the batch's
     /// CRC no longer matches.
-    static func corruptRecords(_ answer: inout KafkaProxy.Answer) {
-        answer.rewrite(FetchResponse.self, apiKey: FetchRequest.apiKey) { response in
-            for topic in response.responses.indices {
-                for partition in response.responses[topic].partitions.indices {
-                    guard var records = response.responses[topic].partitions[partition].records, records.readableBytes > 64 else { continue }
-                    let at = records.readerIndex + 63
-                    records.setInteger(records.getInteger(at: at, as: UInt8.self)! ^ 0x5A, at: at)
-                    response.responses[topic].partitions[partition].records = records
+    /// Flips a byte inside the first record of a batch: the batch's CRC no longer matches.
+    static func corruptRecords(_ partition: inout FetchResponse.PartitionData) {
+        guard var records = partition.records, records.readableBytes > 64 else { return }
+        let at = records.readerIndex + 63
+        records.setInteger(records.getInteger(at: at, as: UInt8.self)! ^ 0x5A, at: at)
+        partition.records = records
+    }
+
+    /// Changes every partition of every Fetch answer through the proxy.
+    static func rewriteFetchPartitions(_ proxy: KafkaProxy, _ change: @escaping @Sendable (inout FetchResponse.PartitionData) -> Void) {
+        proxy.onAnswer { answer in
+            answer.rewrite(FetchResponse.self, apiKey: FetchRequest.apiKey) { response in
+                for topic in response.responses.indices {
+                    for partition in response.responses[topic].partitions.indices { change(&response.responses[topic].partitions[partition]) }
                 }
             }
+            return .forward
         }
     }
 
@@ -38,10 +45,7 @@ import Testing
         try await Self.produce("one\ntwo\nthree\n", to: topic, on: try server.bootstrap())
         let proxy = try await KafkaProxy.start(bootstrap: try server.bootstrap())
         defer { proxy.stop() }
-        proxy.onAnswer { answer in
-            Self.corruptRecords(&answer)
-            return .forward
-        }
+        Self.rewriteFetchPartitions(proxy, Self.corruptRecords)
         let result = try await Kfast.run(
             ["consume", "-b", proxy.bootstrap, "-t", topic, "-g", uniqueTopicName("group"), "-c", "3",
              "-X", "session.timeout.ms=6000", "-X", "auto.offset.reset=earliest"], timeout: 45)
@@ -59,10 +63,7 @@ import Testing
         try await Self.produce("one\n", to: topic, on: try TestBrokers.address(.noida))
         let proxy = try await KafkaProxy.start(bootstrap: try TestBrokers.address(.noida))
         defer { proxy.stop() }
-        proxy.onAnswer { answer in
-            Self.corruptRecords(&answer)
-            return .forward
-        }
+        Self.rewriteFetchPartitions(proxy, Self.corruptRecords)
         var config = try KafkaConfig(["auto.offset.reset": "earliest", "session.timeout.ms": "6000"])
         config.bootstrapServers = try BrokerAddress.parseList(proxy.bootstrap)
         let consumer = try KafkaGroupConsumer(group: uniqueTopicName("group"), topics: [topic], config: config)
@@ -86,16 +87,7 @@ import Testing
         try await Self.produce("one\n", to: topic, on: try server.bootstrap())
         let proxy = try await KafkaProxy.start(bootstrap: try server.bootstrap())
         defer { proxy.stop() }
-        proxy.onAnswer { answer in
-            answer.rewrite(FetchResponse.self, apiKey: FetchRequest.apiKey) { response in
-                for topic in response.responses.indices {
-                    for partition in response.responses[topic].partitions.indices {
-                        response.responses[topic].partitions[partition].highWatermark = -7
-                    }
-                }
-            }
-            return .forward
-        }
+        Self.rewriteFetchPartitions(proxy) { $0.highWatermark = -7 }
         let result = try await Kfast.run(["consume", "-b", proxy.bootstrap, "-t", topic, "-e"], timeout: 45)
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -115,19 +107,11 @@ import Testing
         try await Self.produce("two\n", to: topic, on: try server.bootstrap())
         let proxy = try await KafkaProxy.start(bootstrap: try server.bootstrap())
         defer { proxy.stop() }
-        proxy.onAnswer { answer in
-            answer.rewrite(FetchResponse.self, apiKey: FetchRequest.apiKey) { response in
-                for topic in response.responses.indices {
-                    for partition in response.responses[topic].partitions.indices {
-                        guard var records = response.responses[topic].partitions[partition].records,
-                              let (batches, _) = try? RecordBatchReader.readAll(records), batches.count >= 2 else { continue }
-                        // The second batch starts where the first one did.
-                        records.setInteger(batches[0].baseOffset, at: records.readerIndex + Int(batches[0].batchLength) + 12)
-                        response.responses[topic].partitions[partition].records = records
-                    }
-                }
-            }
-            return .forward
+        Self.rewriteFetchPartitions(proxy) { partition in
+            guard var records = partition.records, let (batches, _) = try? RecordBatchReader.readAll(records), batches.count >= 2 else { return }
+            // The second batch starts where the first one did.
+            records.setInteger(batches[0].baseOffset, at: records.readerIndex + Int(batches[0].batchLength) + 12)
+            partition.records = records
         }
         let result = try await Kfast.run(["consume", "-b", proxy.bootstrap, "-t", topic, "-e"], timeout: 45)
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
