@@ -6,12 +6,12 @@ import NIOPosix
 /// The shared core of every kafka-fast client: the broker pool and the cluster metadata cache.
 /// Thread-safe; create one per cluster and share it.
 public final class KafkaClient: Sendable {
-    public let config: KafkaConfig
+    public let config: KafkaConfiguration
     let pool: BrokerPool
     package let metadataCache: MetadataCache
     let group: any EventLoopGroup
 
-    public init(config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {
+    public init(config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {
         guard !config.bootstrapServers.isEmpty else {
             throw .invalidConfiguration("bootstrap.servers is empty: give at least one broker as host:port")
         }
@@ -23,7 +23,7 @@ public final class KafkaClient: Sendable {
 
     /// A client for `bootstrap` ("host:port[,host:port]") with default settings.
     public convenience init(bootstrap: String) throws(KafkaError) {
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
         try self.init(config: config)
     }

@@ -132,14 +132,14 @@ final class ClientHarness: Sendable {
     static let partitions = 4
     static let shared = ClientHarness()
 
-    let connector: KafkaConnector
+    let connector: KafkaProducer
     let engine: FetchEngine
     let engineWithoutCRCs: FetchEngine
     let buffers: [PartitionBuffer]
 
     private init() {
         do {
-            var config = try KafkaConfig([
+            var config = try KafkaConfiguration([
                 "linger.ms": "900000", "delivery.timeout.ms": "200", "queue.buffering.max.messages": "1000",
                 "retry.backoff.ms": "1000", "retry.backoff.max.ms": "10000",
             ])
@@ -153,7 +153,7 @@ final class ClientHarness: Sendable {
             client.metadataCache.remember(try ClusterMetadata(
                 validating: MetadataResponse(brokers: brokers, controllerId: 1, topics: [topic]),
                 check: AnswerCheck(broker: "fuzz:1", answer: "Metadata v12")))
-            connector = try KafkaConnector(client: client)
+            connector = try KafkaProducer(client: client)
             engine = FetchEngine(client: client)
             var unchecked = config.consumer
             unchecked.checkCRCs = false

@@ -37,10 +37,10 @@ final class BrokerPool: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    private let config: KafkaConfig
+    private let config: KafkaConfiguration
     private let group: any EventLoopGroup
 
-    init(config: KafkaConfig, group: any EventLoopGroup) {
+    init(config: KafkaConfiguration, group: any EventLoopGroup) {
         self.config = config
         self.group = group
     }

@@ -23,7 +23,7 @@ public final class BrokerConnection: Sendable {
 
     private init(
         address: BrokerAddress, channel: any Channel, stats: ConnectionStats, versions: ApiVersionTable,
-        config: KafkaConfig
+        config: KafkaConfiguration
     ) {
         self.address = address
         self.channel = channel
@@ -36,7 +36,7 @@ public final class BrokerConnection: Sendable {
 
     /// Dials `address` and negotiates API versions before returning.
     public static func connect(
-        to address: BrokerAddress, config: KafkaConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        to address: BrokerAddress, config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(KafkaError) -> BrokerConnection {
         let stats = ConnectionStats()
         let name = address.description

@@ -9,7 +9,7 @@ extension BrokerConnection {
     /// UNSUPPORTED_VERSION in the v0 layout, naming its own maximum for ApiVersions: retry
     /// once with that, strictly lower, so the exchange cannot loop.
     static func negotiateVersions(
-        channel: any Channel, address: BrokerAddress, config: KafkaConfig
+        channel: any Channel, address: BrokerAddress, config: KafkaConfiguration
     ) async throws(KafkaError) -> ApiVersionTable {
         var version = min(apiVersionsFirstTry, config.apiVersionMax[ApiVersionsRequest.apiKey] ?? apiVersionsFirstTry)
         for _ in 0..<2 {

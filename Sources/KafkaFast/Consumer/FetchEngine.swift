@@ -81,10 +81,10 @@ public final class FetchEngine: Sendable {
     }
 
     let client: KafkaClient
-    let settings: ConsumerSettings
+    let settings: KafkaConsumerConfiguration
     package let state = NIOLockedValueBox(State())
 
-    public init(client: KafkaClient, settings: ConsumerSettings? = nil) {
+    public init(client: KafkaClient, settings: KafkaConsumerConfiguration? = nil) {
         self.client = client
         self.settings = settings ?? client.config.consumer
     }

@@ -81,7 +81,7 @@ public struct FetchChunk: Sendable {
     public let nextOffset: Int64
     /// The broker (node id) the chunk was fetched from: the partition's leader then.
     public let broker: Int32
-    /// Offsets of this partition jumped over (`ConsumerSettings.skipAhead`) since the previous
+    /// Offsets of this partition jumped over (`KafkaConsumerConfiguration.skipAhead`) since the previous
     /// chunk of it was handed out; 0 when nothing was skipped.
     public internal(set) var skipped: Int64 = 0
     /// The partition had no more data when this chunk was fetched (kcat's "reached end").

@@ -77,7 +77,7 @@ public struct ProducerMetrics: Sendable {
     public var bytesPerSecond: Double { partitions.reduce(0) { $0 + $1.bytesPerSecond } }
 }
 
-extension KafkaConnector {
+extension KafkaProducer {
     /// The producer's live metrics.
     public func metrics() -> ProducerMetrics {
         let now = NIODeadline.now()

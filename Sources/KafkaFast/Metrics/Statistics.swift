@@ -4,7 +4,7 @@ import NIOCore
 /// librdkafka can read kafka-fast's producer. Field names are librdkafka's where the meaning is
 /// the same; times are microseconds as there. Fields librdkafka has and kafka-fast cannot know
 /// are left out; a few of kafka-fast's own are added (`acked_msgs`, `failed_msgs`, `retries`).
-extension KafkaConnector {
+extension KafkaProducer {
     /// Statistics JSON documents, one every `statistics.interval.ms`, until the connector closes.
     /// With `statistics.interval.ms=0` (the default) the sequence ends at once. A reader that
     /// falls behind gets the newest documents (eight are kept).

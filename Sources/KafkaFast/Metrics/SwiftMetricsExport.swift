@@ -19,9 +19,9 @@ import NIOCore
 public final class MetricsExport: Sendable {
     private let state: NIOLockedValueBox<ExportState>
     private let task: NIOLockedValueBox<RepeatedTask?>
-    private weak let connector: KafkaConnector?
+    private weak let connector: KafkaProducer?
 
-    init(connector: KafkaConnector, prefix: String, factory: any MetricsFactory) {
+    init(connector: KafkaProducer, prefix: String, factory: any MetricsFactory) {
         self.connector = connector
         self.state = NIOLockedValueBox(ExportState(prefix: prefix, factory: factory))
         self.task = NIOLockedValueBox(nil)
@@ -48,7 +48,7 @@ public final class MetricsExport: Sendable {
     }
 }
 
-extension KafkaConnector {
+extension KafkaProducer {
     /// Publishes this connector's metrics through swift-metrics every `interval` (nil: only when
     /// `update()` is called). Uses the bootstrapped `MetricsSystem` unless given a factory.
     public func exportMetrics(

@@ -78,7 +78,7 @@ package final class PartitionBuffer: @unchecked Sendable {
     /// counts from then at the latest, so waiting for room never buys a message a fresh timeout.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: ProducerSettings, waiter: DeliveryWaiter? = nil, waitingSince: NIODeadline? = nil
+        settings: KafkaProducerConfiguration, waiter: DeliveryWaiter? = nil, waitingSince: NIODeadline? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return openCell.withLock { open in

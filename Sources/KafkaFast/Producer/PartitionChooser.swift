@@ -1,16 +1,16 @@
 import Atomics
 
-/// Picks a partition for each message, per `ProducerSettings.Partitioner`.
+/// Picks a partition for each message, per `KafkaProducerConfiguration.Partitioner`.
 ///
 /// Keyed messages hash with Java's murmur2. Null keys are "sticky": they all go to one
 /// partition until its batch is handed to a sink, then to another — so null-keyed traffic
 /// fills whole batches (better compression, fewer requests) instead of spreading thin (KIP-480).
 final class PartitionChooser: Sendable {
-    let kind: ProducerSettings.Partitioner
+    let kind: KafkaProducerConfiguration.Partitioner
     private let sticky = ManagedAtomic<Int>(-1)
     private let roundRobin = ManagedAtomic<Int>(0)
 
-    init(kind: ProducerSettings.Partitioner) {
+    init(kind: KafkaProducerConfiguration.Partitioner) {
         self.kind = kind
     }
 

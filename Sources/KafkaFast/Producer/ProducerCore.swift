@@ -4,11 +4,11 @@ import KafkaProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Everything behind `KafkaConnector`: topic routes, one sink per broker, linger timers,
+/// Everything behind `KafkaProducer`: topic routes, one sink per broker, linger timers,
 /// the compression workers and the bookkeeping of every message until its report.
 package final class ProducerCore: Sendable {
     let client: KafkaClient
-    let settings: ProducerSettings
+    let settings: KafkaProducerConfiguration
     let accounting: BufferAccounting
     let reports: DeliveryReports
     let timerLoop: any EventLoop
@@ -51,7 +51,7 @@ package final class ProducerCore: Sendable {
     /// The leader refresh in flight, its backoff and its failures.
     let leaderRefresh: SingleFlight
 
-    package init(client: KafkaClient, settings: ProducerSettings) {
+    package init(client: KafkaClient, settings: KafkaProducerConfiguration) {
         self.client = client
         self.settings = settings
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)

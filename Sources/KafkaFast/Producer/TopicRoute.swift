@@ -50,7 +50,7 @@ final class TopicRoute: @unchecked Sendable {
     @inline(__always)
     func withOpenTable<Result>(_ body: (PartitionTable) -> Result) -> Result? { openTableReference.withObject(body) }
 
-    init(name: String, partitioner: ProducerSettings.Partitioner) {
+    init(name: String, partitioner: KafkaProducerConfiguration.Partitioner) {
         self.name = name
         self.chooser = PartitionChooser(kind: partitioner)
         self.state = .loading([])

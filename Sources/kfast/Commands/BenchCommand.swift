@@ -50,7 +50,7 @@ struct BenchCommand: AsyncParsableCommand {
             client.close()
             throw KafkaError.unknownTopic(topic)
         }
-        let connector = try KafkaConnector(client: client)
+        let connector = try KafkaProducer(client: client)
         let statistics = connector.printStatisticsToStderr()
         defer { statistics.cancel() }
         let payload = Self.payload(size: size)

@@ -16,8 +16,8 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .short, help: "Log what the client does on stderr (-v: info, -vv: debug; also -X debug=all).")
     var verbose: Int
 
-    func config() throws -> KafkaConfig {
-        var config = KafkaConfig()
+    func config() throws -> KafkaConfiguration {
+        var config = KafkaConfiguration()
         guard let list = brokers ?? ProcessInfoLite.environment("KAFKA_BROKERS"), !list.isEmpty else {
             throw CLIError.usage("no broker given: use -b host:port or set KAFKA_BROKERS")
         }

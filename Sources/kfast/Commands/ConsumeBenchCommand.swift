@@ -33,7 +33,7 @@ struct ConsumeBenchCommand: AsyncParsableCommand {
         let config = try connection.config()
         let cpuStart = Self.cpuSeconds()
         let start = ContinuousClock.now
-        let consumer = try KafkaConsumer(config: config)
+        let consumer = try KafkaPartitionConsumer(config: config)
         defer { consumer.close() }
         var received = 0
         var bytes = 0

@@ -41,7 +41,7 @@ extension ConsumeCommand {
     }
 
     /// Unknown topics are an error up front: a group would otherwise wait for them forever.
-    static func requireTopic(_ topic: String, config: KafkaConfig) async throws {
+    static func requireTopic(_ topic: String, config: KafkaConfiguration) async throws {
         let client = try KafkaClient(config: config)
         defer { client.close() }
         let metadata = try await client.metadata(topics: [topic], refresh: true)

@@ -87,7 +87,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         let config = try connection.config()
         let format = try messageFormat()
         let start = try Self.startPosition(offset)
-        let consumer = try KafkaConsumer(config: config)
+        let consumer = try KafkaPartitionConsumer(config: config)
         defer { consumer.close() }
         let messages = consumer.tail(topic: topic, partitions: partition.map { [$0] }, from: start, untilEnd: exitAtEnd)
         let progress = ProgressLine(label: "consume \(topic)")

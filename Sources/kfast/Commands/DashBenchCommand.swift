@@ -90,12 +90,12 @@ struct DashBenchCommand: AsyncParsableCommand {
 
 /// Sends as fast as the connector takes messages; a full buffer waits a millisecond.
 private final class FlatOutProducer: Sendable {
-    let connector: KafkaConnector
+    let connector: KafkaProducer
     let topic: String
     let size: Int
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(connector: KafkaConnector, topic: String, size: Int) {
+    init(connector: KafkaProducer, topic: String, size: Int) {
         self.connector = connector
         self.topic = topic
         self.size = size
@@ -129,7 +129,7 @@ private struct Phase {
     var cpuSeconds: Double
     var delivered: Int
 
-    static func measure(seconds: Double, connector: KafkaConnector, _ body: () async -> Void) async -> Phase {
+    static func measure(seconds: Double, connector: KafkaProducer, _ body: () async -> Void) async -> Phase {
         let cpu0 = processCPUSeconds(), delivered0 = connector.deliveredCount
         let start = ContinuousClock.now
         await body()

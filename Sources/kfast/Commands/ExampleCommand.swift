@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// `kfast example hello-world TOPIC THREADS`: the seed's example in one process. A producer
-/// (the KafkaConnector) sends a random integer 0...999 every 500 ms while a group of THREADS
+/// (the KafkaProducer) sends a random integer 0...999 every 500 ms while a group of THREADS
 /// consumer workers prints "Received on thread N: value". Ctrl-C (or SIGTERM) stops both
 /// cleanly: the producer flushes, the group commits and leaves; exit 0.
 struct ExampleCommand: AsyncParsableCommand {
@@ -44,7 +44,7 @@ struct ExampleCommand: AsyncParsableCommand {
         if !given.contains("heartbeat.interval.ms") { config.consumer.heartbeatIntervalMs = 2_000 }
         if !given.contains("auto.offset.reset") { config.consumer.autoOffsetReset = .earliest }
         try await Self.ensureTopic(topic, partitions: Int32(threads), config: config)
-        let connector = try KafkaConnector(config: config)
+        let connector = try KafkaProducer(config: config)
         let consumer = try KafkaGroupConsumer(group: group, topics: [topic], config: config)
         let printer = GroupPrinter(format: nil, limit: nil)
         let producing = Task { [topic] in
@@ -67,7 +67,7 @@ struct ExampleCommand: AsyncParsableCommand {
         await consumer.close()
     }
 
-    static func ensureTopic(_ topic: String, partitions: Int32, config: KafkaConfig) async throws {
+    static func ensureTopic(_ topic: String, partitions: Int32, config: KafkaConfiguration) async throws {
         let client = try KafkaClient(config: config)
         defer { client.close() }
         let metadata = try await client.metadata(topics: [topic], refresh: true)

@@ -88,7 +88,7 @@ struct ProduceCommand: AsyncParsableCommand {
             throw CLIError.usage(error.description)
         }
         let input = try inputSettings()
-        let connector = try KafkaConnector(config: config)
+        let connector = try KafkaProducer(config: config)
         let statistics = connector.printStatisticsToStderr()
         defer { statistics.cancel() }
         let progress = ProgressLine(label: "produce \(topic)")
@@ -263,12 +263,12 @@ final class MessageSender {
         case deliveryTimedOut
     }
 
-    let connector: KafkaConnector
+    let connector: KafkaProducer
     let topic: String
     let deliveryTimeoutMs: Int
     private var sentSinceCheck = 0
 
-    init(connector: KafkaConnector, topic: String, deliveryTimeoutMs: Int) {
+    init(connector: KafkaProducer, topic: String, deliveryTimeoutMs: Int) {
         self.connector = connector
         self.topic = topic
         self.deliveryTimeoutMs = deliveryTimeoutMs
@@ -301,5 +301,5 @@ final class MessageSender {
     }
 
     /// Whether a message has failed for want of an acknowledgement in time.
-    static func timedOut(_ connector: KafkaConnector) -> Bool { connector.firstFailure?.name == "MSG_TIMED_OUT" }
+    static func timedOut(_ connector: KafkaProducer) -> Bool { connector.firstFailure?.name == "MSG_TIMED_OUT" }
 }

@@ -1,6 +1,6 @@
 import KafkaFast
 
-extension KafkaConnector {
+extension KafkaProducer {
     /// With `-X statistics.interval.ms=N`: one librdkafka-style statistics line on stderr every N ms.
     func printStatisticsToStderr() -> Task<Void, Never> {
         let documents = statistics()

@@ -3,10 +3,10 @@ import KafkaFast
 import NIOCore
 import Synchronization
 
-/// The tail pane on the library's partition consumer (`KafkaConsumer.tail`): fetching, start
+/// The tail pane on the library's partition consumer (`KafkaPartitionConsumer.tail`): fetching, start
 /// positions, control batches, truncated logs and broker outages are the fetch engine's. What is
 /// here is the pane's pace: about as many messages as it can show, sampled when following a flood
-/// (the engine skips ahead by offset, see `ConsumerSettings.skipAhead`), paged through in order
+/// (the engine skips ahead by offset, see `KafkaConsumerConfiguration.skipAhead`), paged through in order
 /// when reading from an older position.
 extension KafkaDashboardSource {
     func tail(_ request: TailRequest) -> AsyncThrowingStream<TailBatch, any Error> {
@@ -36,7 +36,7 @@ final class TailReader: @unchecked Sendable {
     private let source: KafkaDashboardSource
     private let request: TailRequest
     private let sampling: Bool
-    private var consumer: KafkaConsumer?
+    private var consumer: KafkaPartitionConsumer?
     private var chunks: ConsumerChunks.Iterator?
     private let pace: TailPace
     private var pacer: TailPacer
@@ -87,7 +87,7 @@ final class TailReader: @unchecked Sendable {
     private func begin() {
         let client = source.client
         let partitions = request.partition.map { [$0] }
-        let consumer = KafkaConsumer(client: client, settings: pace.settings(from: client.config.consumer, sampling: sampling))
+        let consumer = KafkaPartitionConsumer(client: client, settings: pace.settings(from: client.config.consumer, sampling: sampling))
         self.consumer = consumer
         chunks = consumer.tail(topic: request.topic, partitions: partitions, from: Self.start(request.start)).chunks.makeAsyncIterator()
     }

@@ -5,13 +5,13 @@ import NIOCore
 import Synchronization
 
 /// The dashboard's data source on the real client: one `KafkaClient` for metadata, watermarks and the
-/// tail, and a `KafkaConnector` sharing it for sends and the load generator.
+/// tail, and a `KafkaProducer` sharing it for sends and the load generator.
 ///
 /// Every call returns what one round of requests gives; errors become status events or thrown errors
 /// with the client's one-line description, so the dashboard never waits on a dead broker.
 final class KafkaDashboardSource: DashboardDataSource {
     let client: KafkaClient
-    let connector: KafkaConnector
+    let connector: KafkaProducer
     let events: AsyncStream<StatusEvent>.Continuation
     private let eventStream: AsyncStream<StatusEvent>
     let state = Mutex(MutableState())
@@ -26,14 +26,14 @@ final class KafkaDashboardSource: DashboardDataSource {
         /// Topics whose watermark failure was already reported, so it is said once, not every second.
         var reportedWatermarkFailures: Set<String> = []
         /// Connectors for codecs other than the configured one, created on first use.
-        var codecConnectors: [KafkaDashboard.CompressionCodec: KafkaConnector] = [:]
+        var codecConnectors: [KafkaDashboard.CompressionCodec: KafkaProducer] = [:]
         var load: LoadGenerator?
         var consumed = ConsumedRates()
     }
 
-    init(config: KafkaConfig) throws(KafkaError) {
+    init(config: KafkaConfiguration) throws(KafkaError) {
         client = try KafkaClient(config: config)
-        connector = try KafkaConnector(client: client)
+        connector = try KafkaProducer(client: client)
         (eventStream, events) = AsyncStream<StatusEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
     }
 
@@ -194,13 +194,13 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     /// The configured connector when its codec is the one asked for; otherwise a connector of that codec,
     /// with a client of its own (a connector's codec comes from its client's configuration).
-    func connector(for codec: KafkaDashboard.CompressionCodec) throws -> KafkaConnector {
+    func connector(for codec: KafkaDashboard.CompressionCodec) throws -> KafkaProducer {
         var config = client.config
         try config.set("compression.codec", codec.rawValue)
         if config.producer.compression == client.config.producer.compression { return connector }
         return try state.withLock { state in
             if let existing = state.codecConnectors[codec] { return existing }
-            let created = try KafkaConnector(config: config)
+            let created = try KafkaProducer(config: config)
             state.codecConnectors[codec] = created
             return created
         }

@@ -24,7 +24,7 @@ final class LoadGenerator: Sendable {
         self.settings = settings
     }
 
-    func start(on connector: KafkaConnector) {
+    func start(on connector: KafkaProducer) {
         let work = Task { await self.run(on: connector) }
         task.withLock { $0 = work }
     }
@@ -41,7 +41,7 @@ final class LoadGenerator: Sendable {
         }
     }
 
-    private func run(on connector: KafkaConnector) async {
+    private func run(on connector: KafkaProducer) async {
         let clock = ContinuousClock()
         let started = clock.now
         var issued: Int64 = 0

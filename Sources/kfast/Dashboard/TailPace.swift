@@ -27,7 +27,7 @@ struct TailPace {
     /// interval's worth behind jumps to an interval's worth before its end, so one answer fills a
     /// refresh; paging, everything is read in order. The buffer ahead of the pane is one small answer,
     /// so the pane's pace is the fetching's pace.
-    func settings(from base: ConsumerSettings, sampling: Bool) -> ConsumerSettings {
+    func settings(from base: KafkaConsumerConfiguration, sampling: Bool) -> KafkaConsumerConfiguration {
         var settings = base
         settings.maxPartitionFetchBytes = min(base.maxPartitionFetchBytes, Self.partitionFetchBytes)
         settings.fetchMaxBytes = min(base.fetchMaxBytes, Self.fetchBytes)

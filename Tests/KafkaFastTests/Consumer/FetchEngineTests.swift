@@ -5,7 +5,7 @@ import Testing
 /// The fetch engine under a changing assignment, resets, bounded buffering and a broker restart.
 @Suite(.serialized) struct FetchEngineTests {
     static func client(_ address: String, _ properties: [String: String] = [:]) throws -> KafkaClient {
-        var config = try KafkaConfig(properties)
+        var config = try KafkaConfiguration(properties)
         config.bootstrapServers = try BrokerAddress.parseList(address)
         return try KafkaClient(config: config)
     }
@@ -138,10 +138,10 @@ import Testing
     /// A tail of `topic` from its beginning by a consumer on `client` that skips ahead.
     static func skippingTail(
         _ client: KafkaClient, topic: String, _ skip: SkipAhead
-    ) -> (KafkaConsumer, ConsumerChunks.Iterator) {
+    ) -> (KafkaPartitionConsumer, ConsumerChunks.Iterator) {
         var settings = client.config.consumer
         settings.skipAhead = skip
-        let consumer = KafkaConsumer(client: client, settings: settings)
+        let consumer = KafkaPartitionConsumer(client: client, settings: settings)
         return (consumer, consumer.tail(topic: topic, from: .beginning).chunks.makeAsyncIterator())
     }
 
@@ -231,7 +231,7 @@ import Testing
                                    topic: topic, to: broker)
         let client = try Self.client(address, ["fetch.wait.max.ms": "100"])
         defer { client.close() }
-        let consumer = KafkaConsumer(client: client)
+        let consumer = KafkaPartitionConsumer(client: client)
         defer { consumer.close() }
         func offsets(from start: StartPosition) async throws -> [Int32: [Int64]] {
             var seen: [Int32: [Int64]] = [:]

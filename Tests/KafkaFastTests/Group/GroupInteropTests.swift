@@ -22,8 +22,8 @@ struct PeerMemberStatus: Decodable, Sendable {
     /// A 10 s session so a test waits seconds, not the 45 s default (Tansu holds a forming
     /// group's JoinGroup for half the session timeout), yet long enough that heartbeats
     /// delayed on a saturated machine do not evict a member mid-test.
-    static func config(_ broker: BrokerKind, clientId: String) throws -> KafkaConfig {
-        try KafkaConfig([
+    static func config(_ broker: BrokerKind, clientId: String) throws -> KafkaConfiguration {
+        try KafkaConfiguration([
             "bootstrap.servers": TestBrokers.address(broker), "client.id": clientId,
             "session.timeout.ms": "10000", "heartbeat.interval.ms": "1000",
             "auto.offset.reset": "earliest", "auto.commit.interval.ms": "1000",

@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func negotiatesVersionsAndReadsMetadata(_ broker: BrokerKind) async throws {
         let address = try BrokerAddress(parsing: TestBrokers.address(broker))
-        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfiguration())
         defer { connection.close() }
         // Both brokers advertise Metadata up to v12: flexible versions must be in use.
         #expect(connection.version(for: MetadataRequest.self) == 12)
@@ -22,7 +22,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func pipelinesManyRequestsOnOneConnection(_ broker: BrokerKind) async throws {
         let address = try BrokerAddress(parsing: TestBrokers.address(broker))
-        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+        let connection = try await BrokerConnection.connect(to: address, config: KafkaConfiguration())
         defer { connection.close() }
         let before = connection.stats.snapshot().requests
         let responses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -41,7 +41,7 @@ import Testing
     func everyMetadataVersionDecodesFromARealBroker(_ version: Int16) async throws {
         for broker in BrokerKind.allCases {
             let address = try BrokerAddress(parsing: TestBrokers.address(broker))
-            let connection = try await BrokerConnection.connect(to: address, config: KafkaConfig())
+            let connection = try await BrokerConnection.connect(to: address, config: KafkaConfiguration())
             defer { connection.close() }
             let response = try await connection.send(MetadataRequest(topics: nil), version: version)
             #expect(response.brokers.first?.host == address.host, "\(broker) Metadata v\(version)")
@@ -55,7 +55,7 @@ import Testing
     @Test func aDeadBrokerFailsFastWithOneLine() async throws {
         defer { loop.shutdownGracefully { _ in } }
         let port = try TestPorts.unusedPort()
-        let config = KafkaConfig()
+        let config = KafkaConfiguration()
         let start = ContinuousClock.now
         do {
             _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: config, group: loop)
@@ -72,7 +72,7 @@ import Testing
         defer { loop.shutdownGracefully { _ in } }
         let silent = try await SilentServer.start()
         defer { silent.stop() }
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         config.requestTimeoutMs = 300
         let start = ContinuousClock.now
         do {

@@ -68,7 +68,7 @@ import Testing
         let address = try TestBrokers.address(broker)
         for codec in PeerCodec.allCases {
             let topic = uniqueTopicName("to-\(client.rawValue)-\(codec.rawValue)")
-            let connector = try KafkaConnector(bootstrap: address, properties: ["compression.codec": codec.rawValue])
+            let connector = try KafkaProducer(bootstrap: address, properties: ["compression.codec": codec.rawValue])
             try await connector.client.createTopic(topic, partitions: 1, replicationFactor: 1)
             let sent = Self.samples(for: client)
             for record in sent {

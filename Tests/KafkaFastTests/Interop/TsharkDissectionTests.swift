@@ -27,14 +27,14 @@ import Testing
         let capture = try await TsharkCapture.start(port: broker.port, name: "\(kind)-\(atDissectorVersions ? "capped" : "default")")
         try await capture.waitUntilRecording()
 
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         config.bootstrapServers = [BrokerAddress(host: "127.0.0.1", port: broker.port)]
         if atDissectorVersions { try config.set("api.version.max", Self.dissectorCeilings) }
         let topic = uniqueTopicName("tshark")
         for codec in ["none", "gzip", "snappy", "lz4", "zstd"] {
             var producerConfig = config
             try producerConfig.set("compression.codec", codec)
-            let connector = try KafkaConnector(config: producerConfig)
+            let connector = try KafkaProducer(config: producerConfig)
             if codec == "none" { try await connector.client.createTopic(topic, partitions: 2) }
             for i in 0..<20 {
                 connector.send(topic: topic, value: "message \(i) in \(codec)", key: i % 2 == 0 ? "key-\(i)" : nil,
@@ -99,7 +99,7 @@ struct TsharkCapture {
     func waitUntilRecording() async throws {
         let empty = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         for _ in 0..<100 {
-            (try? await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfig()))?.close()
+            (try? await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfiguration()))?.close()
             try await Task.sleep(nanoseconds: 50_000_000)
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             if size > max(empty, 200) { return }

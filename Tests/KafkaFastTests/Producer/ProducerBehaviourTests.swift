@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases, ["0", "1", "all"])
     func everyAckLevelDeliversEverything(_ broker: BrokerKind, _ acks: String) async throws {
         let (address, topic) = try await freshTopic(broker, prefix: "acks-\(acks)")
-        let connector = try KafkaConnector(bootstrap: address, properties: ["acks": acks, "compression.codec": "lz4"])
+        let connector = try KafkaProducer(bootstrap: address, properties: ["acks": acks, "compression.codec": "lz4"])
         let count = 3_000
         for i in 0..<count { connector.send(topic: topic, value: "m\(i)", key: "k\(i % 13)") }
         await connector.close()
@@ -32,7 +32,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases, [1, 3])
     func partitionsSpreadOverTheProduceConnections(_ broker: BrokerKind, _ connections: Int) async throws {
         let (address, topic) = try await freshTopic(broker, partitions: 6, prefix: "lanes-\(connections)")
-        let connector = try KafkaConnector(
+        let connector = try KafkaProducer(
             bootstrap: address, properties: ["produce.connections.per.broker": "\(connections)", "linger.ms": "1"])
         let count = 6_000
         for i in 0..<count { connector.send(topic: topic, value: "\(i)", key: "k\(i % 60)") }
@@ -59,7 +59,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func aFullBufferSaysQueueFullAndLosesNothing(_ broker: BrokerKind) async throws {
         let (address, topic) = try await freshTopic(broker, partitions: 2, prefix: "backpressure")
-        let connector = try KafkaConnector(
+        let connector = try KafkaProducer(
             bootstrap: address, properties: ["queue.buffering.max.messages": "20", "linger.ms": "20"])
         var enqueued: [String] = []
         var queueFull = 0
@@ -87,7 +87,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func anOversizeMessageFailsAloneWithMessageTooLarge(_ broker: BrokerKind) async throws {
         let (address, topic) = try await freshTopic(broker, partitions: 1, prefix: "oversize")
-        let connector = try KafkaConnector(bootstrap: address, properties: ["message.max.bytes": "10000"])
+        let connector = try KafkaProducer(bootstrap: address, properties: ["message.max.bytes": "10000"])
         #expect(connector.send(topic: topic, value: "before") == .enqueued)
         let status = connector.send(topic: topic, value: [UInt8](repeating: 7, count: 20_000))
         guard case .rejected(let error) = status else {
@@ -108,7 +108,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func anUnknownTopicFailsWithItsName(_ broker: BrokerKind) async throws {
-        let connector = try KafkaConnector(bootstrap: try TestBrokers.address(broker))
+        let connector = try KafkaProducer(bootstrap: try TestBrokers.address(broker))
         let topic = uniqueTopicName("never-created")
         do {
             _ = try await connector.sendAndWait(topic: topic, value: Array("x".utf8))
@@ -123,7 +123,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func metricsCountWhatWasSentAndFillEmptiesAfterFlush(_ broker: BrokerKind) async throws {
         let (address, topic) = try await freshTopic(broker, partitions: 4, prefix: "metrics")
-        let connector = try KafkaConnector(bootstrap: address, properties: ["linger.ms": "3000"])
+        let connector = try KafkaProducer(bootstrap: address, properties: ["linger.ms": "3000"])
         // Metadata first, so the messages land in partition buffers rather than the pending queue.
         _ = try await connector.sendAndWait(topic: topic, value: Array("warm-up".utf8), partition: 0)
         for i in 0..<400 { connector.send(topic: topic, value: "value-\(i)", partition: Int32(i % 4)) }

@@ -36,7 +36,7 @@ import Testing
     func librdkafkaReadsEveryMessageInOrder(_ broker: BrokerKind, _ variant: (codec: CompressionCodec, acks: String)) async throws {
         let address = try TestBrokers.address(broker)
         let topic = uniqueTopicName("produce-\(variant.codec.name)-acks\(variant.acks)")
-        let connector = try KafkaConnector(
+        let connector = try KafkaProducer(
             bootstrap: address, properties: ["compression.codec": variant.codec.name, "acks": variant.acks, "linger.ms": "5"])
         try await connector.client.createTopic(topic, partitions: Self.partitions, replicationFactor: 1)
         var refused = 0

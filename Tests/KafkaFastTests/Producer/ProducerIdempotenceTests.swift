@@ -108,13 +108,13 @@ struct IdempotentRun {
         var messagesBetweenPauses: Int { self == .steady ? 100 : 5_000 }
     }
 
-    let connector: KafkaConnector
+    let connector: KafkaProducer
     let topic: String
     let producer: Task<Void, any Error>
     let collector: Task<(acked: [String: Int], failed: [String]), Never>
 
     static func start(address: String, pace: Pace = .steady) async throws -> IdempotentRun {
-        let connector = try KafkaConnector(bootstrap: address, properties: ProducerIdempotenceTests.properties)
+        let connector = try KafkaProducer(bootstrap: address, properties: ProducerIdempotenceTests.properties)
         let topic = uniqueTopicName("idempotent")
         try await connector.client.createTopic(topic, partitions: ProducerIdempotenceTests.partitions, replicationFactor: 1)
         let reports = connector.deliveryReports()

@@ -10,9 +10,9 @@ import Testing
     static let partitions: Int32 = 4
     static let perPartition = 100
 
-    func knownRun(_ broker: BrokerKind, properties: [String: String] = [:]) async throws -> (KafkaConnector, String, [Int32: Int]) {
+    func knownRun(_ broker: BrokerKind, properties: [String: String] = [:]) async throws -> (KafkaProducer, String, [Int32: Int]) {
         let address = try TestBrokers.address(broker)
-        let connector = try KafkaConnector(bootstrap: address, properties: properties)
+        let connector = try KafkaProducer(bootstrap: address, properties: properties)
         let topic = uniqueTopicName("export")
         try await connector.client.createTopic(topic, partitions: Self.partitions, replicationFactor: 1)
         var payloadBytes: [Int32: Int] = [:]
@@ -104,7 +104,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func statisticsShowMessagesWaitingUnderLinger(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
-        let connector = try KafkaConnector(bootstrap: address, properties: ["linger.ms": "3000"])
+        let connector = try KafkaProducer(bootstrap: address, properties: ["linger.ms": "3000"])
         let topic = uniqueTopicName("stats-linger")
         try await connector.client.createTopic(topic, partitions: 1, replicationFactor: 1)
         _ = try await connector.sendAndWait(topic: topic, value: Array("warm-up".utf8))

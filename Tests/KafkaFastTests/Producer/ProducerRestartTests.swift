@@ -8,7 +8,7 @@ import Testing
     @Test func acknowledgedMessagesSurviveABrokerRestart() async throws {
         let broker = try await PrivateBroker.start(.noida)
         defer { broker.stop() }
-        let connector = try KafkaConnector(
+        let connector = try KafkaProducer(
             bootstrap: broker.address,
             properties: ["linger.ms": "5", "retry.backoff.ms": "50", "retry.backoff.max.ms": "500", "request.timeout.ms": "3000"])
         let topic = uniqueTopicName("restart")

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func aRefusedSequenceTakesANewProducerIdAndDeliversEverythingOnce(_ kind: BrokerKind) async throws {
         let address = try TestBrokers.address(kind)
-        let connector = try KafkaConnector(bootstrap: address, properties: Self.properties)
+        let connector = try KafkaProducer(bootstrap: address, properties: Self.properties)
         let topic = uniqueTopicName("sequence-gap")
         try await connector.client.createTopic(topic, partitions: 2, replicationFactor: 1)
         for i in 0..<200 { connector.send(topic: topic, value: "before-\(i)", partition: Int32(i % 2)) }

@@ -18,14 +18,14 @@ import Testing
         return (String(parts[0]), Int(parts[1])!, topic)
     }
 
-    static func messages(_ topic: String, _ partition: Int32, _ values: [String]) -> [Producer.Message] {
-        values.map { Producer.Message(topic: topic, partition: partition, value: Array($0.utf8), key: Array("k-\($0)".utf8)) }
+    static func messages(_ topic: String, _ partition: Int32, _ values: [String]) -> [KafkaSingleConnectionProducer.Message] {
+        values.map { KafkaSingleConnectionProducer.Message(topic: topic, partition: partition, value: Array($0.utf8), key: Array("k-\($0)".utf8)) }
     }
 
     @Test(arguments: BrokerKind.allCases)
     func pipelinedSendsAreAnsweredInOrder(_ broker: BrokerKind) async throws {
         let (host, port, topic) = try await freshTopic(broker, partitions: 3)
-        let producer = try await Producer(host: host, port: port)
+        let producer = try await KafkaSingleConnectionProducer(host: host, port: port)
         defer { producer.close() }
         // Three sends before any answer is read; the middle one compressed, each with its own acks.
         try producer.send(Self.messages(topic, 0, ["a0", "a1", "a2"]) + Self.messages(topic, 1, ["b0", "b1"]))
@@ -58,7 +58,7 @@ import Testing
         let (_, port, topic) = try await freshTopic(broker, partitions: 1)
         let proxy = try await TCPProxy.start(forwardingTo: port)
         defer { proxy.stop() }
-        let producer = try await Producer(host: "127.0.0.1", port: proxy.port)
+        let producer = try await KafkaSingleConnectionProducer(host: "127.0.0.1", port: proxy.port)
         defer { producer.close() }
         proxy.holdResponses(true)
         try producer.send(Self.messages(topic, 0, ["late"]))
@@ -76,11 +76,11 @@ import Testing
     @Test func aSilentBrokerFailsToConnectWithinTheRequestTimeout() async throws {
         let server = try await SilentServer.start()
         defer { server.stop() }
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         config.requestTimeoutMs = 500
         let started = ContinuousClock.now
         do {
-            _ = try await Producer(host: "127.0.0.1", port: server.port, config: config)
+            _ = try await KafkaSingleConnectionProducer(host: "127.0.0.1", port: server.port, config: config)
             Issue.record("connected to a server that never answers")
         } catch {
             #expect(error.description == "ApiVersions request to broker 127.0.0.1:\(server.port) timed out after 500 ms")
@@ -93,9 +93,9 @@ import Testing
     @Test(arguments: BrokerKind.allCases)
     func anOversizeBatchFailsItsPartitionOnly(_ broker: BrokerKind) async throws {
         let (host, port, topic) = try await freshTopic(broker, partitions: 2)
-        var config = KafkaConfig()
+        var config = KafkaConfiguration()
         try config.set("message.max.bytes", "100000")
-        let producer = try await Producer(host: host, port: port, config: config)
+        let producer = try await KafkaSingleConnectionProducer(host: host, port: port, config: config)
         defer { producer.close() }
         let huge = String(repeating: "x", count: 150_000)
         try producer.send(Self.messages(topic, 0, ["small"]) + Self.messages(topic, 1, [huge]))

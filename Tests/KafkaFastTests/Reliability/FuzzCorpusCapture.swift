@@ -47,7 +47,7 @@ struct FuzzCorpusCapture {
 
     /// A live group's member subscription and assignment, as DescribeGroups returns them.
     func captureGroupPayloads(client: KafkaClient, topic: String, server: ServerUnderTest) async throws {
-        var config = try KafkaConfig(["session.timeout.ms": "6000"])
+        var config = try KafkaConfiguration(["session.timeout.ms": "6000"])
         config.bootstrapServers = try BrokerAddress.parseList(try server.bootstrap())
         let group = uniqueTopicName("corpus-group")
         let member = try KafkaGroupConsumer(group: group, topics: [topic], config: config)
@@ -72,7 +72,7 @@ struct FuzzCorpusCapture {
         for version in low...high {
             guard let request = CorpusRequests.make(Request.self, version: version, topic: topic) else { continue }
             // Each on a fresh connection: some answers (SASL, a refused version) close it.
-            guard let fresh = try? await BrokerConnection.connect(to: connection.address, config: KafkaConfig()) else { continue }
+            guard let fresh = try? await BrokerConnection.connect(to: connection.address, config: KafkaConfiguration()) else { continue }
             defer { fresh.close() }
             guard var body = try? await fresh.sendEncoded(request, version: version, timeout: .seconds(10)) else { continue }
             let bytes = Array(body.readBytes(length: body.readableBytes) ?? [])
@@ -98,11 +98,11 @@ struct FuzzCorpusCapture {
     /// Each codec's batches as the broker hands them out (librdkafka's and ours), and their
     /// compressed sections for the decompressors.
     func captureRecordBatches(client: KafkaClient, topic: String, server: ServerUnderTest) async throws {
-        let connector = try KafkaConnector(client: client)
+        let connector = try KafkaProducer(client: client)
         for codec in CompressionCodec.allCases {
             var config = client.config
             try config.set("compression.codec", "\(codec)")
-            let ours = try KafkaConnector(config: config)
+            let ours = try KafkaProducer(config: config)
             for index in 0..<3 {
                 _ = try await ours.sendAndWait(topic: topic, value: Array("ours \(index) \(codec)".utf8), key: [1, 2],
                                                headers: [MessageHeader("h", [0, 1])], partition: 1)

@@ -64,7 +64,7 @@ import Testing
         let proxy = try await KafkaProxy.start(bootstrap: try TestBrokers.address(.noida))
         defer { proxy.stop() }
         Self.rewriteFetchPartitions(proxy, Self.corruptRecords)
-        var config = try KafkaConfig(["auto.offset.reset": "earliest", "session.timeout.ms": "6000"])
+        var config = try KafkaConfiguration(["auto.offset.reset": "earliest", "session.timeout.ms": "6000"])
         config.bootstrapServers = try BrokerAddress.parseList(proxy.bootstrap)
         let consumer = try KafkaGroupConsumer(group: uniqueTopicName("group"), topics: [topic], config: config)
         let thrown = try await withinSeconds(40, "the partition's error") { () async -> String in

@@ -17,7 +17,7 @@ import Testing
         defer { cluster.stop() }
         let topic = uniqueTopicName("init-pid-refused")
         try await cluster.createTopic(topic, partitions: 2)
-        let connector = try KafkaConnector(bootstrap: cluster.bootstrap, properties: Self.idempotent)
+        let connector = try KafkaProducer(bootstrap: cluster.bootstrap, properties: Self.idempotent)
         _ = try await connector.sendAndWait(topic: topic, value: Array("acknowledged".utf8), partition: 0)
         // The next produce is refused for its sequence (a recovery starts), and every
         // InitProducerId after it for want of authorization.
@@ -57,7 +57,7 @@ import Testing
         defer { cluster.stop() }
         let topic = uniqueTopicName("fenced")
         try await cluster.createTopic(topic, partitions: 1)
-        let connector = try KafkaConnector(bootstrap: cluster.bootstrap, properties: Self.idempotent)
+        let connector = try KafkaProducer(bootstrap: cluster.bootstrap, properties: Self.idempotent)
         _ = try await connector.sendAndWait(topic: topic, value: Array("before".utf8))
         try await cluster.pushErrors(apiKey: 0, codes: [90])
         await #expect {
@@ -82,7 +82,7 @@ import Testing
         defer { cluster.stop() }
         let topic = uniqueTopicName("stale-epoch")
         try await cluster.createTopic(topic, partitions: 1)
-        let connector = try KafkaConnector(bootstrap: cluster.bootstrap, properties: Self.idempotent)
+        let connector = try KafkaProducer(bootstrap: cluster.bootstrap, properties: Self.idempotent)
         _ = try await connector.sendAndWait(topic: topic, value: Array("one".utf8))
         try await cluster.pushErrors(apiKey: 0, codes: [47])
         let second = try await withinSeconds(20, "the send after a stale epoch") {
@@ -105,7 +105,7 @@ import Testing
         defer { client.close() }
         let topic = uniqueTopicName("recreated")
         try await client.createTopic(topic, partitions: 1, replicationFactor: 1)
-        let connector = try KafkaConnector(client: client)
+        let connector = try KafkaProducer(client: client)
         for expected in Int64(0)..<3 {
             #expect(try await connector.sendAndWait(topic: topic, value: Array("first life".utf8)).offset == expected)
         }
@@ -122,7 +122,7 @@ import Testing
     /// `message.max.bytes` limits the batch a message makes, headers included: a small value
     /// with a large header is refused before it is sent (the check counted key and value only).
     @Test func headerBytesCountAgainstTheMessageLimit() async throws {
-        let connector = try KafkaConnector(
+        let connector = try KafkaProducer(
             bootstrap: try TestBrokers.address(.tansu), properties: ["message.max.bytes": "10000"])
         let status = connector.send(
             topic: uniqueTopicName("header-limit"), value: Array("small".utf8), headers: [MessageHeader("big", Array(repeating: 0x41, count: 20_000))])

@@ -30,7 +30,7 @@ struct SoakTests {
         var members = try (0..<3).map { try SoakConsumer(bootstrap: noida, topic: topic, group: group, instance: $0, output: "\(folder)/member-\($0).txt") }
 
         let ledger = SoakLedger(partitions: Self.partitions)
-        let connector = try KafkaConnector(bootstrap: proxy.bootstrap, properties: [
+        let connector = try KafkaProducer(bootstrap: proxy.bootstrap, properties: [
             "enable.idempotence": "true", "acks": "all", "linger.ms": "5", "request.timeout.ms": "5000",
             "socket.connection.setup.timeout.ms": "3000", "delivery.timeout.ms": "600000",
             "retry.backoff.ms": "100", "retry.backoff.max.ms": "1000",
@@ -102,7 +102,7 @@ struct SoakTests {
 
     /// Sends every message: key "k<i>", value "<i>:<seq>", seq by seq over all keys, each to the
     /// partition murmur2 gives its key (named, so the ledger knows where its report comes from).
-    static func produce(connector: KafkaConnector, topic: String, ledger: SoakLedger) async throws {
+    static func produce(connector: KafkaProducer, topic: String, ledger: SoakLedger) async throws {
         let partitionOf = (0..<keys).map { key in Array("k\(key)".utf8).withUnsafeBytes { Murmur2.partition(forKey: $0, partitionCount: Int32(partitions)) } }
         for seq in 0..<perKey {
             for key in 0..<keys {

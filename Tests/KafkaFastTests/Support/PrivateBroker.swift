@@ -60,7 +60,7 @@ final class PrivateBroker: @unchecked Sendable {
         let port = self.port
         // Ready when it answers ApiVersions, as the harness checks its own brokers.
         for _ in 0..<200 {
-            if let connection = try? await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfig()) {
+            if let connection = try? await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: port), config: KafkaConfiguration()) {
                 connection.close()
                 return
             }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct KafkaConfigTests {
     @Test func setsPropertiesByLibrdkafkaName() throws {
-        let config = try KafkaConfig([
+        let config = try KafkaConfiguration([
             "bootstrap.servers": "a:1,b:2", "client.id": "me", "request.timeout.ms": "1500",
             "api.version.max": "Produce=7,Metadata=9",
         ])
@@ -14,16 +14,16 @@ import Testing
     }
 
     @Test func producerConnectionsPerBrokerDefaultsToFourAndIsBounded() throws {
-        #expect(KafkaConfig().producer.connectionsPerBroker == 4)
-        #expect(try KafkaConfig(["produce.connections.per.broker": "1"]).producer.connectionsPerBroker == 1)
+        #expect(KafkaConfiguration().producer.connectionsPerBroker == 4)
+        #expect(try KafkaConfiguration(["produce.connections.per.broker": "1"]).producer.connectionsPerBroker == 1)
         for bad in ["0", "17", "two"] {
-            #expect(throws: KafkaError.self) { _ = try KafkaConfig(["produce.connections.per.broker": bad]) }
+            #expect(throws: KafkaError.self) { _ = try KafkaConfiguration(["produce.connections.per.broker": bad]) }
         }
     }
 
     @Test func rejectsUnknownPropertiesByName() {
         do {
-            _ = try KafkaConfig(["lingr.ms": "5"])
+            _ = try KafkaConfiguration(["lingr.ms": "5"])
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "invalid configuration: unknown property 'lingr.ms'")
@@ -32,6 +32,6 @@ import Testing
 
     @Test(arguments: [("request.timeout.ms", "soon"), ("request.timeout.ms", "0"), ("api.version.max", "Produce"), ("api.version.max", "Nope=3")])
     func rejectsMalformedValues(_ entry: (String, String)) {
-        #expect(throws: KafkaError.self) { _ = try KafkaConfig([entry.0: entry.1]) }
+        #expect(throws: KafkaError.self) { _ = try KafkaConfiguration([entry.0: entry.1]) }
     }
 }

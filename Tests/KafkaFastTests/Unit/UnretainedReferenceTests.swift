@@ -42,7 +42,7 @@ import Testing
         await #expect(processExitsWith: .failure) {
             // A broker that accepts and never answers: the first next() waits, the second comes in.
             let silent = try await SilentServer.start()
-            let consumer = try KafkaConsumer(config: KafkaConfig(["bootstrap.servers": "127.0.0.1:\(silent.port)"]))
+            let consumer = try KafkaPartitionConsumer(config: KafkaConfiguration(["bootstrap.servers": "127.0.0.1:\(silent.port)"]))
             let session = TailSession(consumer: consumer, topic: "t", partitions: nil, start: .beginning, untilEnd: false)
             async let first: FetchChunk? = try? session.next()
             async let second: FetchChunk? = try? session.next()

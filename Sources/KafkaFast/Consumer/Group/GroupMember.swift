@@ -15,7 +15,7 @@ protocol GroupMemberDelegate: AnyObject, Sendable {
     func partitionsRevoked() async -> OffsetsByTopic
 }
 
-/// How a member joins: the group settings of `ConsumerSettings` that the protocol needs.
+/// How a member joins: the group settings of `KafkaConsumerConfiguration` that the protocol needs.
 struct GroupMemberSettings: Sendable {
     var sessionTimeoutMs: Int32 = 45_000
     var rebalanceTimeoutMs: Int32 = 300_000

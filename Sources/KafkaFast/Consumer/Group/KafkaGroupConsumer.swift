@@ -20,7 +20,7 @@ public final class KafkaGroupConsumer: Sendable {
     let engine: FetchEngine
     let member: GroupMember
     let offsets = ProcessedOffsets()
-    let settings: ConsumerSettings
+    let settings: KafkaConsumerConfiguration
 
     private struct Lifecycle {
         var membership: Task<Void, Never>?
@@ -36,7 +36,7 @@ public final class KafkaGroupConsumer: Sendable {
     /// assigned partitions. `config.consumer` supplies the group settings (session timeout,
     /// heartbeat interval, assignors, auto-commit, `auto.offset.reset` for partitions without
     /// a committed offset).
-    public init(group: String, topics: [String], config: KafkaConfig) throws(KafkaError) {
+    public init(group: String, topics: [String], config: KafkaConfiguration) throws(KafkaError) {
         guard !group.isEmpty else { throw .invalidConfiguration("group.id is empty: name the consumer group") }
         guard !topics.isEmpty else { throw .invalidConfiguration("a group consumer needs at least one topic") }
         var assignors: [any PartitionAssignor] = []

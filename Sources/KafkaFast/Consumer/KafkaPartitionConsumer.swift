@@ -4,17 +4,17 @@ import Synchronization
 
 /// The partition consumer: reads partitions directly, without a group.
 ///
-///     let consumer = try KafkaConsumer(config: config)
+///     let consumer = try KafkaPartitionConsumer(config: config)
 ///     for try await message in consumer.tail(topic: "events", from: .fromEnd(10)) { ... }
 ///     consumer.close()
 ///
 /// Each `tail` runs its own `FetchEngine`; leaving the loop (or cancelling its task) stops
 /// it and releases what it buffered. `close()` stops every tail and, when the consumer made
 /// its own client, closes the client.
-public final class KafkaConsumer: Sendable {
+public final class KafkaPartitionConsumer: Sendable {
     public let client: KafkaClient
     /// What every tail of this consumer fetches with.
-    public let settings: ConsumerSettings
+    public let settings: KafkaConsumerConfiguration
     private let ownsClient: Bool
     private let engines = NIOLockedValueBox<(closed: Bool, running: [WeakEngine])>((false, []))
 
@@ -22,16 +22,16 @@ public final class KafkaConsumer: Sendable {
         weak let engine: FetchEngine?
     }
 
-    public init(config: KafkaConfig) throws(KafkaError) {
+    public init(config: KafkaConfiguration) throws(KafkaError) {
         client = try KafkaClient(config: config)
         settings = config.consumer
         ownsClient = true
     }
 
     /// A consumer on a shared client, which `close()` leaves open. `settings` replace the
-    /// client's consumer settings (its `KafkaConfig.consumer`) for this consumer's tails: a
+    /// client's consumer settings (its `KafkaConfiguration.consumer`) for this consumer's tails: a
     /// dashboard fetches small amounts and skips ahead, where the client's other readers do not.
-    public init(client: KafkaClient, settings: ConsumerSettings? = nil) {
+    public init(client: KafkaClient, settings: KafkaConsumerConfiguration? = nil) {
         self.client = client
         self.settings = settings ?? client.config.consumer
         ownsClient = false
@@ -77,7 +77,7 @@ public final class KafkaConsumer: Sendable {
 public struct ConsumerMessages: AsyncSequence, Sendable {
     public typealias Element = ConsumedMessage
 
-    let consumer: KafkaConsumer
+    let consumer: KafkaPartitionConsumer
     let topic: String
     let partitions: [Int32]?
     let start: StartPosition
@@ -112,7 +112,7 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
 public struct ConsumerChunks: AsyncSequence, Sendable {
     public typealias Element = FetchChunk
 
-    let consumer: KafkaConsumer
+    let consumer: KafkaPartitionConsumer
     let topic: String
     let partitions: [Int32]?
     let start: StartPosition
@@ -137,7 +137,7 @@ public struct ConsumerChunks: AsyncSequence, Sendable {
 /// `@unchecked Sendable` because its state is touched only by `next()`, which one task at a time
 /// calls (an iterator is not shared between tasks); debug builds assert that no two calls overlap.
 public final class TailSession: @unchecked Sendable {
-    private let consumer: KafkaConsumer
+    private let consumer: KafkaPartitionConsumer
     private let topic: String
     private let requested: [Int32]?
     private let start: StartPosition
@@ -152,7 +152,7 @@ public final class TailSession: @unchecked Sendable {
     private let inNext = Atomic<Bool>(false)
     #endif
 
-    init(consumer: KafkaConsumer, topic: String, partitions: [Int32]?, start: StartPosition, untilEnd: Bool) {
+    init(consumer: KafkaPartitionConsumer, topic: String, partitions: [Int32]?, start: StartPosition, untilEnd: Bool) {
         self.consumer = consumer
         self.topic = topic
         self.requested = partitions

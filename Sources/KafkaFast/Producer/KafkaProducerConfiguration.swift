@@ -1,8 +1,8 @@
 import KafkaCompression
 
-/// The producer's part of `KafkaConfig`, under librdkafka's property names and defaults
+/// The producer's part of `KafkaConfiguration`, under librdkafka's property names and defaults
 /// (except `enable.idempotence`, see below).
-public struct ProducerSettings: Sendable, Equatable {
+public struct KafkaProducerConfiguration: Sendable, Equatable {
     public enum Acks: Int16, Sendable {
         case none = 0
         case leader = 1
@@ -61,22 +61,22 @@ public struct ProducerSettings: Sendable, Equatable {
     mutating func set(_ name: String, _ value: String) throws(KafkaError) {
         switch name {
         case "linger.ms", "queue.buffering.max.ms":
-            lingerMs = try KafkaConfig.integer(name, value, in: 0...900_000)
+            lingerMs = try KafkaConfiguration.integer(name, value, in: 0...900_000)
         case "batch.size":
-            batchBytes = try KafkaConfig.integer(name, value, in: 1...2_147_483_647)
+            batchBytes = try KafkaConfiguration.integer(name, value, in: 1...2_147_483_647)
         case "batch.num.messages":
-            batchMessages = try KafkaConfig.integer(name, value, in: 1...1_000_000)
+            batchMessages = try KafkaConfiguration.integer(name, value, in: 1...1_000_000)
         case "queue.buffering.max.messages":
-            maxBufferedMessages = try KafkaConfig.integer(name, value, in: 1...2_147_483_647)
+            maxBufferedMessages = try KafkaConfiguration.integer(name, value, in: 1...2_147_483_647)
         case "queue.buffering.max.kbytes":
-            maxBufferedKilobytes = try KafkaConfig.integer(name, value, in: 1...2_147_483_647)
+            maxBufferedKilobytes = try KafkaConfiguration.integer(name, value, in: 1...2_147_483_647)
         case "compression.codec", "compression.type":
             guard let codec = CompressionCodec(name: value) else {
                 throw .invalidConfiguration("\(name)=\(value): expected none, gzip, snappy, lz4 or zstd")
             }
             compression = codec
         case "compression.level":
-            compressionLevel = try KafkaConfig.integer(name, value, in: -1...22)
+            compressionLevel = try KafkaConfiguration.integer(name, value, in: -1...22)
         case "acks", "request.required.acks":
             switch value {
             case "0": acks = .none
@@ -87,19 +87,19 @@ public struct ProducerSettings: Sendable, Equatable {
         case "enable.idempotence":
             idempotence = try Self.boolean(name, value)
         case "max.in.flight.requests.per.connection", "max.in.flight":
-            maxInFlightPerConnection = try KafkaConfig.integer(name, value, in: 1...1_000_000)
+            maxInFlightPerConnection = try KafkaConfiguration.integer(name, value, in: 1...1_000_000)
         case "produce.connections.per.broker":
-            connectionsPerBroker = try KafkaConfig.integer(name, value, in: 1...16)
+            connectionsPerBroker = try KafkaConfiguration.integer(name, value, in: 1...16)
         case "retries", "message.send.max.retries":
-            retries = try KafkaConfig.integer(name, value, in: 0...Int(Int32.max))
+            retries = try KafkaConfiguration.integer(name, value, in: 0...Int(Int32.max))
         case "retry.backoff.ms":
-            retryBackoffMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+            retryBackoffMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
         case "retry.backoff.max.ms":
-            retryBackoffMaxMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+            retryBackoffMaxMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
         case "delivery.timeout.ms", "message.timeout.ms":
-            deliveryTimeoutMs = try KafkaConfig.integer(name, value, in: 1...2_147_483_647)
+            deliveryTimeoutMs = try KafkaConfiguration.integer(name, value, in: 1...2_147_483_647)
         case "message.max.bytes":
-            maxMessageBytes = try KafkaConfig.integer(name, value, in: 1_000...1_000_000_000)
+            maxMessageBytes = try KafkaConfiguration.integer(name, value, in: 1_000...1_000_000_000)
         case "partitioner":
             guard let kind = Partitioner(rawValue: value) else {
                 throw .invalidConfiguration("\(name)=\(value): expected one of \(Partitioner.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -108,14 +108,14 @@ public struct ProducerSettings: Sendable, Equatable {
         case "topic.auto.create", "allow.auto.create.topics":
             autoCreateTopics = try Self.boolean(name, value)
         case "statistics.interval.ms":
-            statisticsIntervalMs = try KafkaConfig.integer(name, value, in: 0...86_400_000)
+            statisticsIntervalMs = try KafkaConfiguration.integer(name, value, in: 0...86_400_000)
         default:
             throw .invalidConfiguration("unknown property '\(name)'")
         }
     }
 
     /// The settings idempotence implies (as librdkafka enforces them).
-    func validated() throws(KafkaError) -> ProducerSettings {
+    func validated() throws(KafkaError) -> KafkaProducerConfiguration {
         guard idempotence else { return self }
         guard acks == .all else { throw .invalidConfiguration("enable.idempotence=true requires acks=all") }
         guard maxInFlightPerConnection <= 5 else {

@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// Thread-safe: call it from any thread or task. `send` never waits; `sendAndWait` waits for
 /// the broker's acknowledgement; `flush` and `close` wait for everything buffered.
-public final class KafkaConnector: Sendable {
+public final class KafkaProducer: Sendable {
     public let client: KafkaClient
     package let core: ProducerCore
     private let ownsClient: Bool
@@ -14,13 +14,13 @@ public final class KafkaConnector: Sendable {
     let createdAt = NIODeadline.now()
 
     /// A connector with its own client, configured with librdkafka property names.
-    public convenience init(config: KafkaConfig) throws(KafkaError) {
+    public convenience init(config: KafkaConfiguration) throws(KafkaError) {
         try self.init(client: KafkaClient(config: config), ownsClient: true)
     }
 
     /// A connector for `bootstrap` ("host:port[,host:port]") with `properties` (`linger.ms`, ...).
     public convenience init(bootstrap: String, properties: [String: String] = [:]) throws(KafkaError) {
-        var config = try KafkaConfig(properties)
+        var config = try KafkaConfiguration(properties)
         config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
         try self.init(config: config)
     }
@@ -36,7 +36,7 @@ public final class KafkaConnector: Sendable {
         self.core = ProducerCore(client: client, settings: try client.config.producer.validated())
     }
 
-    public var settings: ProducerSettings { core.settings }
+    public var settings: KafkaProducerConfiguration { core.settings }
 
     /// Buffers one message and returns at once. The partition is chosen by the partitioner
     /// unless given; the timestamp defaults to now (ms since the epoch).

@@ -8,10 +8,10 @@ import NIOCore
 /// The original library's low-level producer: one connection to one broker, messages addressed
 /// to a topic and partition by the caller, one ProduceRequest per `send`, and the answers read
 /// back in order with `readResponse`. Sends pipeline: several may go out before the first
-/// answer is read. No metadata, no retries, no batching across calls: `KafkaConnector` does that.
+/// answer is read. No metadata, no retries, no batching across calls: `KafkaProducer` does that.
 ///
 /// Thread-safe; answers come back in the order the sends were made, whichever thread made them.
-public final class Producer: Sendable {
+public final class KafkaSingleConnectionProducer: Sendable {
     /// One message for one topic-partition.
     public struct Message: Sendable, Equatable {
         public var topic: String
@@ -33,14 +33,14 @@ public final class Producer: Sendable {
     /// How one `send` is made.
     public struct Config: Sendable, Equatable {
         /// With `.none` the broker does not answer: such a send has no response to read.
-        public var acks: ProducerSettings.Acks
+        public var acks: KafkaProducerConfiguration.Acks
         /// How long the broker may wait for its replicas (the request's timeout_ms).
         public var timeoutMs: Int32
         public var compression: CompressionCodec
         /// The codec's level, nil for its default.
         public var compressionLevel: Int?
 
-        public init(acks: ProducerSettings.Acks = .leader, timeoutMs: Int32 = 30_000,
+        public init(acks: KafkaProducerConfiguration.Acks = .leader, timeoutMs: Int32 = 30_000,
                     compression: CompressionCodec = .none, compressionLevel: Int? = nil) {
             self.acks = acks
             self.timeoutMs = timeoutMs
@@ -76,7 +76,7 @@ public final class Producer: Sendable {
     private let sendLock = NIOLock()
 
     /// Connects to the broker at `host:port` and agrees API versions with it.
-    public init(host: String, port: Int, config: KafkaConfig = KafkaConfig()) async throws(KafkaError) {
+    public init(host: String, port: Int, config: KafkaConfiguration = KafkaConfiguration()) async throws(KafkaError) {
         let address = BrokerAddress(host: host, port: port)
         self.address = address
         self.maxMessageBytes = config.producer.maxMessageBytes

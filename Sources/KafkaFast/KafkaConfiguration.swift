@@ -2,7 +2,7 @@ import Logging
 
 /// Client configuration, set with librdkafka's property names (`-X name=value` in the CLI).
 /// An unknown name or a malformed value is an error that names the property.
-public struct KafkaConfig: Sendable {
+public struct KafkaConfiguration: Sendable {
     /// Where the client says what it does: connections up and down, retries with their reason,
     /// leader moves, metadata refreshes, rebalances, recovery. Nothing above `.debug` comes from
     /// the per-message path. Default: a logger that discards everything.
@@ -23,9 +23,9 @@ public struct KafkaConfig: Sendable {
     /// `api.version.max`: per-API ceilings such as `Produce=7,Metadata=9` (e.g. for old decoders).
     public var apiVersionMax: [Int16: Int16] = [:]
     /// The producer's settings (`linger.ms`, `acks`, `compression.codec`, ...).
-    public var producer = ProducerSettings()
+    public var producer = KafkaProducerConfiguration()
     /// The consumer's settings (`fetch.max.bytes`, `auto.offset.reset`, `group.id`, ...).
-    public var consumer = ConsumerSettings()
+    public var consumer = KafkaConsumerConfiguration()
 
     public init() {}
 

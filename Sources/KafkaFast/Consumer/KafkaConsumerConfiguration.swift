@@ -1,8 +1,8 @@
-/// The consumer's part of `KafkaConfig`, under librdkafka's property names and defaults.
+/// The consumer's part of `KafkaConfiguration`, under librdkafka's property names and defaults.
 ///
 /// The group settings (`group.id` and below) are stored here so the partition consumer and
 /// the group consumer read one struct; the fetch engine itself ignores them.
-public struct ConsumerSettings: Sendable, Equatable {
+public struct KafkaConsumerConfiguration: Sendable, Equatable {
     /// What to do when a fetch position is outside the partition's log (OFFSET_OUT_OF_RANGE),
     /// or a group has no committed offset for a partition.
     public enum OffsetReset: String, Sendable, CaseIterable {
@@ -61,15 +61,15 @@ public struct ConsumerSettings: Sendable, Equatable {
     mutating func set(_ name: String, _ value: String) throws(KafkaError) -> Bool {
         switch name {
         case "fetch.min.bytes":
-            fetchMinBytes = try KafkaConfig.integer(name, value, in: 1...100_000_000)
+            fetchMinBytes = try KafkaConfiguration.integer(name, value, in: 1...100_000_000)
         case "fetch.wait.max.ms":
-            fetchWaitMaxMs = try KafkaConfig.integer(name, value, in: 0...300_000)
+            fetchWaitMaxMs = try KafkaConfiguration.integer(name, value, in: 0...300_000)
         case "fetch.max.bytes":
-            fetchMaxBytes = try KafkaConfig.integer(name, value, in: 0...2_147_483_135)
+            fetchMaxBytes = try KafkaConfiguration.integer(name, value, in: 0...2_147_483_135)
         case "max.partition.fetch.bytes", "fetch.message.max.bytes":
-            maxPartitionFetchBytes = try KafkaConfig.integer(name, value, in: 1...1_000_000_000)
+            maxPartitionFetchBytes = try KafkaConfiguration.integer(name, value, in: 1...1_000_000_000)
         case "queued.max.messages.kbytes":
-            queuedMaxKilobytes = try KafkaConfig.integer(name, value, in: 1...2_097_151)
+            queuedMaxKilobytes = try KafkaConfiguration.integer(name, value, in: 1...2_097_151)
         case "auto.offset.reset":
             switch value.lowercased() {
             case "earliest", "smallest", "beginning": autoOffsetReset = .earliest
@@ -78,13 +78,13 @@ public struct ConsumerSettings: Sendable, Equatable {
             default: throw .invalidConfiguration("\(name)=\(value): expected earliest, latest or error")
             }
         case "topic.metadata.propagation.max.ms":
-            topicPropagationMaxMs = try KafkaConfig.integer(name, value, in: 0...3_600_000)
+            topicPropagationMaxMs = try KafkaConfiguration.integer(name, value, in: 0...3_600_000)
         case "retry.backoff.ms":
-            retryBackoffMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+            retryBackoffMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
         case "retry.backoff.max.ms":
-            retryBackoffMaxMs = try KafkaConfig.integer(name, value, in: 1...300_000)
+            retryBackoffMaxMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
         case "check.crcs":
-            checkCRCs = try ProducerSettings.boolean(name, value)
+            checkCRCs = try KafkaProducerConfiguration.boolean(name, value)
         case "isolation.level":
             switch value {
             case "read_uncommitted": readCommitted = false
@@ -97,15 +97,15 @@ public struct ConsumerSettings: Sendable, Equatable {
         case "group.instance.id":
             groupInstanceId = value.isEmpty ? nil : value
         case "session.timeout.ms":
-            sessionTimeoutMs = try KafkaConfig.integer(name, value, in: 1...3_600_000)
+            sessionTimeoutMs = try KafkaConfiguration.integer(name, value, in: 1...3_600_000)
         case "heartbeat.interval.ms":
-            heartbeatIntervalMs = try KafkaConfig.integer(name, value, in: 1...3_600_000)
+            heartbeatIntervalMs = try KafkaConfiguration.integer(name, value, in: 1...3_600_000)
         case "max.poll.interval.ms":
-            maxPollIntervalMs = try KafkaConfig.integer(name, value, in: 1...86_400_000)
+            maxPollIntervalMs = try KafkaConfiguration.integer(name, value, in: 1...86_400_000)
         case "auto.commit.interval.ms":
-            autoCommitIntervalMs = try KafkaConfig.integer(name, value, in: 0...86_400_000)
+            autoCommitIntervalMs = try KafkaConfiguration.integer(name, value, in: 0...86_400_000)
         case "enable.auto.commit":
-            enableAutoCommit = try ProducerSettings.boolean(name, value)
+            enableAutoCommit = try KafkaProducerConfiguration.boolean(name, value)
         case "partition.assignment.strategy":
             let names = value.split(separator: ",").map { String($0.trimmingWhitespace()) }.filter { !$0.isEmpty }
             guard !names.isEmpty else { throw .invalidConfiguration("\(name)=\(value): expected a list such as range,roundrobin") }
