@@ -65,14 +65,27 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // kfast's input formats (raw bytes split by a delimiter, kcat's JSON envelope), apart so
+        // the fuzz targets can reach them.
+        .target(name: "KfastInput", dependencies: ["KafkaFast"]),
         .executableTarget(
             name: "kfast",
             dependencies: [
-                "KafkaFast", "KafkaDashboard",
+                "KafkaFast", "KafkaDashboard", "KfastInput",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // libFuzzer targets (built with -DFUZZING by Tests/Fuzz/run-fuzz.sh) and, without it, the
+        // runner `make test` smoke-tests them with (Sources/KafkaFuzz/FuzzTarget.swift).
+        .executableTarget(
+            name: "KafkaFuzz",
+            dependencies: [
+                "KafkaFast", "KafkaProtocol", "KafkaCompression", "KfastInput",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).

@@ -8,7 +8,7 @@ import NIOPosix
 public final class KafkaClient: Sendable {
     public let config: KafkaConfiguration
     let pool: BrokerPool
-    let metadataCache: MetadataCache
+    package let metadataCache: MetadataCache
     let group: any EventLoopGroup
 
     public init(config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {

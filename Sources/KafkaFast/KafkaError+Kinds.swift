@@ -91,9 +91,17 @@ extension KafkaError {
     }
 
     /// A message not acknowledged within `delivery.timeout.ms`.
-    static func deliveryTimedOut(afterMs ms: Int, topic: String, partition: Int32) -> KafkaError {
-        KafkaError(code: .deliveryTimedOut, description: "\(topic)/\(partition): not acknowledged within delivery.timeout.ms (\(ms) ms)",
+    static func deliveryTimedOut(afterMs ms: Int, topic: String, partition: Int32, lastError: String? = nil) -> KafkaError {
+        KafkaError(code: .deliveryTimedOut,
+                   description: "\(topic)/\(partition): not acknowledged within delivery.timeout.ms (\(ms) ms)" + (lastError.map { "; last error: \($0)" } ?? ""),
                    topic: topic, partition: partition)
+    }
+
+    /// A message that found no room in the producer's buffer within `delivery.timeout.ms`.
+    static func deliveryTimedOut(noRoomWithinMs ms: Int, topic: String, lastError: String?) -> KafkaError {
+        KafkaError(code: .deliveryTimedOut,
+                   description: "\(topic): no room in the producer's buffer within delivery.timeout.ms (\(ms) ms)" + (lastError.map { "; first failure: \($0)" } ?? ""),
+                   topic: topic)
     }
 
     /// A message that failed for `error`, which was not about it alone (the topic is unknown,

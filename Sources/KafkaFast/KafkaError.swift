@@ -56,7 +56,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
-    /// The one line that says what and why.
+    /// The one line that says what and why. Names and messages from the wire may hold any byte,
+    /// a newline among them, so control characters are written as escapes.
     public let description: String
     /// The broker involved, `host:port` (or node id), when there was one.
     public let broker: String?
@@ -73,7 +74,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         topic: String? = nil, partition: Int32? = nil, underlying: (any Error & Sendable)? = nil
     ) {
         self.code = code
-        self.description = description
+        self.description = Self.oneLine(description)
         self.broker = broker
         self.kafkaErrorCode = kafkaErrorCode
         self.topic = topic
@@ -85,6 +86,12 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// another broker or trying again gives the same answer, so it is reported at once.
     public var isSecurityFailure: Bool {
         code == .tlsFailed || code == .authenticationFailed || code == .securityMismatch
+    }
+
+    /// `text` with control characters (a newline, an escape sequence) written as `\u{..}`.
+    package static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
     }
 
     /// Whether retrying the same operation later can succeed.

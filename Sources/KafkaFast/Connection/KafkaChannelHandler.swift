@@ -4,7 +4,7 @@ import NIOCore
 
 /// One request on its way out: a complete frame whose correlation id is filled in on the
 /// event loop, so ids are assigned in exactly the order requests hit the socket.
-struct OutboundRequest: Sendable {
+package struct OutboundRequest: Sendable {
     /// The frame, or its first piece (which holds the header).
     var frame: ByteBuffer
     let apiKey: Int16
@@ -25,7 +25,7 @@ struct OutboundRequest: Sendable {
         self.passesHold = passesHold
     }
 
-    init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
+    package init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
          timeout: TimeAmount, rest: [ByteBuffer] = []) {
         self.frame = frame
         self.apiKey = apiKey
@@ -56,10 +56,10 @@ enum ReauthenticationGate {
 /// (as in valkey-swift) and each response must carry the correlation id at its head. A
 /// mismatch or a timeout leaves the stream unusable: every pending request fails and the
 /// connection closes, and the pool dials a new one (as franz-go does).
-final class KafkaChannelHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = OutboundRequest
-    typealias OutboundOut = ByteBuffer
+package final class KafkaChannelHandler: ChannelDuplexHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias OutboundIn = OutboundRequest
+    package typealias OutboundOut = ByteBuffer
 
     private struct Pending {
         let correlationId: Int32
@@ -88,18 +88,18 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private var holding = false
     private var held = Deque<(request: OutboundRequest, promise: EventLoopPromise<Void>?)>()
 
-    init(brokerName: String, stats: ConnectionStats) {
+    package init(brokerName: String, stats: ConnectionStats) {
         self.brokerName = brokerName
         self.stats = stats
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    package func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         failAll(.connectionClosed(broker: brokerName))
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var request = unwrapOutboundIn(data)
         if let failure {
             request.response?.fail(failure)
@@ -144,7 +144,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(last), promise: promise)
     }
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    package func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let gate = event as? ReauthenticationGate else {
             return context.triggerUserOutboundEvent(event, promise: promise)
         }
@@ -161,7 +161,7 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         promise?.succeed(())
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var frame = unwrapInboundIn(data)
         stats.recordRead(bytes: frame.readableBytes + 4)
         guard let correlationId = frame.readInteger(as: Int32.self) else {
@@ -196,18 +196,18 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         head.promise.succeed(frame)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         if !closedByClient { stats.recordDisconnect((failure ?? .connectionClosed(broker: brokerName)).description) }
         failAll(.connectionClosed(broker: brokerName))
         context.fireChannelInactive()
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         closedByClient = true
         context.close(mode: mode, promise: promise)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
         let reason: KafkaError
         if let kafkaError = error as? KafkaError {
             reason = kafkaError

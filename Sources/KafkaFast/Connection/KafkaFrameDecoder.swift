@@ -3,8 +3,8 @@ import NIOCore
 /// Splits the inbound byte stream into Kafka frames: an int32 size, then that many bytes.
 /// A size outside 4...maxFrameSize means a corrupt stream (or not Kafka at all): the
 /// connection is closed rather than trying to allocate what a broken peer claims.
-struct KafkaFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+package struct KafkaFrameDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = ByteBuffer
 
     let maxFrameSize: Int
     /// On a plaintext connection: a first answer that is a TLS record means a TLS port.
@@ -16,7 +16,9 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
         self.expectsPlaintext = expectsPlaintext
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
+
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
         guard size >= 4, Int(size) <= maxFrameSize else {
             if expectsPlaintext && framesSeen == 0 && Self.looksLikeTLSRecord(UInt32(bitPattern: size)) {
@@ -32,7 +34,7 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }

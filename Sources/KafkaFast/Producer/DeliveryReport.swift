@@ -17,15 +17,20 @@ public struct DeliveryReport: Sendable, Equatable {
 // `.deliveryTimedOut`), made by these, the producer's own ways of saying it.
 extension KafkaError {
     /// The broker refused the message's batch with `code`.
-    init(code: KafkaErrorCode, topic: String, partition: Int32, detail: String? = nil) {
+    package init(code: KafkaErrorCode, topic: String, partition: Int32, detail: String? = nil) {
         self = .delivery(code: code, topic: topic, partition: partition, detail: detail)
     }
 
     /// The message failed because of `error`, not about it alone (unknown topic, lost connection).
     init(_ error: KafkaError) { self = .delivery(error) }
 
-    init(timedOutAfterMs ms: Int, topic: String, partition: Int32) {
-        self = .deliveryTimedOut(afterMs: ms, topic: topic, partition: partition)
+    init(timedOutAfterMs ms: Int, topic: String, partition: Int32, lastError: String? = nil) {
+        self = .deliveryTimedOut(afterMs: ms, topic: topic, partition: partition, lastError: lastError)
+    }
+
+    /// A message that found no room in the producer's buffer within `delivery.timeout.ms`.
+    init(noRoomWithinMs ms: Int, topic: String, lastError: String?) {
+        self = .deliveryTimedOut(noRoomWithinMs: ms, topic: topic, lastError: lastError)
     }
 
     /// The short name counters and the dashboard use (`shortName`).

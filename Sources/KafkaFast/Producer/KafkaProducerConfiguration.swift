@@ -64,7 +64,7 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         get { .milliseconds(deliveryTimeoutMs) }
         set { deliveryTimeoutMs = newValue.wholeMilliseconds }
     }
-    var deliveryTimeoutMs = 300_000
+    package var deliveryTimeoutMs = 300_000
     /// `message.max.bytes`: the largest single record batch the producer builds.
     public var maxMessageBytes = 1_000_000
     public var partitioner: Partitioner = .murmur2Random

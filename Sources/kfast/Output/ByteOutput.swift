@@ -25,6 +25,8 @@ struct ByteOutput {
 
     mutating func append(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
 
+    mutating func append<Bytes: Sequence>(_ more: Bytes) where Bytes.Element == UInt8 { bytes.append(contentsOf: more) }
+
     mutating func append<T: BinaryInteger>(decimal value: T) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))

@@ -21,7 +21,12 @@ enum MockCluster {
     /// secured ones of secure-servers.sh).
     static func control(_ command: String, _ arguments: [String: any Sendable] = [:],
                         environment: String = "KAFKA_FAST_MOCK_CONTROL") async throws -> [String: Any] {
-        let address = try TestEnvironment.value(environment)
+        try await control(at: try TestEnvironment.value(environment), command, arguments)
+    }
+
+    /// `control` for the cluster whose control channel is at `address` (a private one).
+    @discardableResult
+    static func control(at address: String, _ command: String, _ arguments: [String: any Sendable] = [:]) async throws -> [String: Any] {
         var words = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "ctl", address, command]
         for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
             if let list = value as? [Int] {

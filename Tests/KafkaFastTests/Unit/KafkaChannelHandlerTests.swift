@@ -129,17 +129,20 @@ import Testing
         #expect(!channel.isActive)
     }
 
-    @Test func anOversizedFrameClosesTheConnection() throws {
+    /// Too large, negative (a corrupt or hostile size), or too small to hold a correlation id.
+    @Test(arguments: [Int32(2 << 20), -1, -2, Int32.min, 0, 3])
+    func aFrameSizeOutsideTheLimitsClosesTheConnection(_ size: Int32) throws {
         let (pending, result) = request()
         channel.writeAndFlush(pending, promise: nil)
-        var huge = ByteBuffer()
-        huge.writeInteger(Int32(2 << 20))
-        try channel.writeInbound(huge)
+        var frame = ByteBuffer()
+        frame.writeInteger(size)
+        frame.writeRepeatingByte(0, count: 8)
+        try channel.writeInbound(frame)
         do {
             _ = try result.wait()
-            Issue.record("a 2 MB frame was accepted with a 1 MB limit")
+            Issue.record("a frame of size \(size) was accepted")
         } catch let error as KafkaError {
-            #expect(error.description == "broker test:1 sent an invalid response: response frame size 2097152 is outside 4...1048576 bytes")
+            #expect(error.description == "broker test:1 sent an invalid response: response frame size \(size) is outside 4...1048576 bytes")
         }
         #expect(!channel.isActive)
     }

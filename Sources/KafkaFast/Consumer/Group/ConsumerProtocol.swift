@@ -81,7 +81,18 @@ public enum ConsumerProtocol {
         let message = try ConsumerProtocolAssignment(
             from: &buffer, version: min(version, ConsumerProtocolAssignment.validVersions.upperBound))
         var partitions: PartitionsByTopic = [:]
-        for entry in message.assignedPartitions { partitions[entry.topic, default: []] += entry.partitions }
+        var seen: Set<KafkaTopicPartition> = []
+        for entry in message.assignedPartitions {
+            // A member fetches exactly what it is assigned: no negative partition, none twice.
+            guard !entry.topic.isEmpty else { throw .malformed("assignment names a topic without a name") }
+            for partition in entry.partitions {
+                guard partition >= 0 else { throw .malformed("assignment names partition \(partition) of topic '\(entry.topic)'") }
+                guard seen.insert(KafkaTopicPartition(entry.topic, partition)).inserted else {
+                    throw .malformed("assignment names partition \(partition) of topic '\(entry.topic)' twice")
+                }
+                partitions[entry.topic, default: []].append(partition)
+            }
+        }
         return Assignment(partitions: partitions, userData: message.userData)
     }
 

@@ -214,7 +214,8 @@ public final class KafkaGroupConsumer: Sendable {
 
     /// The messages of the partitions assigned to this member, in offset order per partition,
     /// across rebalances. One reader at a time. Ends when the consumer is closed; throws when
-    /// the group refused the member for good.
+    /// the group refused the member for good, and a partition's fetch error (the group and the
+    /// other partitions go on; iterate again to read on).
     public var messages: GroupMessages { GroupMessages(consumer: self) }
 }
 
@@ -257,13 +258,9 @@ public struct GroupMessages: AsyncSequence, Sendable {
                 if let chunk, let last = chunk.messages.last { consumer.offsets.mark(chunk.topicPartition, next: last.offset + 1) }
                 chunk = nil
                 index = 0
-                let next: FetchChunk?
-                do {
-                    next = try await consumer.engine.poll()
-                } catch {
-                    // A partition's error stops that partition only; the group goes on.
-                    continue
-                }
+                // A partition's error is thrown here (the group and the other partitions go on:
+                // iterate `messages` again to read on).
+                let next = try await consumer.engine.poll()
                 guard let next else {
                     if let failure = consumer.failure { throw failure }
                     return nil
