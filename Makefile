@@ -3,6 +3,9 @@
 #   make test [ARGS=...]       deps, build, start Tansu + noida, swift test ARGS, stop them
 #   make run [BROKERS=h:p]     release build, `kfast dash` (on a fresh Tansu with load on `demo` unless BROKERS)
 #   make bench [ARGS=...]      release build, KafkaBench against fresh brokers (when it exists)
+#   make fuzz [FUZZ_SECONDS=60] every libFuzzer target (Sources/KafkaFuzz) for FUZZ_SECONDS, under ASan
+#   make test-tsan | test-asan the unit and stress suites under ThreadSanitizer | AddressSanitizer
+#   make soak                  5 million messages through faults (Tests/Soak), not part of make test
 #   make deps                  only install what is missing (Debian packages, .tools/venv)
 #   make brokers | stop-brokers  leave both brokers running for hand testing (.test-run/brokers.env)
 #   make clean | distclean     remove .build and .test-run | and the .tools venv too
@@ -11,7 +14,7 @@ HARNESS := Tests/Harness
 ARGS ?=
 BROKERS ?=
 
-.PHONY: build release test run bench deps brokers stop-brokers clean distclean
+.PHONY: build release test run bench fuzz test-tsan test-asan soak deps brokers stop-brokers clean distclean
 
 build: deps
 	swift build
@@ -28,6 +31,18 @@ run:
 bench:
 	$(HARNESS)/run-bench.sh $(ARGS)
 
+fuzz: deps
+	Tests/Fuzz/run-fuzz.sh
+
+test-tsan:
+	$(HARNESS)/run-sanitized.sh thread $(ARGS)
+
+test-asan:
+	$(HARNESS)/run-sanitized.sh address $(ARGS)
+
+soak:
+	Tests/Soak/run-soak.sh $(ARGS)
+
 deps:
 	@$(HARNESS)/ensure-deps.sh
 
@@ -38,7 +53,7 @@ stop-brokers:
 	@$(HARNESS)/brokers.sh stop
 
 clean: stop-brokers
-	rm -rf .build .test-run
+	rm -rf .build .build-fuzz .build-tsan .build-asan .test-run
 
 distclean: clean
 	rm -rf .tools

@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // TLS (bundles BoringSSL: no OpenSSL from the system) and SCRAM's HMAC/SHA-2.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages); the build fails with the package name when one is missing.
@@ -55,20 +58,55 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
         ),
+        // kfast's input formats (raw bytes split by a delimiter, kcat's JSON envelope), apart so
+        // the fuzz targets can reach them.
+        .target(name: "KfastInput", dependencies: ["KafkaFast"]),
         .executableTarget(
             name: "kfast",
             dependencies: [
-                "KafkaFast", "KafkaDashboard",
+                "KafkaFast", "KafkaDashboard", "KfastInput",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer targets (built with -DFUZZING by Tests/Fuzz/run-fuzz.sh) and, without it, the
+        // runner `make test` smoke-tests them with (Sources/KafkaFuzz/FuzzTarget.swift).
+        .executableTarget(
+            name: "KafkaFuzz",
+            dependencies: [
+                "KafkaFast", "KafkaProtocol", "KafkaCompression", "KfastInput",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         // Micro-benchmarks; meaningful only in release (`swift build -c release --product KafkaBench`).
-        .executableTarget(name: "KafkaBench", dependencies: ["KafkaProtocol", "KafkaCompression", "KafkaDashboard"]),
+        .executableTarget(
+            name: "KafkaBench",
+            dependencies: [
+                "KafkaProtocol", "KafkaCompression", "KafkaDashboard", "CZlib", "CDeflate", "CLZ4", "CZstd",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
+        // Small programs that show the library in use; built by `make build`, run by `make test`.
+        .executableTarget(name: "example-hello-world", dependencies: ["KafkaFast"], path: "Sources/Examples/HelloWorld"),
+        .executableTarget(name: "example-produce-benchmark", dependencies: ["KafkaFast"], path: "Sources/Examples/ProduceBenchmark"),
+        .executableTarget(
+            name: "example-service",
+            dependencies: [
+                "KafkaFast", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Examples/ServiceExample"),
+        .executableTarget(name: "example-manual-commit", dependencies: ["KafkaFast"], path: "Sources/Examples/ManualCommit"),
 
         // Generates Sources/KafkaProtocol/Messages/Generated from Kafka's JSON schemas; run by hand.
         .executableTarget(name: "KafkaCodegen"),

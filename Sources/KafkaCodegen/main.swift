@@ -93,6 +93,12 @@ func run(schemaDirectory: URL, outputDirectory: URL, samplesDirectory: URL?) thr
             try renderSamples(message).write(to: url, atomically: true, encoding: .utf8)
         }
     }
+    let requests = apiNames.map { "    \($0)Request.self," }.joined(separator: "\n")
+    let registry = [generatedHeader, regenerateCommand, "",
+                    "/// Every request the codecs know, one per API; each names its response type (fuzzing, test proxies).",
+                    "public let allKafkaRequestTypes: [any KafkaRequestMessage.Type] = [", requests, "]", ""].joined(separator: "\n")
+    try registry.write(to: outputDirectory.appendingPathComponent("AllRequestTypes.swift"), atomically: true, encoding: .utf8)
+    written += 1
     if let samplesDirectory {
         let list = schemaNames.map { "    \($0).self," }.joined(separator: "\n")
         let text = [generatedHeader, regenerateCommand, "", "import KafkaProtocol", "",

@@ -8,7 +8,7 @@ import NIOPosix
 public final class KafkaClient: Sendable {
     public let config: KafkaConfiguration
     let pool: BrokerPool
-    let metadataCache: MetadataCache
+    package let metadataCache: MetadataCache
     let group: any EventLoopGroup
 
     public init(config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {
@@ -17,7 +17,7 @@ public final class KafkaClient: Sendable {
         }
         self.config = config
         self.group = group
-        self.pool = BrokerPool(config: config, group: group)
+        self.pool = BrokerPool(config: config, security: try ConnectionSecurity(config: config), group: group)
         self.metadataCache = MetadataCache(bootstrap: config.bootstrapServers, refreshIntervalMs: config.metadataRefreshIntervalMs)
     }
 
@@ -38,7 +38,7 @@ public final class KafkaClient: Sendable {
     }
 
     /// The connection to broker `nodeId`, dialled if needed.
-    public func connection(
+    package func connection(
         toNode nodeId: Int32, purpose: ConnectionPurpose = .general, on eventLoop: (any EventLoop)? = nil
     ) async throws(KafkaError) -> BrokerConnection {
         var broker = metadataCache.current?.brokers[nodeId]
@@ -50,14 +50,17 @@ public final class KafkaClient: Sendable {
     }
 
     /// A connection to any reachable broker: known brokers first, then the bootstrap list.
-    public func anyConnection() async throws(KafkaError) -> BrokerConnection {
+    package func anyConnection() async throws(KafkaError) -> BrokerConnection {
         let known = metadataCache.current?.sortedBrokers.map(\.address) ?? []
         var failures: [String] = []
         for address in known + config.bootstrapServers.filter({ !known.contains($0) }) {
             do {
                 return try await pool.connection(to: address)
-            } catch .clientClosed {
+            } catch let error where error.code == .clientClosed {
                 throw .clientClosed
+            } catch where error.isSecurityFailure {
+                // Credentials and certificates are the client's: every broker gives the same answer.
+                throw error
             } catch {
                 failures.append(error.description)
             }

@@ -12,20 +12,34 @@ public struct KafkaConfiguration: Sendable {
     public var debugContexts: Set<String> = []
     public var bootstrapServers: [BrokerAddress] = []
     public var clientId = "kafka-fast"
-    /// `socket.connection.setup.timeout.ms`: how long dialing a broker may take.
-    public var connectTimeoutMs = 10_000
-    /// `request.timeout.ms`: how long a broker may take to answer one request.
-    public var requestTimeoutMs = 30_000
+    /// `socket.connection.setup.timeout.ms` (10 s): how long dialing a broker, the TLS handshake included, may take.
+    public var connectTimeout: Duration {
+        get { .milliseconds(connectTimeoutMs) }
+        set { connectTimeoutMs = newValue.wholeMilliseconds }
+    }
+    var connectTimeoutMs = 10_000
+    /// `request.timeout.ms` (30 s): how long a broker may take to answer one request.
+    public var requestTimeout: Duration {
+        get { .milliseconds(requestTimeoutMs) }
+        set { requestTimeoutMs = newValue.wholeMilliseconds }
+    }
+    var requestTimeoutMs = 30_000
     /// `receive.message.max.bytes`: the largest response frame accepted.
     public var maxResponseBytes = 100_000_000
-    /// `topic.metadata.refresh.interval.ms`: the background metadata refresh period.
-    public var metadataRefreshIntervalMs = 300_000
+    /// `topic.metadata.refresh.interval.ms` (5 min): the background metadata refresh period.
+    public var metadataRefreshInterval: Duration {
+        get { .milliseconds(metadataRefreshIntervalMs) }
+        set { metadataRefreshIntervalMs = newValue.wholeMilliseconds }
+    }
+    var metadataRefreshIntervalMs = 300_000
     /// `api.version.max`: per-API ceilings such as `Produce=7,Metadata=9` (e.g. for old decoders).
     public var apiVersionMax: [Int16: Int16] = [:]
     /// The producer's settings (`linger.ms`, `acks`, `compression.codec`, ...).
     public var producer = KafkaProducerConfiguration()
     /// The consumer's settings (`fetch.max.bytes`, `auto.offset.reset`, `group.id`, ...).
     public var consumer = KafkaConsumerConfiguration()
+    /// TLS and SASL (`security.protocol`, `ssl.*`, `sasl.*`).
+    public var security = KafkaSecurityConfiguration()
 
     public init() {}
 
@@ -57,6 +71,7 @@ public struct KafkaConfiguration: Sendable {
             try producer.set(name, value)
             _ = try consumer.set(name, value)
         default:
+            if try security.set(name, value) { return }
             if try consumer.set(name, value) { return }
             try producer.set(name, value)
         }

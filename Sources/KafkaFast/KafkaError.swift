@@ -1,80 +1,121 @@
 import KafkaProtocol
 
-/// Every failure the client reports. Each description is one line that says what and why,
-/// fit to print as a CLI error or a dashboard status line.
-public enum KafkaError: Error, Sendable, CustomStringConvertible {
-    case invalidConfiguration(String)
-    case invalidBrokerAddress(String, reason: String)
-    case connectionFailed(broker: String, reason: String)
-    case connectionClosed(broker: String)
-    case requestTimedOut(broker: String, api: String, milliseconds: Int64)
-    case protocolViolation(broker: String, detail: String)
-    /// A response frame larger than `receive.message.max.bytes` (`KafkaConfiguration.maxResponseBytes`).
-    /// Retrying cannot help: the broker sends the same again (noida ignores the fetch byte limits).
-    case responseTooLarge(broker: String, bytes: Int, limit: Int)
-    case unsupportedApi(broker: String, api: String, detail: String)
-    /// The broker answered with an error code.
-    case broker(code: KafkaErrorCode, context: String, message: String?)
-    case unknownTopic(String)
-    case unknownPartition(topic: String, partition: Int32)
-    /// No consumer group of this name exists (no members, no committed offsets).
-    case unknownGroup(String)
-    /// The group has members, and what was asked (an offset reset) needs an empty group.
-    case groupNotEmpty(group: String, members: Int, state: String)
-    case noBrokerAvailable(String)
-    /// A group consumer did not become a member within the time its caller could wait.
-    case groupNotFormed(group: String, waitedMs: Int64, reason: String)
-    case clientClosed
+/// Every failure the client reports, delivery failures included: what kind it is (`code`), the
+/// broker involved and the error code it answered with where there was one, and one line that
+/// says what and why (`description`), fit to print as a CLI error or a dashboard status line.
+///
+/// Shaped as postgres-nio's and valkey-swift's errors are: a struct whose `code` can grow new
+/// values without breaking a `switch` written against today's, so match on `code`:
+///
+///     do { try await client.createTopic("orders") }
+///     catch let error where error.kafkaErrorCode == .topicAlreadyExists { /* fine */ }
+///     catch let error where error.code == .unsupportedApi { print(error) }
+public struct KafkaError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
 
-    public var description: String {
-        switch self {
-        case .invalidConfiguration(let what):
-            return "invalid configuration: \(what)"
-        case .invalidBrokerAddress(let address, let reason):
-            return "invalid broker address '\(address)': \(reason)"
-        case .connectionFailed(let broker, let reason):
-            return "cannot connect to broker \(broker): \(reason)"
-        case .connectionClosed(let broker):
-            return "connection to broker \(broker) was closed"
-        case .requestTimedOut(let broker, let api, let ms):
-            return "\(api) request to broker \(broker) timed out after \(ms) ms"
-        case .protocolViolation(let broker, let detail):
-            return "broker \(broker) sent an invalid response: \(detail)"
-        case .responseTooLarge(let broker, let bytes, let limit):
-            return "broker \(broker) sent a response of \(bytes) bytes, over receive.message.max.bytes (\(limit)): "
-                + "raise that property to at least \(bytes) to accept it"
-        case .unsupportedApi(let broker, let api, let detail):
-            return "broker \(broker) does not support \(api): \(detail)"
-        case .broker(let code, let context, let message):
-            let suffix = message.map { $0.isEmpty ? "" : " (\($0))" } ?? ""
-            return "\(context): \(code.name) [\(code.rawValue)]\(suffix)"
-        case .unknownTopic(let topic):
-            return "unknown topic '\(topic)': it does not exist on the cluster"
-        case .unknownPartition(let topic, let partition):
-            return "unknown partition \(partition) of topic '\(topic)'"
-        case .unknownGroup(let group):
-            return "unknown group '\(group)': no consumer group of that name exists on the cluster"
-        case .groupNotEmpty(let group, let members, let state):
-            return "group '\(group)' has \(members) member\(members == 1 ? "" : "s") (state \(state)): "
-                + "Kafka changes the offsets of an empty group only; stop its consumers first"
-        case .noBrokerAvailable(let reason):
-            return "no broker available: \(reason)"
-        case .groupNotFormed(let group, let waitedMs, let reason):
-            return "group '\(group)' did not form within \(waitedMs) ms: \(reason)"
-        case .clientClosed:
-            return "the client is closed"
-        }
+        /// A property or argument the client refuses before anything is sent.
+        public static let invalidConfiguration = Code("invalidConfiguration")
+        /// A `host:port` that cannot be one.
+        public static let invalidBrokerAddress = Code("invalidBrokerAddress")
+        /// Dialling a broker failed (refused, unreachable, timed out).
+        public static let connectionFailed = Code("connectionFailed")
+        /// A connection closed under a request.
+        public static let connectionClosed = Code("connectionClosed")
+        /// A broker did not answer within `request.timeout.ms`.
+        public static let requestTimedOut = Code("requestTimedOut")
+        /// A broker sent bytes that are not a valid answer: the field named in the message.
+        public static let protocolViolation = Code("protocolViolation")
+        /// A response larger than `receive.message.max.bytes`: retrying gets the same again
+        /// (noida ignores the fetch byte limits and answers a whole backlog at once).
+        public static let responseTooLarge = Code("responseTooLarge")
+        /// The broker lacks the API, or every version of it the client speaks.
+        public static let unsupportedApi = Code("unsupportedApi")
+        /// The broker answered with an error code (`kafkaErrorCode`).
+        public static let brokerError = Code("brokerError")
+        public static let unknownTopic = Code("unknownTopic")
+        public static let unknownPartition = Code("unknownPartition")
+        /// No consumer group of that name exists (no members, no committed offsets).
+        public static let unknownGroup = Code("unknownGroup")
+        /// The group has members, and what was asked (an offset reset) needs an empty group.
+        public static let groupNotEmpty = Code("groupNotEmpty")
+        /// A group consumer did not become a member within the time its caller could wait.
+        public static let groupNotFormed = Code("groupNotFormed")
+        public static let noBrokerAvailable = Code("noBrokerAvailable")
+        /// The TLS handshake failed (untrusted or expired certificate, host name, client certificate).
+        public static let tlsFailed = Code("tlsFailed")
+        /// SASL authentication failed (credentials, a mechanism the broker does not enable).
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// The broker's port speaks another `security.protocol` than the one configured.
+        public static let securityMismatch = Code("securityMismatch")
+        /// A message was not acknowledged within `delivery.timeout.ms`.
+        public static let deliveryTimedOut = Code("deliveryTimedOut")
+        /// A message was refused: by the broker (`kafkaErrorCode`) or before it was sent.
+        public static let deliveryFailed = Code("deliveryFailed")
+        public static let clientClosed = Code("clientClosed")
+    }
+
+    public let code: Code
+    /// The one line that says what and why. Names and messages from the wire may hold any byte,
+    /// a newline among them, so control characters are written as escapes.
+    public let description: String
+    /// The broker involved, `host:port` (or node id), when there was one.
+    public let broker: String?
+    /// The error code a broker answered with, when it did.
+    public let kafkaErrorCode: KafkaErrorCode?
+    /// The topic and partition concerned, when the failure is about one (a delivery, a fetch).
+    public let topic: String?
+    public let partition: Int32?
+    /// What caused it, when another error did.
+    public let underlying: (any Error & Sendable)?
+
+    public init(
+        code: Code, description: String, broker: String? = nil, kafkaErrorCode: KafkaErrorCode? = nil,
+        topic: String? = nil, partition: Int32? = nil, underlying: (any Error & Sendable)? = nil
+    ) {
+        self.code = code
+        self.description = Self.oneLine(description)
+        self.broker = broker
+        self.kafkaErrorCode = kafkaErrorCode
+        self.topic = topic
+        self.partition = partition
+        self.underlying = underlying
+    }
+
+    /// A failure that comes from the client's own security settings or credentials: dialling
+    /// another broker or trying again gives the same answer, so it is reported at once.
+    public var isSecurityFailure: Bool {
+        code == .tlsFailed || code == .authenticationFailed || code == .securityMismatch
+    }
+
+    /// `text` with control characters (a newline, an escape sequence) written as `\u{..}`.
+    package static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
     }
 
     /// Whether retrying the same operation later can succeed.
     public var isRetriable: Bool {
-        switch self {
-        case .connectionFailed, .connectionClosed, .requestTimedOut, .noBrokerAvailable:
-            return true
-        case .broker(let code, _, _):
-            return code.isRetriable
-        default:
-            return false
+        switch code {
+        case .connectionFailed, .connectionClosed, .requestTimedOut, .noBrokerAvailable: return true
+        case .brokerError: return kafkaErrorCode?.isRetriable ?? false
+        default: return false
         }
+    }
+
+    /// A short name for counters and the dashboard: the broker's error name, or the kind of failure.
+    public var shortName: String {
+        if let kafkaErrorCode { return kafkaErrorCode.name }
+        return code == .deliveryTimedOut ? "MSG_TIMED_OUT" : "CLIENT_ERROR"
+    }
+}
+
+extension KafkaError: Equatable {
+    /// Equal when they say the same of the same kind (the underlying error is not compared).
+    public static func == (lhs: KafkaError, rhs: KafkaError) -> Bool {
+        lhs.code == rhs.code && lhs.description == rhs.description && lhs.kafkaErrorCode == rhs.kafkaErrorCode
     }
 }

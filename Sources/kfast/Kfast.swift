@@ -13,7 +13,7 @@ struct Kfast: AsyncParsableCommand {
         subcommands: [
             TopicsCommand.self, OffsetsCommand.self, CreateTopicCommand.self, DeleteTopicCommand.self, AlterTopicCommand.self,
             ProduceCommand.self, ConsumeCommand.self, BenchCommand.self, ConsumeBenchCommand.self, LatencyBenchCommand.self,
-            DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self,
+            DashCommand.self, DashBenchCommand.self, GroupsCommand.self, ExampleCommand.self, ProfilesCommand.self,
         ]
     )
 }
@@ -40,11 +40,24 @@ enum KfastMain {
             fail(error.description, code: 1)
         } catch let error as CLIError {
             fail(error.description, code: error.isUsage ? 2 : 1)
-        } catch {
+        } catch let error where isUsageError(error) {
             exitForParseError(error)
+        } catch {
+            // Anything else went wrong while running (a delivery, a file, a cancelled wait): a
+            // runtime failure, exit 1, said in one line; never "see --help".
+            fail("\(error)", code: 1)
         }
         exit(0)
     }
+
+    /// What ArgumentParser throws about the command line itself (validate(), --help, an exit
+    /// code asked for): the only errors that are the user's usage.
+    static func isUsageError(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || error is ExitCode
+    }
+
+    /// Errors the CLI prints are one line: what is not a printable character is escaped.
+    static func oneLine(_ text: String) -> String { KafkaError.oneLine(text) }
 
     static func exitForParseError(_ error: any Error) -> Never {
         let code = Kfast.exitCode(for: error)
@@ -54,7 +67,7 @@ enum KfastMain {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        Output.error("kfast: \(message)")
+        Output.error("kfast: \(oneLine(message))")
         exit(code)
     }
 }

@@ -126,6 +126,21 @@ static int take_option(int *argc, char ***argv, const char *name) {
     return 0;
 }
 
+/* argv[from...] as name=value properties; non-zero after saying which one is malformed. */
+static int set_pairs(rd_kafka_conf_t *conf, int argc, char **argv, int from) {
+    for (int i = from; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
+            return 2;
+        }
+        *eq = '\0';
+        set(conf, argv[i], eq + 1);
+        *eq = '=';  /* intact for another configuration of the same properties */
+    }
+    return 0;
+}
+
 static int consume(int argc, char **argv) {
     long count = atol(argv[4]);
     int print_offsets = take_option(&argc, &argv, "--print-offsets");
@@ -143,15 +158,7 @@ static int consume(int argc, char **argv) {
     if (subscribe) set(conf, "auto.offset.reset", "earliest");
     set(conf, "enable.auto.commit", "false");
     set(conf, "enable.auto.offset.store", "false");
-    for (int i = 5; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-        if (!eq) {
-            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
-            return 2;
-        }
-        *eq = 0;
-        set(conf, argv[i], eq + 1);
-    }
+    if (set_pairs(conf, argc, argv, 5) != 0) return 2;
     double cpu_start = cpu_seconds(), start = now_seconds();
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
     if (!rk) {
@@ -239,16 +246,7 @@ static int latency(int argc, char **argv) {
     set(consumer_conf, "bootstrap.servers", brokers);
     set(consumer_conf, "group.id", "kafka-fast-latency-bench");
     set(consumer_conf, "enable.auto.commit", "false");
-    for (int i = 8; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-        if (!eq) {
-            fprintf(stderr, "rdkafka_bench: %s: expected name=value\n", argv[i]);
-            return 2;
-        }
-        *eq = 0;
-        set(consumer_conf, argv[i], eq + 1);
-        *eq = '=';
-    }
+    if (set_pairs(consumer_conf, argc, argv, 8) != 0) return 2;
     rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, consumer_conf, error, sizeof error);
     if (!consumer) {
         fprintf(stderr, "rdkafka_bench: %s\n", error);
@@ -272,11 +270,7 @@ static int latency(int argc, char **argv) {
     set(producer_conf, "bootstrap.servers", brokers);
     set(producer_conf, "acks", argv[6]);
     set(producer_conf, "linger.ms", argv[7]);
-    for (int i = 8; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-        *eq = 0;
-        set(producer_conf, argv[i], eq + 1);
-    }
+    set_pairs(producer_conf, argc, argv, 8); /* checked above */
     rd_kafka_t *producer = rd_kafka_new(RD_KAFKA_PRODUCER, producer_conf, error, sizeof error);
     if (!producer) {
         fprintf(stderr, "rdkafka_bench: %s\n", error);
@@ -331,8 +325,8 @@ static int latency(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc >= 5 && strcmp(argv[1], "consume") == 0) return consume(argc, argv);
     if (argc >= 8 && strcmp(argv[1], "latency") == 0) return latency(argc, argv);
-    if (argc != 7) {
-        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS\n"
+    if (argc < 7) {
+        fprintf(stderr, "usage: rdkafka_bench BROKERS TOPIC COUNT CODEC ACKS LINGER_MS [name=value ...]\n"
                         "       rdkafka_bench consume BROKERS TOPIC COUNT [--print-offsets] [--subscribe] [name=value ...]\n"
                         "       rdkafka_bench latency BROKERS TOPIC RATE SECONDS ACKS LINGER_MS [name=value ...]\n");
         return 2;
@@ -348,6 +342,8 @@ int main(int argc, char **argv) {
     set(conf, "acks", argv[5]);
     set(conf, "linger.ms", argv[6]);
     set(conf, "partitioner", "murmur2_random");
+    /* Further properties: TLS for the benchmark through stunnel. */
+    if (set_pairs(conf, argc, argv, 7) != 0) return 2;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     char error[512];
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);

@@ -3,7 +3,8 @@
 #   Tansu 0.6.0 (in memory), noida-db (persists to a data dir, so it survives a restart) and a
 #   3-broker librdkafka mock cluster (mock_cluster.py: leader moves, brokers down/up, injected errors).
 #
-#   brokers.sh start [tansu|noida|mock|all]   start (default all); writes the env file, prints nothing else
+#   brokers.sh start [tansu|noida|mock|secure|all]   start (default all); writes the env file, prints nothing else
+#                                        (secure: the TLS and SASL servers of secure-servers.sh)
 #   brokers.sh stop                      stop every broker the env file names (safe to repeat)
 #   brokers.sh noida-stop [--kill]       stop noida only, keep its port and data (--kill: SIGKILL)
 #   brokers.sh noida-start               start noida again on the same port and data dir
@@ -19,44 +20,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-READY_TIMEOUT=${KAFKA_FAST_BROKER_TIMEOUT:-20}
-PY=$VENV_PY; [ -x "$PY" ] || PY=python3
-
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Is PID alive and running BINARY (guards against a recycled pid)? BINARY may be argv[0], or a
-# later argument while the spawn shim below has not exec'd it yet. A zombie has an empty cmdline.
-is_ours() {
-    local pid=$1 binary=$2
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$binary"
-}
-
-# Stop PID (if it is still BINARY): SIGNAL, then SIGKILL after 10 s.
-stop_pid() {
-    local pid=$1 binary=$2 signal=${3:-TERM} i
-    is_ours "$pid" "$binary" || return 0
-    kill "-$signal" "$pid" 2>/dev/null || return 0
-    for i in $(seq 100); do is_ours "$pid" "$binary" || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 20); do is_ours "$pid" "$binary" || return 0; sleep 0.1; done
-    echo "brokers: pid $pid would not die" >&2
-}
-
-# Run a broker in the background with only stdin/stdout/stderr open (an inherited pipe or lock
-# held by a long-lived broker would keep its reader waiting), no blocked signals and default
-# SIGINT/SIGTERM handling: a child of Swift's Foundation.Process starts with SIGTERM and SIGINT
-# blocked, and a background job of a script with SIGINT ignored; noida must see SIGTERM to save its data.
-spawn() {
-    "$PY" -c 'import os, signal, sys
-os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-    signal.signal(number, signal.SIG_DFL)
-signal.pthread_sigmask(signal.SIG_SETMASK, [])
-os.execv(sys.argv[1], sys.argv[1:])' "$@" &
-    disown $!   # no "Killed" job notice from bash when a broker that never came up is killed
-}
+source "$HARNESS_DIR/processes.sh"
 
 write_env() {
     local tmp="$ENV_FILE.tmp.$$"
@@ -78,6 +42,8 @@ write_env() {
         echo "export KAFKA_FAST_PEERS='$PEERS_DIR'"
         echo "export KAFKA_FAST_HARNESS='$HARNESS_DIR'"
         echo "export KAFKA_FAST_RUN_DIR='$RUN_DIR'"
+        # The secured servers (secure-servers.sh), when they run.
+        echo "if [ -f '$RUN_DIR/secure.env' ]; then . '$RUN_DIR/secure.env'; fi"
     } >"$tmp"
     mv -f "$tmp" "$ENV_FILE"
 }
@@ -88,24 +54,6 @@ load_env() {
     # shellcheck disable=SC1090
     [ -f "$ENV_FILE" ] && source "$ENV_FILE"
     return 0
-}
-
-# Wait until ADDRESS answers ApiVersions; fail early if PID died. On failure show the log tail.
-wait_ready() {
-    local name=$1 address=$2 pid=$3 binary=$4 log=$5
-    local deadline=$((SECONDS + READY_TIMEOUT))
-    while :; do
-        if "$PY" "$HARNESS_DIR/kafka_ping.py" "$address" --timeout 1 2>/dev/null; then return 0; fi
-        if ! is_ours "$pid" "$binary"; then
-            echo "brokers: $name exited before answering on $address; last lines of $log:" >&2
-            tail -n 20 "$log" >&2; return 1
-        fi
-        if [ $SECONDS -ge $deadline ]; then
-            echo "brokers: $name did not answer a Kafka ApiVersions request on $address within ${READY_TIMEOUT}s;" \
-                 "last lines of $log:" >&2
-            tail -n 20 "$log" >&2; return 1
-        fi
-    done
 }
 
 # Start one Tansu on a fresh free port (retries: a free port can be taken before the broker binds it).
@@ -196,6 +144,7 @@ stop_all() {
     stop_pid "$KAFKA_FAST_TANSU_PID" "$TANSU_BIN"
     stop_pid "$KAFKA_FAST_NOIDA_PID" "$NOIDA_BIN"
     stop_pid "$KAFKA_FAST_MOCK_PID" "$MOCK_SCRIPT"
+    "$HARNESS_DIR/secure-servers.sh" stop
     KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA_PID='' KAFKA_FAST_MOCK_PID=''
     [ -f "$ENV_FILE" ] && write_env
     return 0
@@ -215,8 +164,9 @@ case "$command" in
             tansu) start_tansu ;;
             noida) start_noida ;;
             mock) start_mock ;;
-            all) start_tansu && start_noida && start_mock ;;
-            *) die "start what? tansu, noida, mock or all (got '$which')" ;;
+            secure) "$HARNESS_DIR/secure-servers.sh" start ;;
+            all) start_tansu && start_noida && start_mock && "$HARNESS_DIR/secure-servers.sh" start ;;
+            *) die "start what? tansu, noida, mock, secure or all (got '$which')" ;;
         esac || { stop_all; exit 1; }
         trap - INT TERM
         ;;
@@ -255,7 +205,7 @@ case "$command" in
         is_ours "$KAFKA_FAST_MOCK_PID" "$MOCK_SCRIPT" && echo "mock: running" || echo "mock: not running"
         ;;
     *)
-        echo "usage: $0 start [tansu|noida|mock|all] | stop | noida-stop [--kill] | noida-start | status" >&2
+        echo "usage: $0 start [tansu|noida|mock|secure|all] | stop | noida-stop [--kill] | noida-start | status" >&2
         exit 2
         ;;
 esac

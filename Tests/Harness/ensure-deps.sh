@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install what the build and the tests need, only when it is missing:
-#   1. Debian packages (C libraries for the codecs and the dashboard, librdkafka, tshark, tmux, and
-#      kcat, which make bench times kfast against);
+#   1. Debian packages (C libraries for the codecs and the dashboard, librdkafka, tshark, tmux; for the
+#      TLS and SASL tests stunnel4, openssl (test certificates) and kcat (a peer, and what make bench
+#      times kfast against));
 #   2. a Python venv in .tools/venv with the pinned brokers and peer clients (requirements.txt).
 # Idempotent and quiet: one line per step, the installer's log only when it fails.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DEBIAN_PACKAGES=(libncursesw5-dev zlib1g-dev liblz4-dev libzstd-dev libsnappy-dev libdeflate-dev
-                 librdkafka-dev tshark tmux pkg-config kcat)
+                 librdkafka-dev tshark tmux pkg-config stunnel4 kcat openssl)
 REQUIREMENTS="$HARNESS_DIR/requirements.txt"
 LOG_DIR="$ROOT/.tools"
 mkdir -p "$LOG_DIR"

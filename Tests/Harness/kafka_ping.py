@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Wait until a Kafka broker answers a real ApiVersions v0 request.
 
-    kafka_ping.py HOST:PORT [--timeout SECONDS] [--list]
+    kafka_ping.py HOST:PORT [--timeout SECONDS] [--list] [--tls CA_FILE [--cert PEM --key KEY]]
 
 Exits 0 once the broker answered with the right correlation id and error code 0
-(with --list, prints the advertised "api_key min-max" ranges). Exits 1 with a
+(with --list, prints the advertised "api_key min-max" ranges). With --tls the
+request goes through TLS, trusting CA_FILE (and with --cert/--key as that client). Exits 1 with a
 one-line reason when the timeout runs out. Standard library only.
 """
 import argparse
@@ -33,9 +34,10 @@ def read_exact(sock: socket.socket, n: int) -> bytes:
     return data
 
 
-def ping(host: str, port: int, timeout: float):
+def ping(host: str, port: int, timeout: float, tls=None):
     """One ApiVersions round trip; returns [(api_key, min, max)] or raises."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        sock = tls.wrap_socket(raw, server_hostname=host) if tls else raw
         sock.settimeout(timeout)
         sock.sendall(request_frame())
         (size,) = struct.unpack(">i", read_exact(sock, 4))
@@ -56,13 +58,22 @@ def main() -> int:
     parser.add_argument("address", help="HOST:PORT")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds to keep trying (default 20)")
     parser.add_argument("--list", action="store_true", help="print the advertised API version ranges")
+    parser.add_argument("--tls", metavar="CA_FILE", help="speak TLS, trusting this CA")
+    parser.add_argument("--cert", help="client certificate (PEM) for --tls")
+    parser.add_argument("--key", help="client key (PEM) for --tls")
     args = parser.parse_args()
+    tls = None
+    if args.tls:
+        import ssl
+        tls = ssl.create_default_context(cafile=args.tls)
+        if args.cert:
+            tls.load_cert_chain(args.cert, args.key)
     host, _, port = args.address.rpartition(":")
     deadline = time.monotonic() + args.timeout
     last = "no attempt made"
     while True:
         try:
-            versions = ping(host or "127.0.0.1", int(port), timeout=2.0)
+            versions = ping(host or "127.0.0.1", int(port), timeout=2.0, tls=tls)
             if args.list:
                 for key, lo, hi in versions:
                     print("%d %d-%d" % (key, lo, hi))

@@ -4,7 +4,8 @@
 #   dashboard  KafkaBench's micro-benchmarks and the dashboard's (kfast dash-bench) on Tansu
 #              (run folder .test-run/bench);
 #   produce    kfast bench against our librdkafka peer on Tansu, noida and the 3-broker mock
-#              cluster, a fresh one per run (.test-run/bench-produce);
+#              cluster, a fresh one per run (.test-run/bench-produce), then over TLS
+#              (produce_bench.py --tls: both clients through one stunnel front to Tansu);
 #   consume    kfast consume / the library's tail / the group consumer against librdkafka's, on
 #              brokers of their own (.test-run/bench-consume), then
 #   latency    produce-to-consume latency at a fixed rate, and kfast against Debian's kcat on noida.
@@ -58,6 +59,9 @@ fi
 # every server keeps everything in memory.
 if wants produce; then
     "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
+    # The same over TLS: both clients through one stunnel4 front to a fresh Tansu per run.
+    "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" --tls \
+        --codecs "${KAFKA_FAST_TLS_BENCH_CODECS:-none,lz4}" "$@"
 fi
 # The consumer and the latencies side by side with librdkafka, on brokers of their own (Tansu keeps
 # everything in memory and slows down as it fills).

@@ -59,3 +59,22 @@ def run(main):
             traceback.print_exc()
         fail("%s: %s" % (type(error).__name__, error))
     sys.exit(status or 0)
+
+
+def add_property_argument(parser):
+    """-X NAME=VALUE (repeatable): librdkafka properties for the confluent client (TLS, SASL, ...)."""
+    parser.add_argument("-X", "--property", dest="properties", action="append", default=[], metavar="NAME=VALUE")
+
+
+def properties(args):
+    """The -X properties as a dict; kafka-python takes none (it has other names)."""
+    result = {}
+    for item in args.properties:
+        name, equals, value = item.partition("=")
+        if not equals:
+            fail("-X %s: expected NAME=VALUE" % item)
+        result[name] = value
+    if result and getattr(args, "client", "confluent") != "confluent":
+        fail("-X properties are for --client confluent only")
+    return result
+

@@ -18,7 +18,7 @@ what it consumed before it exits. Exits 1 with one line on stderr on failure, in
 import argparse
 import time
 
-from peer_common import CLIENTS, b64, emit, fail, headers_out, run
+from peer_common import add_property_argument, properties, CLIENTS, b64, emit, fail, headers_out, run
 
 IDLE_DRAIN_S = 0.5      # after all partitions look done, wait this long for stragglers
 TIMESTAMP_TYPES = {0: None, 1: "CreateTime", 2: "LogAppendTime"}  # confluent's numbering
@@ -71,6 +71,7 @@ def consume_confluent(args):
         # Tansu answers a new group's first JoinGroup only after half the session timeout
         # (22.5 s with librdkafka's default 45 s): keep it at the usual broker minimum.
         "session.timeout.ms": 6000,
+        **properties(args),
     })
     try:
         metadata = consumer.list_topics(timeout=args.timeout)
@@ -155,6 +156,7 @@ def main():
     parser = argparse.ArgumentParser(description="consume messages with a real Kafka client, as JSON lines")
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--bootstrap", required=True)
+    add_property_argument(parser)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--partition", type=int)
     parser.add_argument("--from-beginning", action="store_true")

@@ -21,7 +21,7 @@ import argparse
 import json
 import sys
 
-from peer_common import CLIENTS, CODECS, emit, fail, headers_in, run, unb64
+from peer_common import add_property_argument, properties, CLIENTS, CODECS, emit, fail, headers_in, run, unb64
 
 
 def read_messages(source):
@@ -56,6 +56,7 @@ def produce_confluent(args, messages):
         "enable.idempotence": False,
         "max.in.flight.requests.per.connection": 1,  # keep input order within a partition
         "message.timeout.ms": int(args.timeout * 1000),
+        **properties(args),
     })
     results = [None] * len(messages)
 
@@ -138,6 +139,7 @@ def main():
     parser = argparse.ArgumentParser(description="produce JSON-described messages with a real Kafka client")
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--bootstrap", required=True)
+    add_property_argument(parser)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--codec", choices=CODECS, default="none")
     parser.add_argument("--acks", choices=("0", "1", "all"), default="all")

@@ -25,7 +25,7 @@ public enum DashboardApp {
         let signals = SignalWatcher()
         defer { signals.stop() }
         work.start(effects: effects)
-        if let load = options.initialLoadGenerator { effectSink.yield(.setLoadGenerator(load)) }
+        if let load = options.initialLoadGenerator, !options.readOnly { effectSink.yield(.setLoadGenerator(load)) }
 
         let outcome: LoopOutcome = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
@@ -100,6 +100,7 @@ final class ScreenLoop {
         state.selectedTopic = options.initialTopic
         state.readOnly = options.readOnly
         state.readOnlyReason = options.readOnlyReason
+        state.connection = options.connection
         if let warning { state.status = StatusEvent(.warning, warning, atMillis: state.nowMillis) }
         if let template = options.sendTemplate {
             do {
@@ -108,7 +109,7 @@ final class ScreenLoop {
                 state.status = StatusEvent(.warning, "\(error)", atMillis: state.nowMillis)
             }
         }
-        if let load = options.initialLoadGenerator {
+        if let load = options.initialLoadGenerator, !options.readOnly {
             state.loadGenerator = load
             state.sendForm.loadRate = String(load.messagesPerSecond)
             state.sendForm.loadSize = String(load.messageSize)

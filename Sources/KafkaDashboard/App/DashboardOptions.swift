@@ -28,6 +28,8 @@ public struct DashboardOptions: Sendable, Equatable {
     public var readOnly = false
     /// What made it read-only, named in the refusal ("--read-only", "profile prod").
     public var readOnlyReason = "--read-only"
+    /// The profile, TLS and SASL login the header shows; a read-only one disables sending.
+    public var connection = ConnectionIdentity()
 
     public init() {}
 

@@ -10,11 +10,15 @@ import Synchronization
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the UI loop checks, so it can leave the loop and restore
 /// the terminal itself instead of dying with the terminal in raw mode. Installed before ncurses starts,
 /// so ncurses leaves these signals alone.
+///
+/// `@unchecked Sendable` because the dispatch sources are not Sendable; they are only touched
+/// under `lock` (made in `init`, cancelled once by `stop`).
 final class SignalWatcher: @unchecked Sendable {
     static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     private let flag = SignalFlag()
-    // Unchecked: only touched by init and stop(), which the app calls from the same task.
+    private let lock = Mutex<Void>(())
+    /// Guarded by `lock`.
     private var sources: [any DispatchSourceSignal] = []
 
     init() {
@@ -23,7 +27,7 @@ final class SignalWatcher: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [flag] in flag.record(number) }
             source.resume()
-            sources.append(source)
+            lock.withLock { _ in sources.append(source) }
         }
     }
 
@@ -31,8 +35,11 @@ final class SignalWatcher: @unchecked Sendable {
     var receivedSignal: Int32? { flag.first }
 
     func stop() {
-        for source in sources { source.cancel() }
-        sources.removeAll()
+        let stopping = lock.withLock { _ in
+            defer { sources.removeAll() }
+            return sources
+        }
+        for source in stopping { source.cancel() }
         for number in Self.watched { signal(number, SIG_DFL) }
     }
 }

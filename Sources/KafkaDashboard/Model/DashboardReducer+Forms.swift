@@ -2,6 +2,7 @@
 
 extension DashboardReducer {
     func send(_ state: inout DashboardState) -> [DashboardEffect] {
+        guard allowsChanges("sending messages", &state) else { return [] }
         guard let topic = state.selectedTopic else {
             report(.warning, "no topic selected: pick one in the topics pane first", &state)
             return []
@@ -26,6 +27,7 @@ extension DashboardReducer {
             state.loadGenerator = nil
             return [.setLoadGenerator(nil)]
         }
+        guard allowsChanges("the load generator", &state) else { return [] }
         guard let settings = loadSettings(&state) else { return [] }
         state.loadGenerator = settings
         return [.setLoadGenerator(settings)]

@@ -94,6 +94,8 @@ public struct DashboardState: Sendable {
     public var lastSend: SendStatus?
     public var nextRequestID = 1
     public var loadGenerator: LoadGeneratorSettings?
+    /// Profile, TLS and SASL for the header; `readOnly` gates the send pane and load generator.
+    public var connection = ConnectionIdentity()
     public var tail: TailState
     public var nextTailGeneration = 1
     public var history = RateHistory()

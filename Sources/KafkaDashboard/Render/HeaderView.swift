@@ -23,6 +23,7 @@ enum HeaderView {
 
         line.label("kafka-fast", into: &canvas)
         line.separator(into: &canvas)
+        if drawConnection(state.connection, line: &line, into: &canvas) { line.separator(into: &canvas) }
         line.label("cluster ", into: &canvas)
         line.value(state.cluster.clusterID ?? "unknown", into: &canvas)
         line.separator(into: &canvas)
@@ -49,6 +50,30 @@ enum HeaderView {
             line.separator(into: &canvas)
             line.label("refresh #\(state.brokers.metadataRefreshes)", into: &canvas)
         }
+    }
+
+    /// The profile in its colour, then TLS, the SASL mechanism and user, READ-ONLY; false when
+    /// there is nothing to say (plaintext without a profile).
+    private static func drawConnection(_ identity: ConnectionIdentity, line: inout HeaderLine, into canvas: inout Canvas) -> Bool {
+        var drew = false
+        if let profile = identity.profile {
+            line.profile(profile, color: identity.color.flatMap(TerminalColor.init(name:)), into: &canvas)
+            drew = true
+        }
+        var parts: [String] = []
+        if identity.tls { parts.append("TLS") }
+        if let mechanism = identity.saslMechanism {
+            parts.append("SASL " + mechanism + (identity.user.map { " " + $0 } ?? ""))
+        }
+        if !parts.isEmpty {
+            line.value((drew ? " " : "") + parts.joined(separator: " "), into: &canvas)
+            drew = true
+        }
+        if identity.readOnly {
+            line.colored((drew ? " " : "") + "READ-ONLY", role: .warning, into: &canvas)
+            drew = true
+        }
+        return drew
     }
 
     /// Every broker with its address when that fits; else ids only; else just how many are connected.
@@ -98,7 +123,8 @@ enum HeaderView {
             line.separator(into: &canvas)
             line.colored("LOAD ON", role: .accent, into: &canvas)
         }
-        if state.readOnly {
+        // A read-only profile says so beside its name already.
+        if state.readOnly, !state.connection.readOnly {
             line.separator(into: &canvas)
             line.colored("READ-ONLY", role: .warning, into: &canvas)
         }
@@ -121,6 +147,14 @@ private struct HeaderLine {
     mutating func value(_ text: String, into canvas: inout Canvas) { write(text, theme[.header], &canvas) }
     mutating func separator(into canvas: inout Canvas) {
         write(canvas.glyphs.isASCII ? " | " : " │ ", theme[.header], &canvas)
+    }
+
+    /// The profile's name in bold, in the profile's colour when it has one.
+    mutating func profile(_ name: String, color: TerminalColor?, into canvas: inout Canvas) {
+        var style = theme[.header]
+        if let color { style.foreground = color }
+        style.attributes.insert(.bold)
+        write(name, style, &canvas)
     }
 
     /// A status colour on the header's background, so the bar stays one piece.

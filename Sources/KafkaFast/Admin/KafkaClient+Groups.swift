@@ -44,7 +44,7 @@ public struct GroupPartitionOffset: Sendable, Equatable {
     /// Nil when the group has committed nothing for the partition.
     public var committed: Int64?
     /// high watermark − committed; nil when nothing is committed.
-    public var lag: Int64? { committed.map { max(high - $0, 0) } }
+    public var lag: Int64? { committed.map { max(high.clampedDifference($0), 0) } }
 }
 
 extension KafkaClient {

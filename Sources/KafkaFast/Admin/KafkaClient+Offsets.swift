@@ -27,7 +27,7 @@ public struct PartitionWatermarks: Sendable, Equatable {
     public var partition: Int32
     public var low: Int64
     public var high: Int64
-    public var messageCount: Int64 { max(high - low, 0) }
+    public var messageCount: Int64 { max(high.clampedDifference(low), 0) }
 }
 
 extension KafkaClient {
@@ -61,16 +61,27 @@ extension KafkaClient {
                 .init(partitionIndex: $0, currentLeaderEpoch: epochs.partition($0)?.leaderEpoch ?? -1, timestamp: spec.wireTimestamp)
             })])
         let response = try await connection.send(request)
+        let check = AnswerCheck(broker: connection.address.description, ListOffsetsRequest.self,
+                                version: connection.version(for: ListOffsetsRequest.self) ?? 0)
+        var asked = Set(partitions)
         var results: [PartitionOffset] = []
         for topicResponse in response.topics {
             for partition in topicResponse.partitions {
+                let field = "partition \(partition.partitionIndex) of topic '\(topicResponse.name)'"
+                // Every partition asked for, once, and nothing else: a start position waits for each.
+                guard topicResponse.name == topic, asked.remove(partition.partitionIndex) != nil else {
+                    throw check.violation(field, "was not asked for, or is answered twice")
+                }
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
                 guard code == .none else {
                     throw .broker(code: code, context: "ListOffsets for \(topic)/\(partition.partitionIndex)", message: nil)
                 }
-                results.append(PartitionOffset(partition: partition.partitionIndex, offset: partition.offset, timestamp: partition.timestamp))
+                results.append(PartitionOffset(
+                    partition: partition.partitionIndex, offset: try check.offset(partition.offset, "offset of \(field)"),
+                    timestamp: partition.timestamp))
             }
         }
+        if let missing = asked.min() { throw check.violation("partition \(missing) of topic '\(topic)'", "is not answered") }
         return results
     }
 
@@ -117,7 +128,7 @@ extension KafkaClient {
 
 extension KafkaError {
     var needsMetadataRefresh: Bool {
-        if case .broker(let code, _, _) = self { return code.needsMetadataRefresh }
+        if code == .brokerError, let kafkaErrorCode { return kafkaErrorCode.needsMetadataRefresh }
         return false
     }
 }

@@ -47,10 +47,12 @@ final class BrokerPool: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let config: KafkaConfiguration
+    private let security: ConnectionSecurity
     private let group: any EventLoopGroup
 
-    init(config: KafkaConfiguration, group: any EventLoopGroup) {
+    init(config: KafkaConfiguration, security: ConnectionSecurity, group: any EventLoopGroup) {
         self.config = config
+        self.security = security
         self.group = group
     }
 
@@ -70,13 +72,13 @@ final class BrokerPool: Sendable {
             if state.closed { return .closed }
             if let existing = state.connections[key], existing.isActive { return .open(existing) }
             if let pending = state.dials[key] { return .dialing(pending) }
-            let config = self.config
+            let (config, security) = (self.config, self.security)
             let group: any EventLoopGroup = eventLoop ?? self.group
             let stats = state.links[key] ?? ConnectionStats()
             state.links[key] = stats
             let task = Task {
                 do {
-                    let connection = try await BrokerConnection.connect(to: address, config: config, group: group, stats: stats)
+                    let connection = try await BrokerConnection.connect(to: address, config: config, group: group, stats: stats, security: security)
                     stats.recordConnect()
                     return connection
                 } catch {

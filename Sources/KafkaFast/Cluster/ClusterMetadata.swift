@@ -14,27 +14,74 @@ public struct ClusterMetadata: Sendable {
         self.topics = topics
     }
 
-    init(_ response: MetadataResponse) {
+    /// The answer's brokers and topics, checked (see `AnswerCheck`): broker ids unique, ports and
+    /// hosts dialable; each topic named once, its partitions exactly 0..<count, ids and epochs
+    /// not negative; a leader the answer does not list becomes -1 (no leader). A topic without a
+    /// name (Metadata v12+ by id) is left out.
+    /// With `requested`, the answer must name exactly those topics (Kafka answers an unknown
+    /// one with UNKNOWN_TOPIC_OR_PARTITION): a topic left out would look deleted, one not asked
+    /// for would be another topic's data.
+    package init(validating response: MetadataResponse, check: AnswerCheck, requested: [String]? = nil) throws(KafkaError) {
         var brokers: [Int32: BrokerInfo] = [:]
-        for broker in response.brokers {
-            brokers[broker.nodeId] = BrokerInfo(id: broker.nodeId, host: broker.host, port: Int(broker.port), rack: broker.rack)
+        for (index, broker) in response.brokers.enumerated() {
+            let id = try check.nodeId(broker.nodeId, "brokers[\(index)].nodeId")
+            guard brokers[id] == nil else { throw check.violation("brokers[\(index)].nodeId", "repeats broker \(id)") }
+            brokers[id] = BrokerInfo(
+                id: id, host: try check.host(broker.host, "host of broker \(id)"),
+                port: try check.port(broker.port, "port of broker \(id)"), rack: broker.rack)
         }
         var topics: [String: TopicMetadata] = [:]
         for topic in response.topics {
             guard let name = topic.name else { continue }
-            let partitions = topic.partitions.map { partition in
-                PartitionMetadata(
-                    id: partition.partitionIndex, leader: partition.leaderId, leaderEpoch: partition.leaderEpoch,
-                    replicas: partition.replicaNodes, isr: partition.isrNodes, offlineReplicas: partition.offlineReplicas,
-                    error: KafkaErrorCode(rawValue: partition.errorCode))
-            }.sorted { $0.id < $1.id }
+            guard topics[name] == nil else { throw check.violation("topic '\(name)'", "is listed twice") }
             topics[name] = TopicMetadata(
                 name: name, topicId: topic.topicId, isInternal: topic.isInternal || name.hasPrefix("__"),
-                error: KafkaErrorCode(rawValue: topic.errorCode), partitions: partitions)
+                error: KafkaErrorCode(rawValue: topic.errorCode),
+                partitions: try Self.partitions(of: topic, named: name, brokers: brokers, check: check))
         }
+        if let requested {
+            let asked = Set(requested)
+            if let missing = requested.first(where: { topics[$0] == nil }) { throw check.violation("topic '\(missing)'", "is not answered") }
+            if let extra = topics.keys.sorted().first(where: { !asked.contains($0) }) {
+                throw check.violation("topic '\(extra)'", "was not asked for")
+            }
+        }
+        guard response.controllerId >= -1 else { throw check.violation("controllerId", "is \(response.controllerId)") }
         self.init(
             clusterId: response.clusterId, controllerId: response.controllerId >= 0 ? response.controllerId : nil,
             brokers: brokers, topics: topics)
+    }
+
+    /// A topic's partitions sorted by id, which must be exactly 0..<count: the producer and the
+    /// consumers index their per-partition state by id.
+    private static func partitions(
+        of topic: MetadataResponse.MetadataResponseTopic, named name: String, brokers: [Int32: BrokerInfo], check: AnswerCheck
+    ) throws(KafkaError) -> [PartitionMetadata] {
+        var byId = [PartitionMetadata?](repeating: nil, count: topic.partitions.count)
+        for partition in topic.partitions {
+            let field = "partition \(partition.partitionIndex) of topic '\(name)'"
+            let id = Int(try check.partitionId(partition.partitionIndex, field))
+            guard id < byId.count else {
+                throw check.violation(field, "is outside the \(byId.count) partitions listed")
+            }
+            guard byId[id] == nil else { throw check.violation(field, "is listed twice") }
+            let error = KafkaErrorCode(rawValue: partition.errorCode)
+            var leader = partition.leaderId
+            if leader != -1 { _ = try check.nodeId(leader, "leader of \(field)") }
+            // A leader the answer does not list cannot be dialled: as good as none, as Kafka
+            // says with LEADER_NOT_AVAILABLE. (librdkafka's mock cluster leaves a stopped broker
+            // out of the list but still names it leader.)
+            if error == .leaderNotAvailable || error == .listenerNotFound || brokers[leader] == nil { leader = -1 }
+            for (list, ids) in [("replicas", partition.replicaNodes), ("isr", partition.isrNodes), ("offlineReplicas", partition.offlineReplicas)] {
+                for replica in ids { _ = try check.nodeId(replica, "\(list) of \(field)") }
+            }
+            byId[id] = PartitionMetadata(
+                id: Int32(id), leader: leader, leaderEpoch: try check.epoch(partition.leaderEpoch, "leaderEpoch of \(field)"),
+                replicas: partition.replicaNodes, isr: partition.isrNodes, offlineReplicas: partition.offlineReplicas,
+                error: error)
+        }
+        // Every slot is filled: count ids, each below count, none twice.
+        return byId.map { $0! }
     }
 
     /// The brokers sorted by id, for display.
@@ -71,7 +118,7 @@ public struct TopicMetadata: Sendable {
     public var partitions: [PartitionMetadata]
 
     public func partition(_ id: Int32) -> PartitionMetadata? {
-        if Int(id) < partitions.count, partitions[Int(id)].id == id { return partitions[Int(id)] }
+        if partitions.indices.contains(Int(id)), partitions[Int(id)].id == id { return partitions[Int(id)] }
         return partitions.first { $0.id == id }
     }
 }

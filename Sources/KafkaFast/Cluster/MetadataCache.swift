@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 
 /// The client's view of the cluster, refreshed on demand (a missing topic, a leader change)
 /// and on a timer. Concurrent refreshes for the whole cluster share one request.
-final class MetadataCache: Sendable {
+package final class MetadataCache: Sendable {
     private struct State {
         var current: ClusterMetadata?
         /// Every broker any metadata answer named, by node id, at its latest address: a broker
@@ -25,6 +25,9 @@ final class MetadataCache: Sendable {
 
     /// Every broker listed since the client started, by node id (see `State.everListed`).
     var everListed: [Int32: BrokerAddress] { state.withLockedValue { $0.everListed } }
+    /// Adds what `metadata` says about its topics (and its brokers) to the cache, as a refresh
+    /// that named them would (the fuzz targets give the client answers this way).
+    package func remember(_ metadata: ClusterMetadata) { _ = store(metadata, replacingAllTopics: false) }
 
     func refresh(topics: [String]?, using client: KafkaClient) async throws(KafkaError) -> ClusterMetadata {
         startTimerIfNeeded(client)
@@ -60,7 +63,10 @@ final class MetadataCache: Sendable {
             topics: topics.map { $0.map { MetadataRequest.MetadataRequestTopic(name: $0) } },
             allowAutoTopicCreation: false)
         let response = try await connection.send(request)
-        return ClusterMetadata(response)
+        let version = connection.version(for: MetadataRequest.self) ?? 0
+        return try ClusterMetadata(
+            validating: response, check: AnswerCheck(broker: connection.address.description, MetadataRequest.self, version: version),
+            requested: topics)
     }
 
     private func startTimerIfNeeded(_ client: KafkaClient) {

@@ -4,7 +4,7 @@ import NIOCore
 
 /// One request on its way out: a complete frame whose correlation id is filled in on the
 /// event loop, so ids are assigned in exactly the order requests hit the socket.
-struct OutboundRequest: Sendable {
+package struct OutboundRequest: Sendable {
     /// The frame, or its first piece (which holds the header).
     var frame: ByteBuffer
     let apiKey: Int16
@@ -15,13 +15,17 @@ struct OutboundRequest: Sendable {
     /// The frame's further pieces (a produce request's record batches), written after `frame`
     /// in one gathering write.
     var rest: [ByteBuffer] = []
+    /// A re-authentication's own request: it goes out while the others are held (KIP-368).
+    var passesHold = false
 
-    init(segments: [ByteBuffer], apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16, timeout: TimeAmount) {
+    init(segments: [ByteBuffer], apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
+         timeout: TimeAmount, passesHold: Bool = false) {
         self.init(frame: segments[0], apiKey: apiKey, response: response, responseHeaderVersion: responseHeaderVersion,
                   timeout: timeout, rest: Array(segments.dropFirst()))
+        self.passesHold = passesHold
     }
 
-    init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
+    package init(frame: ByteBuffer, apiKey: Int16, response: EventLoopPromise<ByteBuffer>?, responseHeaderVersion: Int16,
          timeout: TimeAmount, rest: [ByteBuffer] = []) {
         self.frame = frame
         self.apiKey = apiKey
@@ -37,16 +41,25 @@ struct OutboundRequest: Sendable {
 /// Offset of the correlation id inside a request frame: size(4) + apiKey(2) + apiVersion(2).
 let correlationIdOffset = 8
 
+/// Outbound events that pause a connection's requests while it re-authenticates (KIP-368): the
+/// broker reads the SASL exchange in place of requests, so nothing else may go out meanwhile.
+enum ReauthenticationGate {
+    /// Requests written from now on wait, except those marked `passesHold`.
+    case hold
+    /// The waiting requests go out, in the order they were written.
+    case release
+}
+
 /// Pipelines requests on one broker connection.
 ///
 /// Kafka answers the requests of one connection in order, so pending requests form a FIFO
 /// (as in valkey-swift) and each response must carry the correlation id at its head. A
 /// mismatch or a timeout leaves the stream unusable: every pending request fails and the
 /// connection closes, and the pool dials a new one (as franz-go does).
-final class KafkaChannelHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = OutboundRequest
-    typealias OutboundOut = ByteBuffer
+package final class KafkaChannelHandler: ChannelDuplexHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias OutboundIn = OutboundRequest
+    package typealias OutboundOut = ByteBuffer
 
     private struct Pending {
         let correlationId: Int32
@@ -72,23 +85,29 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// Set when the client itself closes the connection, which is not a disconnect worth counting.
     private var closedByClient = false
+    private var holding = false
+    private var held = Deque<(request: OutboundRequest, promise: EventLoopPromise<Void>?)>()
 
-    init(brokerName: String, stats: ConnectionStats) {
+    package init(brokerName: String, stats: ConnectionStats) {
         self.brokerName = brokerName
         self.stats = stats
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    package func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         failAll(.connectionClosed(broker: brokerName))
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var request = unwrapOutboundIn(data)
         if let failure {
             request.response?.fail(failure)
             promise?.fail(failure)
+            return
+        }
+        if holding && !request.passesHold {
+            held.append((request, promise))
             return
         }
         let correlationId = nextCorrelationId
@@ -125,7 +144,24 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(last), promise: promise)
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let gate = event as? ReauthenticationGate else {
+            return context.triggerUserOutboundEvent(event, promise: promise)
+        }
+        switch gate {
+        case .hold:
+            holding = true
+        case .release:
+            holding = false
+            let waiting = held
+            held.removeAll()
+            for entry in waiting { write(context: context, data: NIOAny(entry.request), promise: entry.promise) }
+            if !waiting.isEmpty { context.flush() }
+        }
+        promise?.succeed(())
+    }
+
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var frame = unwrapInboundIn(data)
         stats.recordRead(bytes: frame.readableBytes + 4)
         guard let correlationId = frame.readInteger(as: Int32.self) else {
@@ -160,25 +196,29 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
         head.promise.succeed(frame)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         if !closedByClient { stats.recordDisconnect((failure ?? .connectionClosed(broker: brokerName)).description) }
         failAll(.connectionClosed(broker: brokerName))
         context.fireChannelInactive()
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         closedByClient = true
         context.close(mode: mode, promise: promise)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
         let reason: KafkaError
         if let kafkaError = error as? KafkaError {
             reason = kafkaError
         } else if case KafkaFrameError.tooLarge(let size, let limit) = error {
             reason = .responseTooLarge(broker: brokerName, bytes: size, limit: limit)
         } else if let frameError = error as? KafkaFrameError {
-            reason = .protocolViolation(broker: brokerName, detail: frameError.description)
+            if case .tlsAnswer = frameError {
+                reason = .securityMismatch(broker: brokerName, reason: frameError.description)
+            } else {
+                reason = .protocolViolation(broker: brokerName, detail: frameError.description)
+            }
         } else {
             reason = .connectionFailed(broker: brokerName, reason: "\(error)")
         }
@@ -201,6 +241,12 @@ final class KafkaChannelHandler: ChannelDuplexHandler {
     private func failAll(_ error: KafkaError) {
         if failure == nil { failure = error }
         unanswered.removeAll()
+        let waiting = held
+        held.removeAll()
+        for entry in waiting {
+            entry.request.response?.fail(error)
+            entry.promise?.fail(error)
+        }
         let drained = pending
         pending.removeAll()
         stats.inFlightChanged(by: -drained.count)

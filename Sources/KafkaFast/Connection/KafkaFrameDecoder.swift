@@ -12,10 +12,13 @@ import NIOCore
 /// frame of hundreds of megabytes (noida answers a whole backlog at once, ignoring the fetch
 /// limits) was copied again each time the cumulation doubled, and the read buffer NIO reuses
 /// could not be reused while a frame sliced out of it was alive.
-struct KafkaFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+package struct KafkaFrameDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = ByteBuffer
 
     let maxFrameSize: Int
+    /// On a plaintext connection: a first answer that is a TLS record means a TLS port.
+    var expectsPlaintext = false
+    private var framesSeen = 0
     /// The frame being filled and how many bytes it still lacks.
     private var partial: ByteBuffer?
     private var missing = 0
@@ -28,11 +31,14 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
     static let spareLimit = 32 << 20
     static let spareCount = 3
 
-    init(maxFrameSize: Int) {
+    init(maxFrameSize: Int, expectsPlaintext: Bool = false) {
         self.maxFrameSize = maxFrameSize
+        self.expectsPlaintext = expectsPlaintext
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
+
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         if partial != nil {
             take(from: &buffer)
             guard missing == 0, let frame = partial else { return .needMoreData }
@@ -42,8 +48,14 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
             return .continue
         }
         guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
+        // Whatever the limit: a first answer (ApiVersions, a few hundred bytes) never has a size
+        // of 350 MB or more, which is what a TLS record header read as a size comes to.
+        if expectsPlaintext && framesSeen == 0 && Self.looksLikeTLSRecord(UInt32(bitPattern: size)) {
+            throw KafkaFrameError.tlsAnswer
+        }
         guard size >= 4 else { throw KafkaFrameError.invalidFrameSize(Int(size), limit: maxFrameSize) }
         guard Int(size) <= maxFrameSize else { throw KafkaFrameError.tooLarge(Int(size), limit: maxFrameSize) }
+        framesSeen += 1
         buffer.moveReaderIndex(forwardBy: 4)
         partial = spare(for: Int(size)) ?? context.channel.allocator.buffer(capacity: Int(size))
         missing = Int(size)
@@ -69,7 +81,7 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
         spares.append(frame)
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }
@@ -87,10 +99,20 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
     }
 }
 
+extension KafkaFrameDecoder {
+    /// A TLS record header: content type 21 (alert) or 22 (handshake), then version 3.x.
+    static func looksLikeTLSRecord(_ head: UInt32) -> Bool {
+        let type = head >> 24, major = (head >> 16) & 0xFF, minor = (head >> 8) & 0xFF
+        return (type == 21 || type == 22) && major == 3 && minor <= 4
+    }
+}
+
 enum KafkaFrameError: Error, CustomStringConvertible {
     case invalidFrameSize(Int, limit: Int)
     /// A well-formed size above `receive.message.max.bytes`.
     case tooLarge(Int, limit: Int)
+    /// A plaintext connection got a TLS record back: the port speaks TLS.
+    case tlsAnswer
 
     var description: String {
         switch self {
@@ -98,6 +120,8 @@ enum KafkaFrameError: Error, CustomStringConvertible {
             return "response frame size \(size) is outside 4...\(limit) bytes"
         case .tooLarge(let size, let limit):
             return "response frame size \(size) is over receive.message.max.bytes (\(limit))"
+        case .tlsAnswer:
+            return "this port speaks TLS and security.protocol is plaintext: set security.protocol=ssl (or sasl_ssl)"
         }
     }
 }

@@ -21,7 +21,7 @@ extension BrokerConnection {
             do {
                 body = try await answered.get()
             } catch {
-                throw kafkaError(error, broker: address.description)
+                throw explainEarlyClose(kafkaError(error, broker: address.description), address: address, config: config)
             }
             let errorCode = body.getInteger(at: body.readerIndex, as: Int16.self)
             if errorCode == KafkaErrorCode.unsupportedVersion.rawValue {
@@ -45,6 +45,29 @@ extension BrokerConnection {
             return ApiVersionTable(response)
         }
         throw .unsupportedApi(broker: address.description, api: "ApiVersions", detail: "no version in common")
+    }
+}
+
+extension BrokerConnection {
+    /// A connection closed before the first answer most often means a security mismatch: a TLS
+    /// port that got plaintext resets it (stunnel), and a broker that wants a client certificate
+    /// refuses a TLS 1.3 client only after the client's side of the handshake, with an alert the
+    /// close can overtake. Still a connection failure (a restarting broker looks the same), with
+    /// the likely cause in its reason.
+    static func explainEarlyClose(_ failure: KafkaError, address: BrokerAddress, config: KafkaConfiguration) -> KafkaError {
+        guard failure.code == .connectionClosed || failure.code == .connectionFailed else { return failure }
+        let security = config.security
+        if !security.securityProtocol.usesTLS {
+            return .connectionFailed(
+                broker: address.description,
+                reason: "the connection was closed before the broker answered ApiVersions (if this port expects TLS,"
+                    + " set security.protocol=ssl or sasl_ssl)")
+        }
+        guard !security.tls.hasClientCertificate else { return failure }
+        return .connectionFailed(
+            broker: address.description,
+            reason: "the broker closed the connection right after the TLS handshake: it may require a client certificate"
+                + " (mTLS): set ssl.certificate.location and ssl.key.location")
     }
 }
 

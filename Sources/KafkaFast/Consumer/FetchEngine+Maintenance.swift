@@ -40,7 +40,7 @@ extension FetchEngine {
     }
 
     private func maintenanceLoop() async {
-        var failures = 0
+        let streak = RetryStreak("fetch engine start offsets and leaders", logger: client.config.logger)
         while true {
             let chores = state.withLockedValue { state -> Chores? in
                 guard !state.closed else {
@@ -59,16 +59,14 @@ extension FetchEngine {
                 if chores.isEmpty { state.maintenanceRunning = false }
                 return chores.isEmpty ? nil : chores
             }
-            guard let chores else { return }
-            var ok = await resolveStarts(chores.starts)
-            if !chores.leaderless.isEmpty {
-                ok = await findLeaders(chores.leaderless) && ok
-            }
-            if ok {
-                failures = 0
-            } else {
-                failures += 1
+            guard let chores else { return streak.succeeded() }
+            var trouble = await resolveStarts(chores.starts)
+            if !chores.leaderless.isEmpty, let missing = await findLeaders(chores.leaderless) { trouble = trouble ?? missing }
+            if let trouble {
+                let failures = streak.failed(broker: trouble.broker ?? "any", reason: trouble.description)
                 try? await Task.sleep(nanoseconds: UInt64(backoffMs(failures)) * 1_000_000)
+            } else {
+                streak.succeeded()
             }
         }
     }
@@ -79,9 +77,9 @@ extension FetchEngine {
 
     // MARK: Start positions
 
-    /// Resolves start positions topic by topic; false when something must be retried.
-    private func resolveStarts(_ starts: [(tp: KafkaTopicPartition, id: UInt64, start: StartPosition)]) async -> Bool {
-        var ok = true
+    /// Resolves start positions topic by topic; what went wrong when something must be retried.
+    private func resolveStarts(_ starts: [(tp: KafkaTopicPartition, id: UInt64, start: StartPosition)]) async -> KafkaError? {
+        var trouble: KafkaError?
         for (topic, entries) in Dictionary(grouping: starts, by: \.tp.topic) {
             do throws(KafkaError) {
                 let offsets = try await startOffsets(topic: topic, entries.map { ($0.tp.partition, $0.start) })
@@ -99,7 +97,7 @@ extension FetchEngine {
                     }
                 }
             } catch {
-                ok = false
+                trouble = trouble ?? error
                 let wake = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
                     var wake: [CheckedContinuation<Void, Never>] = []
                     for entry in entries {
@@ -117,7 +115,7 @@ extension FetchEngine {
             }
         }
         wakeSources()
-        return ok
+        return trouble
     }
 
     /// The offset each start position stands for, by partition.
@@ -166,14 +164,14 @@ extension FetchEngine {
 
     // MARK: Leaders
 
-    /// Looks up the leaders of `partitions` in fresh metadata; false when some are still unknown.
-    private func findLeaders(_ partitions: [(tp: KafkaTopicPartition, id: UInt64)]) async -> Bool {
+    /// Looks up the leaders of `partitions` in fresh metadata; why not, when some are still unknown.
+    private func findLeaders(_ partitions: [(tp: KafkaTopicPartition, id: UInt64)]) async -> KafkaError? {
         let topics = Array(Set(partitions.map(\.tp.topic))).sorted()
         let metadata: ClusterMetadata
         do {
             metadata = try await client.metadata(topics: topics, refresh: true)
         } catch {
-            return false
+            return error
         }
         var allFound = true
         var newSources: [SourceKey] = []
@@ -214,7 +212,9 @@ extension FetchEngine {
         for source in newSources {
             Task { await self.sourceLoop(source) }
         }
-        return allFound
+        if allFound { return nil }
+        let waiting = partitions.map(\.tp).sorted().prefix(3).map(\.description).joined(separator: ", ")
+        return .broker(code: .leaderNotAvailable, context: "no leader known yet for \(waiting)", message: nil)
     }
 
     func wakeSources() {
@@ -224,7 +224,7 @@ extension FetchEngine {
 
 extension KafkaError {
     var isUnknownTopic: Bool {
-        if case .unknownTopic = self { return true }
+        if code == .unknownTopic { return true }
         return false
     }
 }

@@ -28,8 +28,8 @@ import NIOCore
 /// a deleted topic) are thrown by `poll()` once and that partition stops; a broker that is down
 /// is retried with backoff and never thrown.
 public final class FetchEngine: Sendable {
-    struct PartitionState {
-        let id: UInt64
+    package struct PartitionState {
+        package let id: UInt64
         /// A start still to resolve through ListOffsets; nil once `fetchOffset` is valid.
         var pendingStart: StartPosition?
         var resolving = false
@@ -65,11 +65,11 @@ public final class FetchEngine: Sendable {
         let lane: Int
     }
 
-    struct State {
-        var partitions: [KafkaTopicPartition: PartitionState] = [:]
+    package struct State {
+        package var partitions: [KafkaTopicPartition: PartitionState] = [:]
         var nextId: UInt64 = 1
-        var ready = Deque<FetchChunk>()
-        var errors = Deque<KafkaError>()
+        package var ready = Deque<FetchChunk>()
+        package var errors = Deque<KafkaError>()
         var bufferedBytes = 0
         var reader: CheckedContinuation<Void, Never>?
         var sources: Set<SourceKey> = []
@@ -79,7 +79,7 @@ public final class FetchEngine: Sendable {
         var wakeGeneration: UInt64 = 0
         /// Consecutive failed fetches per broker; kept across source restarts (a failure drops
         /// the partitions' leaders, which ends the source until metadata finds them again).
-        var failureStreaks: [Int32: Int] = [:]
+        var failureStreaks: [Int32: RetryStreak] = [:]
         var maintenanceWaiter: CheckedContinuation<Void, Never>?
         var maintenanceRunning = false
         var maintenanceRequested = false
@@ -88,7 +88,7 @@ public final class FetchEngine: Sendable {
 
     let client: KafkaClient
     let settings: KafkaConsumerConfiguration
-    let state = NIOLockedValueBox(State())
+    package let state = NIOLockedValueBox(State())
 
     public init(client: KafkaClient, settings: KafkaConsumerConfiguration? = nil) {
         self.client = client

@@ -52,22 +52,37 @@ extension KafkaClient {
             }
             let code = KafkaErrorCode(rawValue: data.errorCode)
             guard code == .none else { throw .broker(code: code, context: "Fetch from \(topic)/\(partition) at offset \(offset)", message: nil) }
+            let tp = KafkaTopicPartition(topic, partition)
+            let check = AnswerCheck(broker: connection.address.description, FetchRequest.self,
+                                    version: connection.version(for: FetchRequest.self) ?? 0)
+            let highWatermark = try check.offset(data.highWatermark, "highWatermark of \(tp)")
+            let logStartOffset = try check.offset(data.logStartOffset, "logStartOffset of \(tp)")
             var messages: [ConsumedMessage] = []
             var next = offset
             if let records = data.records {
-                do {
-                    var reader = RecordBatchReader(records)
-                    while let batch = try reader.next() {
-                        next = max(next, batch.nextOffset)
-                        if batch.isControl { continue }
-                        try messages.append(recordsOf: batch, partition: KafkaTopicPartition(topic, partition), from: offset)
+                var reader = RecordBatchReader(records)
+                var previousEnd: Int64 = 0
+                while true {
+                    let batch: RecordBatch
+                    do {
+                        guard let read = try reader.next() else { break }
+                        batch = read
+                    } catch {
+                        throw check.violation("records of \(tp)", "\(error)")
                     }
-                } catch {
-                    throw .protocolViolation(broker: connection.address.description, detail: "records of \(topic)/\(partition): \(error)")
+                    try check.batch(batch, of: tp, after: previousEnd, highWatermark: highWatermark)
+                    previousEnd = batch.nextOffset
+                    next = max(next, batch.nextOffset)
+                    if batch.isControl { continue }
+                    do {
+                        try messages.append(recordsOf: batch, partition: tp, from: offset)
+                    } catch {
+                        throw check.violation("records of \(tp)", "\(error)")
+                    }
                 }
             }
             return FetchedPartition(
-                messages: messages, highWatermark: data.highWatermark, logStartOffset: data.logStartOffset,
+                messages: messages, highWatermark: highWatermark, logStartOffset: logStartOffset,
                 nextOffset: next, rawRecords: data.records)
         }
     }

@@ -14,8 +14,12 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
 
     /// `fetch.min.bytes`: the broker waits for this much data (up to `fetch.wait.max.ms`).
     public var fetchMinBytes = 1
-    /// `fetch.wait.max.ms`: how long the broker may hold a Fetch waiting for `fetch.min.bytes`.
-    public var fetchWaitMaxMs = 500
+    /// `fetch.wait.max.ms` (500 ms): how long the broker may hold a Fetch waiting for `fetch.min.bytes`.
+    public var fetchWaitMax: Duration {
+        get { .milliseconds(fetchWaitMaxMs) }
+        set { fetchWaitMaxMs = newValue.wholeMilliseconds }
+    }
+    var fetchWaitMaxMs = 500
     /// `fetch.max.bytes`: the most data one Fetch response should carry.
     public var fetchMaxBytes = 52_428_800
     /// `max.partition.fetch.bytes`: the most data one partition contributes to one Fetch.
@@ -31,9 +35,12 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
     /// `isolation.level`: read_committed hides aborted transactional records (not supported
     /// yet: only read_uncommitted is accepted).
     public var readCommitted = false
-    /// `topic.metadata.propagation.max.ms`: how long a topic may be missing from metadata (just
-    /// created, or deleted) before its partitions fail.
-    public var topicPropagationMaxMs = 30_000
+    /// `topic.metadata.propagation.max.ms` (30 s): how long a topic may be missing from metadata (just created, or deleted) before its partitions fail.
+    public var topicPropagationMax: Duration {
+        get { .milliseconds(topicPropagationMaxMs) }
+        set { topicPropagationMaxMs = newValue.wholeMilliseconds }
+    }
+    var topicPropagationMaxMs = 30_000
     /// Not a librdkafka property (set it in code): skip to near the end of a partition that is
     /// far behind, for readers that sample rather than read everything. Nil reads everything.
     public var skipAhead: SkipAhead?
@@ -42,19 +49,48 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
     /// Brokers work through one connection's requests one after another, so several let a broker
     /// read several partitions' logs at once.
     public var connectionsPerBroker = 2
-    /// `retry.backoff.ms` / `retry.backoff.max.ms` for fetch and metadata retries.
-    public var retryBackoffMs = 100
-    public var retryBackoffMaxMs = 1_000
+    /// `retry.backoff.ms` (100 ms) for fetch and metadata retries; it doubles.
+    public var retryBackoff: Duration {
+        get { .milliseconds(retryBackoffMs) }
+        set { retryBackoffMs = newValue.wholeMilliseconds }
+    }
+    var retryBackoffMs = 100
+    /// `retry.backoff.max.ms` (1 s): the longest wait between fetch and metadata retries.
+    public var retryBackoffMax: Duration {
+        get { .milliseconds(retryBackoffMaxMs) }
+        set { retryBackoffMaxMs = newValue.wholeMilliseconds }
+    }
+    var retryBackoffMaxMs = 1_000
 
     // Group settings, stored for the group consumer (librdkafka defaults).
     /// `group.id`: nil when not set.
     public var groupId: String?
     /// `group.instance.id`: static membership; nil when not set.
     public var groupInstanceId: String?
-    public var sessionTimeoutMs = 45_000
-    public var heartbeatIntervalMs = 3_000
-    public var maxPollIntervalMs = 300_000
-    public var autoCommitIntervalMs = 5_000
+    /// `session.timeout.ms` (45 s): a member not heard from for this long leaves the group.
+    public var sessionTimeout: Duration {
+        get { .milliseconds(sessionTimeoutMs) }
+        set { sessionTimeoutMs = newValue.wholeMilliseconds }
+    }
+    var sessionTimeoutMs = 45_000
+    /// `heartbeat.interval.ms` (3 s): how often a member heartbeats.
+    public var heartbeatInterval: Duration {
+        get { .milliseconds(heartbeatIntervalMs) }
+        set { heartbeatIntervalMs = newValue.wholeMilliseconds }
+    }
+    var heartbeatIntervalMs = 3_000
+    /// `max.poll.interval.ms` (5 min): the rebalance timeout, how long a rejoin may take.
+    public var maxPollInterval: Duration {
+        get { .milliseconds(maxPollIntervalMs) }
+        set { maxPollIntervalMs = newValue.wholeMilliseconds }
+    }
+    var maxPollIntervalMs = 300_000
+    /// `auto.commit.interval.ms` (5 s): how often processed offsets are committed.
+    public var autoCommitInterval: Duration {
+        get { .milliseconds(autoCommitIntervalMs) }
+        set { autoCommitIntervalMs = newValue.wholeMilliseconds }
+    }
+    var autoCommitIntervalMs = 5_000
     public var enableAutoCommit = true
     /// `partition.assignment.strategy`, in preference order.
     public var partitionAssignmentStrategy = ["range", "roundrobin"]

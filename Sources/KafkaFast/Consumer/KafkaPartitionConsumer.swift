@@ -1,5 +1,6 @@
 import KafkaProtocol
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// The partition consumer: reads partitions directly, without a group.
 ///
@@ -17,8 +18,8 @@ public final class KafkaPartitionConsumer: Sendable {
     private let ownsClient: Bool
     private let engines = NIOLockedValueBox<(closed: Bool, running: [WeakEngine])>((false, []))
 
-    private struct WeakEngine: @unchecked Sendable {
-        weak var engine: FetchEngine?
+    private struct WeakEngine: Sendable {
+        weak let engine: FetchEngine?
     }
 
     public init(config: KafkaConfiguration) throws(KafkaError) {
@@ -132,7 +133,10 @@ public struct ConsumerChunks: AsyncSequence, Sendable {
 
 /// One running tail: its engine, and which partitions still have to reach their end. The
 /// engine closes when the iterator holding this goes away.
-public final class TailSession: @unchecked Sendable {
+///
+/// `@unchecked Sendable` because its state is touched only by `next()`, which one task at a time
+/// calls (an iterator is not shared between tasks); debug builds assert that no two calls overlap.
+final class TailSession: @unchecked Sendable {
     private let consumer: KafkaPartitionConsumer
     private let topic: String
     private let requested: [Int32]?
@@ -144,6 +148,9 @@ public final class TailSession: @unchecked Sendable {
     /// Skips told by chunks without messages, which are not handed out: added to the partition's next one.
     private var carriedSkips: [Int32: Int64] = [:]
     private var finished = false
+    #if DEBUG
+    private let inNext = Atomic<Bool>(false)
+    #endif
 
     init(consumer: KafkaPartitionConsumer, topic: String, partitions: [Int32]?, start: StartPosition, untilEnd: Bool) {
         self.consumer = consumer
@@ -156,6 +163,10 @@ public final class TailSession: @unchecked Sendable {
     deinit { engine?.close() }
 
     func next() async throws(KafkaError) -> FetchChunk? {
+        #if DEBUG
+        assert(!inNext.exchange(true, ordering: .acquiring), "a tail's next() was called while another call was under way")
+        defer { inNext.store(false, ordering: .releasing) }
+        #endif
         if finished { return nil }
         if engine == nil { try await begin() }
         guard let engine else { return nil }

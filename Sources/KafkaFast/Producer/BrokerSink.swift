@@ -13,7 +13,9 @@ struct SinkKey: Hashable, Sendable {
 /// ProduceRequest, keeps up to `max.in.flight` requests pipelined on its connection, and sorts
 /// each partition's answer into done, retry or failed.
 ///
-/// All state lives on the sink's event loop; other threads only call `wakeup()`.
+/// All state lives on the sink's event loop; other threads only call `wakeup()`. That is why it
+/// is `@unchecked Sendable`, and debug builds assert it (`assertInEventLoop`) wherever state is
+/// touched.
 final class BrokerSink: @unchecked Sendable {
     let key: SinkKey
     var nodeId: Int32 { key.nodeId }
@@ -42,6 +44,7 @@ final class BrokerSink: @unchecked Sendable {
     }
 
     private func drain() {
+        eventLoop.assertInEventLoop()
         guard let core else { return }
         let settings = core.settings
         let now = NIODeadline.now()
@@ -79,6 +82,7 @@ final class BrokerSink: @unchecked Sendable {
     static let maxRequestBytes = 100 * 1024 * 1024
 
     private func connect() {
+        eventLoop.assertInEventLoop()
         guard !connecting, let core else { return }
         connecting = true
         let key = self.key
@@ -95,8 +99,8 @@ final class BrokerSink: @unchecked Sendable {
                 switch result {
                 case .success(let connection):
                     self.connection = connection
-                case .failure:
-                    core.brokerTrouble()
+                case .failure(let error):
+                    core.brokerTrouble(error.description)
                     // The housekeeping tick wakes the sink again; metadata may name a new leader.
                     backoffUntil = .now() + .milliseconds(Int64(core.settings.retryBackoffMs))
                     Task { await core.refreshLeaders() }
@@ -107,6 +111,7 @@ final class BrokerSink: @unchecked Sendable {
     }
 
     private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection, core: ProducerCore) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
         var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
         var order: [String] = []
@@ -118,7 +123,7 @@ final class BrokerSink: @unchecked Sendable {
             transactionalId: nil, acks: settings.acks.rawValue, timeoutMs: Int32(clamping: core.client.config.requestTimeoutMs),
             topicData: order.map { .init(name: $0, partitionData: byTopic[$0]!) })
         guard let version = connection.version(for: ProduceRequest.self) else {
-            let error = DeliveryError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
+            let error = KafkaError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
             for (buffer, batch) in entries { core.finish(batch, of: buffer, result: .failure(error)) }
             if settings.acks != .none { core.produceRequestEnded() }
             return
@@ -141,12 +146,12 @@ final class BrokerSink: @unchecked Sendable {
             inFlightRequests -= 1
             switch result {
             case .success(let response):
-                handle(response, entries: entries, core: core)
+                handle(response, entries: entries, connection: connection, core: core)
             case .failure(let error):
                 // The connection broke or timed out: nothing says whether the broker wrote the
                 // batches, so resend them all (at-least-once; idempotence removes duplicates).
                 if !(self.connection?.isActive ?? false) { self.connection = nil }
-                core.brokerTrouble()
+                core.brokerTrouble(BrokerConnection.kafkaError(error, broker: connection.address.description).description)
                 let now = NIODeadline.now()
                 for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
             }
@@ -155,27 +160,43 @@ final class BrokerSink: @unchecked Sendable {
         }
     }
 
-    private func handle(_ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], core: ProducerCore) {
+    private func handle(
+        _ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], connection: BrokerConnection,
+        core: ProducerCore
+    ) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
-        var answers: [String: [Int32: ProduceResponse.PartitionProduceResponse]] = [:]
-        for topic in response.responses {
-            for partition in topic.partitionResponses { answers[topic.name, default: [:]][partition.index] = partition }
-        }
         let now = NIODeadline.now()
+        let outcomes: [ProduceAnswer.Outcome]
+        do {
+            let version = connection.version(for: ProduceRequest.self) ?? 0
+            outcomes = try ProduceAnswer.sort(
+                response, sent: entries.map { ($0.buffer.topic, $0.buffer.partition) }, idempotent: settings.idempotence,
+                check: AnswerCheck(broker: connection.address.description, ProduceRequest.self, version: version))
+        } catch {
+            // Nothing in the answer can be believed: as after a lost connection, resend (idempotence
+            // drops the copies of what the broker did write).
+            core.client.config.logger.info("unusable Produce answer, resending its batches",
+                                           metadata: ["broker": "\(connection.address)", "reason": "\(error)"])
+            for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
+            return
+        }
         var refresh = false
-        for (buffer, batch) in entries {
-            guard let answer = answers[buffer.topic]?[buffer.partition] else {
-                retryOrFail(batch, of: buffer, code: .unknownServerError, now: now, core: core)
-                continue
+        for ((buffer, batch), outcome) in zip(entries, outcomes) {
+            switch outcome {
+            case .written(let baseOffset):
+                core.finish(batch, of: buffer, result: .success(baseOffset: baseOffset))
+            case .duplicate:
+                core.finish(batch, of: buffer, result: .success(baseOffset: -1))
+            case .refused(let code):
+                if code.needsMetadataRefresh { refresh = true }
+                if code == .producerFenced && settings.idempotence {
+                    core.fenced(batch, of: buffer, by: connection.address.description)
+                    continue
+                }
+                if ProducerCore.refusesSequence(code) { core.sequenceRefused(batch, of: buffer) }
+                retryOrFail(batch, of: buffer, code: code, now: now, core: core)
             }
-            let code = KafkaErrorCode(rawValue: answer.errorCode)
-            if code == .none || (code == .duplicateSequenceNumber && settings.idempotence) {
-                core.finish(batch, of: buffer, result: .success(baseOffset: code == .none ? answer.baseOffset : -1))
-                continue
-            }
-            if code.needsMetadataRefresh { refresh = true }
-            if code == .outOfOrderSequenceNumber || code == .unknownProducerId { core.sequenceRefused(batch, of: buffer) }
-            retryOrFail(batch, of: buffer, code: code, now: now, core: core)
         }
         if refresh { Task { [core] in await core.refreshLeaders() } }
     }
@@ -185,22 +206,23 @@ final class BrokerSink: @unchecked Sendable {
         _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, core: ProducerCore,
         transportError: (any Error)? = nil
     ) {
+        eventLoop.assertInEventLoop()
         let settings = core.settings
         // With idempotence a refused sequence is retried after the recovery renumbered it.
-        let retriable = code.map { $0.isRetriable || (settings.idempotence && ($0 == .outOfOrderSequenceNumber || $0 == .unknownProducerId)) } ?? true
+        let retriable = code.map { $0.isRetriable || (settings.idempotence && ProducerCore.refusesSequence($0)) } ?? true
         let expired = now - batch.createdAt >= .milliseconds(Int64(settings.deliveryTimeoutMs))
         if retriable && !expired && batch.attempts <= settings.retries {
             let backoff = min(settings.retryBackoffMs << min(batch.attempts - 1, 10), settings.retryBackoffMaxMs)
             buffer.retry(batch, after: .milliseconds(Int64(backoff)), error: code, now: now)
             return
         }
-        let error: DeliveryError
+        let error: KafkaError
         if let code {
-            error = DeliveryError(code: code, topic: buffer.topic, partition: buffer.partition)
+            error = KafkaError(code: code, topic: buffer.topic, partition: buffer.partition)
         } else if let transportError {
-            error = DeliveryError(BrokerConnection.kafkaError(transportError, broker: "node \(nodeId)"))
+            error = KafkaError(BrokerConnection.kafkaError(transportError, broker: "node \(nodeId)"))
         } else {
-            error = DeliveryError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
+            error = KafkaError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
         }
         core.finish(batch, of: buffer, result: .failure(error))
     }

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 
 /// The producer-wide limits `queue.buffering.max.messages` and `.kbytes`: space is reserved
@@ -14,8 +15,9 @@ final class BufferAccounting: Sendable {
     private let waiters = NIOLockedValueBox(Waiters())
 
     private struct Waiters {
-        var forSpace: [CheckedContinuation<Void, Never>] = []
+        var forSpace: [(id: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
         var forEmpty: [CheckedContinuation<Void, Never>] = []
+        var nextId: UInt64 = 0
     }
 
     init(maxMessages: Int, maxBytes: Int) {
@@ -45,15 +47,37 @@ final class BufferAccounting: Sendable {
 
     /// Returns once a message of `size` bytes would fit (it may be taken again before the caller tries).
     func waitForRoom(bytes size: Int) async {
+        while isFull(adding: size) { await sleepUntilRelease(size: size, deadline: nil) }
+    }
+
+    /// Like `waitForRoom(bytes:)`, giving up at `deadline`: false when there was no room by then.
+    func waitForRoom(bytes size: Int, deadline: NIODeadline) async -> Bool {
         while isFull(adding: size) {
-            await withCheckedContinuation { continuation in
-                let stillFull = waiters.withLockedValue { waiters -> Bool in
-                    // Re-check under the lock so a release between the check and here is not missed.
-                    guard isFull(adding: size) else { return false }
-                    waiters.forSpace.append(continuation)
-                    return true
-                }
-                if !stillFull { continuation.resume() }
+            guard NIODeadline.now() < deadline else { return false }
+            await sleepUntilRelease(size: size, deadline: deadline)
+        }
+        return true
+    }
+
+    /// Sleeps until the next release (or `deadline`, when given).
+    private func sleepUntilRelease(size: Int, deadline: NIODeadline?) async {
+        await withCheckedContinuation { continuation in
+            let id = waiters.withLockedValue { waiters -> UInt64? in
+                // Re-check under the lock so a release between the check and here is not missed.
+                guard isFull(adding: size) else { return nil }
+                waiters.nextId &+= 1
+                waiters.forSpace.append((waiters.nextId, continuation))
+                return waiters.nextId
+            }
+            guard let id else { return continuation.resume() }
+            guard let deadline else { return }
+            Task { [waiters] in
+                try? await Task.sleep(nanoseconds: UInt64(max((deadline - .now()).nanoseconds, 0)))
+                // Still waiting at the deadline (no release woke it): wake it now.
+                waiters.withLockedValue { waiters -> CheckedContinuation<Void, Never>? in
+                    guard let index = waiters.forSpace.firstIndex(where: { $0.id == id }) else { return nil }
+                    return waiters.forSpace.remove(at: index).continuation
+                }?.resume()
             }
         }
     }
@@ -67,7 +91,7 @@ final class BufferAccounting: Sendable {
         let leftMessages = messages.wrappingSubtract(count, ordering: .relaxed).newValue
         bytes.wrappingSubtract(size, ordering: .relaxed)
         let woken = waiters.withLockedValue { waiters -> [CheckedContinuation<Void, Never>] in
-            var woken = waiters.forSpace
+            var woken = waiters.forSpace.map(\.continuation)
             waiters.forSpace.removeAll()
             if leftMessages == 0 {
                 woken += waiters.forEmpty

@@ -8,42 +8,33 @@ public struct DeliveryReport: Sendable, Equatable {
     /// The offset the broker gave the message; -1 with acks=0 or when the message failed.
     public var offset: Int64
     /// Nil when the message was delivered.
-    public var error: DeliveryError?
+    public var error: KafkaError?
 
     public var isDelivered: Bool { error == nil }
 }
 
-/// Why a message was not delivered.
-public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The broker's error code, when the broker refused the message.
-    public var code: KafkaErrorCode?
-    public var description: String
-
-    init(code: KafkaErrorCode, topic: String, partition: Int32) {
-        self.code = code
-        self.description = "\(topic)/\(partition): \(code.name) [\(code.rawValue)]"
+// Why a message was not delivered is a `KafkaError` (code `.deliveryFailed` or
+// `.deliveryTimedOut`), made by these, the producer's own ways of saying it.
+extension KafkaError {
+    /// The broker refused the message's batch with `code`.
+    package init(code: KafkaErrorCode, topic: String, partition: Int32, detail: String? = nil) {
+        self = .delivery(code: code, topic: topic, partition: partition, detail: detail)
     }
 
-    init(code: KafkaErrorCode, topic: String, partition: Int32, detail: String) {
-        self.code = code
-        self.description = "\(topic)/\(partition): \(code.name) [\(code.rawValue)]: \(detail)"
+    /// The message failed because of `error`, not about it alone (unknown topic, lost connection).
+    init(_ error: KafkaError) { self = .delivery(error) }
+
+    init(timedOutAfterMs ms: Int, topic: String, partition: Int32, lastError: String? = nil) {
+        self = .deliveryTimedOut(afterMs: ms, topic: topic, partition: partition, lastError: lastError)
     }
 
-    init(_ error: KafkaError) {
-        switch error {
-        case .broker(let code, _, _): self.code = code
-        case .unknownTopic, .unknownPartition: self.code = .unknownTopicOrPartition
-        default: break
-        }
-        self.description = error.description
+    /// A message that found no room in the producer's buffer within `delivery.timeout.ms`.
+    init(noRoomWithinMs ms: Int, topic: String, lastError: String?) {
+        self = .deliveryTimedOut(noRoomWithinMs: ms, topic: topic, lastError: lastError)
     }
 
-    init(timedOutAfterMs ms: Int, topic: String, partition: Int32) {
-        self.description = "\(topic)/\(partition): not acknowledged within delivery.timeout.ms (\(ms) ms)"
-    }
-
-    /// Short name for counters and the dashboard: the broker's error name, or a client reason.
-    public var name: String { code?.name ?? (description.contains("delivery.timeout.ms") ? "MSG_TIMED_OUT" : "CLIENT_ERROR") }
+    /// The short name counters and the dashboard use (`shortName`).
+    public var name: String { shortName }
 }
 
 /// The outcome of the non-blocking `send`.
@@ -53,7 +44,7 @@ public enum SendStatus: Sendable, Equatable {
     /// The producer's buffer is full (`queue.buffering.max.messages` / `.kbytes`): not buffered.
     case queueFull
     /// The message can never be sent as given (too large, unknown topic or partition, closed producer).
-    case rejected(DeliveryError)
+    case rejected(KafkaError)
 }
 
 /// A message header. Kafka allows repeated names and null values.

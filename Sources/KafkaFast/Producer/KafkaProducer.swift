@@ -8,7 +8,7 @@ import NIOCore
 /// the broker's acknowledgement; `flush` and `close` wait for everything buffered.
 public final class KafkaProducer: Sendable {
     public let client: KafkaClient
-    let core: ProducerCore
+    package let core: ProducerCore
     private let ownsClient: Bool
     /// For the statistics' `age`.
     let createdAt = NIODeadline.now()
@@ -61,6 +61,33 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// `send` again for a message that was answered `.queueFull` at `waitingSince` (and waited
+    /// for room since): its `delivery.timeout.ms` counts from then, not from now, so a sender
+    /// that waits out a full buffer never gives its messages a fresh timeout.
+    @discardableResult
+    public func send(
+        topic: String, value: UnsafeRawBufferPointer?, key: UnsafeRawBufferPointer? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil, waitingSince: ContinuousClock.Instant
+    ) -> SendStatus {
+        let waited = ContinuousClock.now - waitingSince
+        let since = NIODeadline.now() - .nanoseconds(max(waited.components.seconds, 0) * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+        return core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition, timestamp: timestamp,
+                            waiter: nil, reserved: false, waitingSince: since)
+    }
+
+    @discardableResult
+    public func send(
+        topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil, waitingSince: ContinuousClock.Instant
+    ) -> SendStatus {
+        withOptionalBytes(key) { key in
+            withOptionalBytes(value) { value in
+                send(topic: topic, value: value, key: key, headers: headers, partition: partition, timestamp: timestamp,
+                     waitingSince: waitingSince)
+            }
+        }
+    }
+
     @discardableResult
     public func send(
         topic: String, value: String?, key: String? = nil, headers: [MessageHeader] = [],
@@ -77,18 +104,28 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends one message and waits for its acknowledgement: returns where it landed, throws
-    /// `DeliveryError` when it failed. Waits for buffer space when the buffer is full.
+    /// `KafkaError` when it failed. Waits for buffer space when the buffer is full.
     public func sendAndWait(
         topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
         partition: Int32? = nil, timestamp: Int64? = nil
     ) async throws -> DeliveryReport {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
-        await core.accounting.reserve(bytes: size)
+        // Waiting for room counts against the message's delivery timeout.
+        let started = NIODeadline.now()
+        let deadline = started + .milliseconds(Int64(core.settings.deliveryTimeoutMs))
+        var waited = false
+        while !core.accounting.tryReserve(bytes: size) {
+            waited = true
+            guard await core.accounting.waitForRoom(bytes: size, deadline: deadline) else {
+                throw KafkaError(noRoomWithinMs: core.settings.deliveryTimeoutMs, topic: topic, lastError: core.firstFailure?.description)
+            }
+        }
         return try await withCheckedThrowingContinuation { continuation in
             _ = withOptionalBytes(key) { key in
                 withOptionalBytes(value) { value in
                     core.enqueue(topic: topic, key: key, value: value, headers: headers, partition: partition,
-                                 timestamp: timestamp, waiter: DeliveryWaiter(continuation), reserved: true)
+                                 timestamp: timestamp, waiter: DeliveryWaiter(continuation), reserved: true,
+                                 waitingSince: waited ? started : nil)
                 }
             }
         }
@@ -97,6 +134,17 @@ public final class KafkaProducer: Sendable {
     /// Waits until the buffer has room for a message of `bytes` bytes: what to do when `send`
     /// answered `.queueFull`, instead of polling. (Another sender may take the room first.)
     public func waitForRoom(bytes: Int = 0) async { await core.accounting.waitForRoom(bytes: bytes) }
+
+    /// Waits at most `timeout` for room: false when there was none by then. A message that waits
+    /// for room is already late: a sender that gives it `delivery.timeout.ms` in all (counting
+    /// from its first `.queueFull`) ends in bounded time when the brokers are gone, instead of
+    /// each message starting a fresh timeout once buffered.
+    public func waitForRoom(bytes: Int = 0, timeout: Duration) async -> Bool {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let total = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+        return await core.accounting.waitForRoom(bytes: bytes, deadline: .now() + .nanoseconds(max(total, 0)))
+    }
 
     /// Delivery reports for every message sent from now on, one consumer. Reading them is
     /// part of the flow: unread reports hold buffer space (see `DeliveryReports`).
@@ -131,6 +179,9 @@ public final class KafkaProducer: Sendable {
         core.close()
         if ownsClient { client.close() }
     }
+
+    /// The first message that failed since the connector started, and why; nil while none has.
+    public var firstFailure: KafkaError? { core.firstFailure }
 
     /// Messages delivered and failed since the connector started.
     public var deliveredCount: Int { core.delivered.load(ordering: .relaxed) }

@@ -19,8 +19,12 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         case roundRobin = "roundrobin"
     }
 
-    /// `linger.ms`: how long a partition's open batch waits for more messages.
-    public var lingerMs = 5
+    /// `linger.ms` (5 ms): how long a partition's open batch waits for more messages.
+    public var linger: Duration {
+        get { .milliseconds(lingerMs) }
+        set { lingerMs = newValue.wholeMilliseconds }
+    }
+    var lingerMs = 5
     /// `batch.size`: bytes per partition batch before it is sent without waiting.
     public var batchBytes = 1_000_000
     /// `batch.num.messages`: messages per batch before it is sent without waiting.
@@ -43,17 +47,36 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
     /// lets the broker write two requests at once. librdkafka and the Java client use one.
     public var connectionsPerBroker = 4
     public var retries = Int(Int32.max)
-    public var retryBackoffMs = 100
-    public var retryBackoffMaxMs = 1_000
-    /// `delivery.timeout.ms` (alias `message.timeout.ms`): a message not acknowledged by then fails.
-    public var deliveryTimeoutMs = 300_000
+    /// `retry.backoff.ms` (100 ms): the first wait before a failed request is sent again; it doubles.
+    public var retryBackoff: Duration {
+        get { .milliseconds(retryBackoffMs) }
+        set { retryBackoffMs = newValue.wholeMilliseconds }
+    }
+    var retryBackoffMs = 100
+    /// `retry.backoff.max.ms` (1 s): the longest wait between retries.
+    public var retryBackoffMax: Duration {
+        get { .milliseconds(retryBackoffMaxMs) }
+        set { retryBackoffMaxMs = newValue.wholeMilliseconds }
+    }
+    var retryBackoffMaxMs = 1_000
+    /// `delivery.timeout.ms` (alias `message.timeout.ms`, 5 min): a message not acknowledged by then fails.
+    public var deliveryTimeout: Duration {
+        get { .milliseconds(deliveryTimeoutMs) }
+        set { deliveryTimeoutMs = newValue.wholeMilliseconds }
+    }
+    package var deliveryTimeoutMs = 300_000
     /// `message.max.bytes`: the largest single record batch the producer builds.
     public var maxMessageBytes = 1_000_000
     public var partitioner: Partitioner = .murmur2Random
     /// `topic.auto.create`: ask the broker to create unknown topics (the original library did).
     public var autoCreateTopics = false
-    /// `statistics.interval.ms`: 0 disables librdkafka-style statistics JSON.
-    public var statisticsIntervalMs = 0
+    /// `statistics.interval.ms` (off): how often `KafkaProducer.statistics()` yields librdkafka's
+    /// statistics JSON; nil turns them off.
+    public var statisticsInterval: Duration? {
+        get { statisticsIntervalMs > 0 ? .milliseconds(statisticsIntervalMs) : nil }
+        set { statisticsIntervalMs = newValue?.wholeMilliseconds ?? 0 }
+    }
+    var statisticsIntervalMs = 0
 
     public init() {}
 
@@ -110,7 +133,8 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         case "statistics.interval.ms":
             statisticsIntervalMs = try KafkaConfiguration.integer(name, value, in: 0...86_400_000)
         default:
-            throw .invalidConfiguration("unknown property '\(name)'")
+            let hint = KafkaConfiguration.closestPropertyName(to: name).map { ": did you mean '\($0)'?" } ?? ""
+            throw .invalidConfiguration("unknown property '\(name)'\(hint)")
         }
     }
 

@@ -16,94 +16,40 @@ struct AcknowledgedBatch {
     var bytes: Int
 }
 
-/// The batch a partition is filling. It lives inside its buffer, not in an object of its own,
-/// so appending a message touches nothing but the buffer and its record builder.
-struct OpenBatch {
-    var records = ProducerBatch.emptyRecords
-    var messageCount = 0
-    var payloadBytes = 0
-    var createdAt = NIODeadline.uptimeNanoseconds(0)
-    var waiters: [(index: Int, continuation: DeliveryWaiter)] = []
-    /// Counts the batches opened, so a linger timer seals only the batch it was armed for.
-    var generation: UInt64 = 0
-}
-
-/// The open batch and its lock in an object of their own, padded away from its header: other
-/// threads retain and release the partition buffer all the time (every sink pass), and a lock
-/// word on the cache line of that reference count made each append's unlock a cache miss (a
-/// twelfth of the producer's CPU in `make bench`).
-///
-/// The lock is a flag that waiters spin on, then yield, rather than a futex mutex: a mutex's
-/// unlock is a locked instruction (it must see whether anyone sleeps), which waits for every
-/// store before it to land, the whole message the append just copied into the batch (most of
-/// an append's own time). Here the unlock is a plain store. It is held for one append or one
-/// seal, never across I/O or a wait, so a waiter rarely waits long.
-final class OpenBatchCell: @unchecked Sendable {
-    private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-    private let locked = Atomic<Bool>(false)
-    /// Behind a pointer rather than a stored `var`: the lock already makes access exclusive,
-    /// and a class's `var` would pay a dynamic exclusivity check on every append.
-    private let open: UnsafeMutablePointer<OpenBatch>
-
-    init() {
-        open = .allocate(capacity: 1)
-        open.initialize(to: OpenBatch())
-    }
-
-    deinit {
-        open.deinitialize(count: 1)
-        open.deallocate()
-    }
-
-    @inline(__always)
-    func withLock<Result>(_ body: (inout OpenBatch) -> Result) -> Result {
-        if !locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { waitForLock() }
-        defer { locked.store(false, ordering: .releasing) }
-        return body(&open.pointee)
-    }
-
-    @inline(never)
-    private func waitForLock() {
-        var attempts = 0
-        while true {
-            if !locked.load(ordering: .relaxed),
-               locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return }
-            attempts += 1
-            if attempts > 100 { sched_yield() }
-        }
-    }
-}
-
 /// The record buffer of one topic-partition (franz-go's recBuf): an open batch taking
 /// messages, then sealed batches in order until the broker acknowledges them.
 ///
 /// Two locks, so that appending (the sender's thread) and sending (a sink's event loop) do not
 /// pass one lock back and forth between cores for every message: `openCell` guards the batch
 /// being filled, `lock` everything after it. Sealing takes both, in that order. Nothing here
-/// blocks or does I/O.
-final class PartitionBuffer: @unchecked Sendable {
-    let topic: String
-    let partition: Int32
+/// blocks or does I/O. Every mutable field is touched only under one of those locks, which is
+/// why it is `@unchecked Sendable` (the producer's stress tests run under ThreadSanitizer).
+package final class PartitionBuffer: @unchecked Sendable {
+    package let topic: String
+    package let partition: Int32
     /// Which of its leader's produce connections carries this partition's batches.
     let lane: Int
     private let openCell = OpenBatchCell()
-    private let lock = NIOLock()
+    let lock = NIOLock()
     /// Oldest first: in flight, ready, then sealed.
-    private var batches = Deque<ProducerBatch>()
+    var batches = Deque<ProducerBatch>()
     private var compressing = false
-    private var nextSequence: Int32 = 0
-    private var counters = PartitionCounters()
+    var nextSequence: Int32 = 0
+    var counters = PartitionCounters()
     private var leaderId: Int32 = -1
     /// One past the last offset acknowledged so far (see `plausibleBaseOffset`).
-    private var ackedOffsetEnd: Int64 = 0
+    var ackedOffsetEnd: Int64 = 0
     /// Where finished batches' memory goes back, so steady-state batching allocates nothing.
     private let pool: RecordBufferPool
     /// The idempotent producer's id and epoch its batches carry; nil without idempotence.
-    private var identity: ProducerIdentity?
+    var identity: ProducerIdentity?
     /// With idempotence, the batches acknowledged in the last few seconds, oldest first, kept so
     /// a broker that acknowledged them and then lost them in a restart can be given them again
     /// (see `SequenceRecovery`). Always a run that ends with the newest acknowledged batch.
-    private var recentlyAcknowledged = Deque<AcknowledgedBatch>()
+    var recentlyAcknowledged = Deque<AcknowledgedBatch>()
+    /// Where the last acknowledged batch with a known offset that was let go ended (-1: none):
+    /// the earliest place a kept batch of unknown offset can lie.
+    var releasedEnd: Int64 = -1
 
     init(topic: String, partition: Int32, lane: Int = 0, identity: ProducerIdentity? = nil, pool: RecordBufferPool) {
         self.topic = topic
@@ -128,9 +74,11 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Appends one message, sealing the open batch first when the message would overflow it.
+    /// `waitingSince`: when its sender first found the buffer full; the batch's delivery timeout
+    /// counts from then at the latest, so waiting for room never buys a message a fresh timeout.
     func append(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        settings: KafkaProducerConfiguration, waiter: DeliveryWaiter? = nil
+        settings: KafkaProducerConfiguration, waiter: DeliveryWaiter? = nil, waitingSince: NIODeadline? = nil
     ) -> AppendOutcome {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
         return openCell.withLock { open in
@@ -145,6 +93,7 @@ final class PartitionBuffer: @unchecked Sendable {
                 open.generation &+= 1
                 outcome.opened = open.generation
             }
+            if let waitingSince, waitingSince < open.createdAt { open.createdAt = waitingSince }
             if let waiter { open.waiters.append((open.messageCount, waiter)) }
             if headers.isEmpty {
                 open.records.append(key: key, value: value, timestamp: timestamp)
@@ -184,7 +133,7 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Gives the batch the next sequence numbers (they wrap to 0 past Int32.max, as Kafka's do).
-    private func numberLocked(_ batch: ProducerBatch) {
+    func numberLocked(_ batch: ProducerBatch) {
         batch.baseSequence = nextSequence
         nextSequence = nextSequence &+ Int32(batch.messageCount)
         if nextSequence < 0 { nextSequence = 0 }
@@ -192,7 +141,7 @@ final class PartitionBuffer: @unchecked Sendable {
 
     /// Seals the open batch if it is still the one of `generation` (its linger expired) or any
     /// open batch (`nil`, a flush). Returns true when something was sealed.
-    func sealOpenBatch(generation: UInt64? = nil) -> Bool {
+    package func sealOpenBatch(generation: UInt64? = nil) -> Bool {
         openCell.withLock { open in
             guard open.messageCount > 0 else { return false }
             if let generation, generation != open.generation { return false }
@@ -220,7 +169,7 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    private func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
+    func stampLocked(_ batch: ProducerBatch) -> RecordBatchStamp {
         guard let identity else { return .none }
         return RecordBatchStamp(producerId: identity.producerId, producerEpoch: identity.epoch, baseSequence: batch.baseSequence)
     }
@@ -262,7 +211,7 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// The oldest batch a sink may send now, marked in flight; nil if none is ready.
-    func takeReady(now: NIODeadline, maxInFlight: Int) -> ProducerBatch? {
+    package func takeReady(now: NIODeadline, maxInFlight: Int) -> ProducerBatch? {
         lock.withLock {
             var inFlight = 0
             for batch in batches {
@@ -302,9 +251,22 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// Puts an in-flight batch back for another attempt after `backoff`.
-    func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
+    /// Takes every batch out that no request carries (sealed or ready), oldest first; the caller
+    /// fails them through `complete`, which books them. In-flight batches stay for their answer.
+    func takeUnsent() -> [ProducerBatch] {
         lock.withLock {
+            let unsent = Array(batches.filter { $0.stage != .inFlight })
+            batches.removeAll { $0.stage != .inFlight }
+            return unsent
+        }
+    }
+
+    /// Puts an in-flight batch back for another attempt after `backoff`.
+    package func retry(_ batch: ProducerBatch, after backoff: TimeAmount, error: KafkaErrorCode?, now: NIODeadline) {
+        lock.withLock {
+            #if DEBUG
+            assert(!batch.completed && batch.stage == .inFlight, "only a batch in flight is retried")
+            #endif
             batch.stage = .ready
             batch.notBefore = now + backoff
             counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes)
@@ -312,15 +274,18 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    /// The broker's base offset for an acknowledged batch, or -1 when it cannot be right: a
-    /// partition's batches are acknowledged in order, so offsets only grow. noida-db answers a
-    /// resent batch it had already written (idempotence) with an offset of a later batch; a log
-    /// that lost acknowledged records (a broker restart) gives offsets below them: `wentBack`.
+    /// The broker's base offset for an acknowledged batch of an idempotent producer, or -1 when
+    /// it cannot be right: a partition's batches are acknowledged in order, so offsets only grow.
+    /// noida-db answers a resent batch it had already written with an offset of a later batch; a
+    /// log that lost acknowledged records (a broker restart) gives offsets below them: `wentBack`,
+    /// which starts the sequence recovery. Without idempotence neither happens (no resend is
+    /// recognised as a copy, nothing is recovered), and an offset that went back is real (a
+    /// topic deleted and created again, a truncated log): the caller reports it as it is.
     func plausibleBaseOffset(_ offset: Int64, count: Int) -> (offset: Int64, wentBack: Bool) {
         lock.withLock {
             guard offset >= 0 else { return (-1, false) }
             guard offset >= ackedOffsetEnd else { return (-1, true) }
-            ackedOffsetEnd = offset + Int64(count)
+            ackedOffsetEnd = offset &+ Int64(count)
             return (offset, false)
         }
     }
@@ -345,7 +310,11 @@ final class PartitionBuffer: @unchecked Sendable {
     }
 
     /// Takes a finished batch out of the queue, and out of the in-flight counts if it was sent.
-    private func removeLocked(_ batch: ProducerBatch) {
+    func removeLocked(_ batch: ProducerBatch) {
+        #if DEBUG
+        assert(!batch.completed, "a batch is completed once")
+        batch.completed = true
+        #endif
         if let index = batches.firstIndex(where: { $0 === batch }) { batches.remove(at: index) }
         if batch.stage == .inFlight { counters.leftFlight(messages: batch.messageCount, bytes: batch.payloadBytes) }
     }
@@ -362,113 +331,6 @@ final class PartitionBuffer: @unchecked Sendable {
         }
     }
 
-    var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
+    package var isEmpty: Bool { openCell.withLock { $0.messageCount == 0 } && lock.withLock { batches.isEmpty } }
 
-    // MARK: Sequence recovery (idempotence)
-
-    /// Whether `batch` is the oldest unfinished batch: every batch before it was acknowledged,
-    /// so the broker should expect exactly its sequence.
-    func isOldest(_ batch: ProducerBatch) -> Bool {
-        lock.withLock { batches.first === batch }
-    }
-
-    /// Keeps an acknowledged batch (idempotence only) within `budget`, making room by dropping
-    /// this partition's oldest. An unknown offset, or no room, forgets them all: a restore must
-    /// know where each belongs and must never skip the newest.
-    func retainAcknowledged(_ batch: ProducerBatch, baseOffset: Int64, now: NIODeadline, budget: RetainedBatchBudget) {
-        lock.withLock {
-            guard identity != nil, !batch.isRepair else { return }
-            let bytes = batch.wire?.readableBytes ?? 0
-            guard baseOffset >= 0 else { return releaseAcknowledgedLocked(budget: budget) }
-            while !budget.take(bytes) {
-                guard let oldest = recentlyAcknowledged.popFirst() else { return }
-                budget.give(oldest.bytes)
-            }
-            recentlyAcknowledged.append(AcknowledgedBatch(batch: batch, baseOffset: baseOffset, at: now, bytes: bytes))
-        }
-    }
-
-    /// Lets go of acknowledged batches kept since before `deadline`.
-    func releaseAcknowledged(before deadline: NIODeadline, budget: RetainedBatchBudget) {
-        lock.withLock {
-            while let oldest = recentlyAcknowledged.first, oldest.at < deadline {
-                recentlyAcknowledged.removeFirst()
-                budget.give(oldest.bytes)
-            }
-        }
-    }
-
-    /// The kept acknowledged batches, oldest first; the buffer keeps none after this.
-    func takeAcknowledged(budget: RetainedBatchBudget) -> [AcknowledgedBatch] {
-        lock.withLock {
-            let kept = Array(recentlyAcknowledged)
-            releaseAcknowledgedLocked(budget: budget)
-            return kept
-        }
-    }
-
-    private func releaseAcknowledgedLocked(budget: RetainedBatchBudget) {
-        for kept in recentlyAcknowledged { budget.give(kept.bytes) }
-        recentlyAcknowledged.removeAll()
-    }
-
-    /// Puts acknowledged batches the broker lost back at the head, in order, to be written again
-    /// before anything newer. They carry no reports and hold no buffer space: those were settled.
-    func insertRepairs(_ lost: [ProducerBatch]) {
-        lock.withLock {
-            for batch in lost.reversed() {
-                batch.isRepair = true
-                batch.stage = .ready
-                batch.attempts = 0
-                batch.notBefore = .uptimeNanoseconds(0)
-                batches.prepend(batch)
-            }
-        }
-    }
-
-    /// Takes a finished repair batch out and books it.
-    func completeRepair(_ batch: ProducerBatch, error: KafkaErrorCode?, now: NIODeadline) {
-        lock.withLock {
-            removeLocked(batch)
-            if let error {
-                counters.lostByBroker += batch.messageCount
-                counters.recordError(error, at: now)
-            } else {
-                counters.repairedMessages += batch.messageCount
-            }
-        }
-    }
-
-    /// A new producer identity: every batch not yet acknowledged is numbered again from 0 in
-    /// order, and the bytes of those already built are restamped.
-    func renumber(identity newIdentity: ProducerIdentity) {
-        lock.withLock {
-            identity = newIdentity
-            nextSequence = 0
-            for batch in batches {
-                numberLocked(batch)
-                if var wire = batch.wire {
-                    batch.wire = nil  // unshare the storage so the restamp writes in place
-                    try? stampLocked(batch).write(into: &wire, at: wire.readerIndex)
-                    batch.wire = wire
-                }
-            }
-        }
-    }
-
-    /// Leaves a gap of `count` in the partition's sequence numbers: to tests, a broker whose
-    /// producer state fell behind what it acknowledged, which no broker does on demand.
-    func skipSequencesForTesting(_ count: Int32) {
-        lock.withLock { nextSequence = nextSequence &+ count }
-    }
-
-    /// Books acknowledged messages the broker lost and the connector could not give back.
-    func recordLostByBroker(_ count: Int, logEnd: Int64, now: NIODeadline) {
-        lock.withLock {
-            // Offsets start again where the broker's log ends, not where the lost ones did.
-            ackedOffsetEnd = logEnd
-            counters.lostByBroker += count
-            counters.recordError(.outOfOrderSequenceNumber, at: now)
-        }
-    }
 }

@@ -2,8 +2,13 @@ import KafkaProtocol
 import NIOCore
 
 /// One record batch of one partition, from the moment it is sealed until every message in it
-/// has a delivery report (the batch still filling is the buffer's `OpenBatch`). Owned by its partition's buffer; touched under that buffer's lock.
-final class ProducerBatch: @unchecked Sendable {
+/// has a delivery report (the batch still filling is the buffer's `OpenBatch`).
+///
+/// `@unchecked Sendable`: owned by its partition's buffer and touched under that buffer's lock;
+/// a sink reads the wire bytes of a batch it took in flight (written before, under the lock), and
+/// once `PartitionBuffer.complete` took it out only the one caller that finished it touches it.
+/// Debug builds assert that a batch is completed once and never retried or sent after that.
+package final class ProducerBatch: @unchecked Sendable {
     enum Stage {
         /// Closed to new messages; waiting to be compressed and checksummed.
         case sealed
@@ -31,6 +36,10 @@ final class ProducerBatch: @unchecked Sendable {
     var isRepair = false
     /// Not sent again before this time (retry backoff).
     var notBefore: NIODeadline = .uptimeNanoseconds(0)
+    #if DEBUG
+    /// Set by `PartitionBuffer.complete`/`completeRepair` (under the buffer's lock).
+    var completed = false
+    #endif
 
     /// Stands in for a finished batch's records, so its builder can be reused without a copy.
     static let emptyRecords = RecordBatchBuilder(initialCapacity: 0)

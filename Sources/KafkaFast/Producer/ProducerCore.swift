@@ -6,22 +6,34 @@ import NIOCore
 
 /// Everything behind `KafkaProducer`: topic routes, one sink per broker, linger timers,
 /// the compression workers and the bookkeeping of every message until its report.
-final class ProducerCore: @unchecked Sendable {
+package final class ProducerCore: Sendable {
     let client: KafkaClient
     let settings: KafkaProducerConfiguration
     let accounting: BufferAccounting
     let reports: DeliveryReports
     let timerLoop: any EventLoop
-    private let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
+    let topics = NIOLockedValueBox<[String: TopicRoute]>([:])
     /// The route of the last send; `topics` keeps every route while the core lives.
     private let lastRoute = UnretainedReference<TopicRoute>()
-    private let sinks = NIOLockedValueBox<[SinkKey: BrokerSink]>([:])
-    private let routing = NIOLockedValueBox<[SinkKey: [PartitionBuffer]]>([:])
+    let sinks = NIOLockedValueBox<[SinkKey: BrokerSink]>([:])
+    let routing = NIOLockedValueBox<[SinkKey: [PartitionBuffer]]>([:])
     /// Topics given partition buffers so far: each topic's lanes start one further, so topics
     /// of one partition still spread over the connections.
     private let routesOpened = ManagedAtomic<Int>(0)
-    private let reportsEnabled = ManagedAtomic<Bool>(false)
-    private let closed = ManagedAtomic<Bool>(false)
+    let reportsEnabled = ManagedAtomic<Bool>(false)
+    let closed = ManagedAtomic<Bool>(false)
+    /// Set once the producer cannot go on (PRODUCER_FENCED): every send after it fails with `fatalError`.
+    let fatal = ManagedAtomic<Bool>(false)
+    let fatalError = NIOLockedValueBox<KafkaError?>(nil)
+    /// The last reason something failed (a connection, a metadata refresh, InitProducerId), told
+    /// with a delivery timeout so the user learns why nothing was acknowledged.
+    let lastTrouble = NIOLockedValueBox<String?>(nil)
+    let firstFailureBox = NIOLockedValueBox<KafkaError?>(nil)
+
+    /// The first failure booked (only failures take this lock).
+    var firstFailure: KafkaError? { firstFailureBox.withLockedValue { $0 } }
+
+    func noteFailure(_ error: KafkaError) { firstFailureBox.withLockedValue { $0 = $0 ?? error } }
     /// Flushes under way: while any runs, new batches skip their linger.
     let flushing = ManagedAtomic<Int>(0)
     let delivered = ManagedAtomic<Int>(0)
@@ -33,10 +45,13 @@ final class ProducerCore: @unchecked Sendable {
     let retainedBudget: RetainedBatchBudget
     let bufferPool: RecordBufferPool
     /// Uptime (ns) before which no acknowledged batch is let go (see `brokerTrouble`).
-    private let retentionHeldUntil = ManagedAtomic<UInt64>(0)
-    private var housekeeping: RepeatedTask?
+    let retentionHeldUntil = ManagedAtomic<UInt64>(0)
+    /// Set once, at the end of `init` (it needs `self`), cancelled by `close`.
+    let housekeeping = NIOLockedValueBox<RepeatedTask?>(nil)
+    /// The leader refresh in flight, its backoff and its failures.
+    let leaderRefresh: SingleFlight
 
-    init(client: KafkaClient, settings: KafkaProducerConfiguration) {
+    package init(client: KafkaClient, settings: KafkaProducerConfiguration) {
         self.client = client
         self.settings = settings
         self.accounting = BufferAccounting(maxMessages: settings.maxBufferedMessages, maxBytes: settings.maxBufferedKilobytes * 1024)
@@ -44,25 +59,30 @@ final class ProducerCore: @unchecked Sendable {
         self.retainedBudget = RetainedBatchBudget(limit: min(64 << 20, settings.maxBufferedKilobytes * 1024 / 4))
         self.bufferPool = RecordBufferPool(maxBytes: settings.maxBufferedKilobytes * 1024)
         self.timerLoop = client.group.next()
-        self.housekeeping = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
+        self.leaderRefresh = SingleFlight(RetryStreak("producer metadata refresh", logger: client.config.logger))
+        let task = timerLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
             self?.tidy()
         }
+        housekeeping.withLockedValue { $0 = task }
     }
 
     // MARK: Sending
 
     func enqueue(
         topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
-        partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool
+        partition: Int32?, timestamp: Int64?, waiter: DeliveryWaiter?, reserved: Bool, waitingSince: NIODeadline? = nil
     ) -> SendStatus {
         let size = (key?.count ?? 0) + (value?.count ?? 0)
-        if closed.load(ordering: .relaxed) {
-            return reject(.init(KafkaError.clientClosed), topic: topic, waiter: waiter, releasing: reserved ? size : nil)
+        if closed.load(ordering: .relaxed) || fatal.load(ordering: .relaxed) {
+            let error = fatalError.withLockedValue { $0 } ?? KafkaError(KafkaError.clientClosed)
+            if !closed.load(ordering: .relaxed) { failed.wrappingIncrement(ordering: .relaxed) }
+            return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
-        if size + 128 > settings.maxMessageBytes {
-            let error = DeliveryError(
+        let batchBytes = Self.singleMessageBatchBytes(keyCount: key?.count, valueCount: value?.count, headers: headers)
+        if batchBytes > settings.maxMessageBytes {
+            let error = KafkaError(
                 code: .messageTooLarge, topic: topic, partition: partition ?? -1,
-                detail: "message of \(size) bytes exceeds message.max.bytes (\(settings.maxMessageBytes))")
+                detail: "message of \(batchBytes) bytes with its headers and batch header exceeds message.max.bytes (\(settings.maxMessageBytes))")
             failed.wrappingIncrement(ordering: .relaxed)
             return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
@@ -75,24 +95,24 @@ final class ProducerCore: @unchecked Sendable {
                     else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
                     return buffers[Int(chosen)]._withUnsafeGuaranteedRef { buffer in
                         append(to: buffer, chosen: chosen, route: route, partitionCount: Int32(buffers.count), key: key, value: value,
-                               headers: headers, timestamp: stamp, waiter: waiter)
+                               headers: headers, timestamp: stamp, waiter: waiter, waitingSince: waitingSince)
                     }
                 }
             }
             return direct ?? enqueueWhileLoading(route, key: key, value: value, headers: headers, partition: partition,
-                                                  timestamp: stamp, waiter: waiter, size: size)
+                                                  timestamp: stamp, waiter: waiter, size: size, waitingSince: waitingSince)
         }
     }
 
     /// The send path before the topic's metadata arrived (or after it failed).
     private func enqueueWhileLoading(
         _ route: TopicRoute, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader],
-        partition: Int32?, timestamp stamp: Int64, waiter: DeliveryWaiter?, size: Int
+        partition: Int32?, timestamp stamp: Int64, waiter: DeliveryWaiter?, size: Int, waitingSince: NIODeadline?
     ) -> SendStatus {
         while true {
             if let partitions = route.partitions {
                 return append(route: route, partitions: partitions, key: key, value: value, headers: headers,
-                              partition: partition, timestamp: stamp, waiter: waiter, size: size)
+                              partition: partition, timestamp: stamp, waiter: waiter, size: size, waitingSince: waitingSince)
             }
             if let failure = route.failure {
                 failed.wrappingIncrement(ordering: .relaxed)
@@ -100,7 +120,7 @@ final class ProducerCore: @unchecked Sendable {
             }
             let pending = TopicRoute.PendingMessage(
                 key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
-                partition: partition, timestamp: stamp, waiter: waiter)
+                partition: partition, timestamp: stamp, waiter: waiter, waitingSince: waitingSince)
             if route.enqueuePending(pending) { return .enqueued }
         }
     }
@@ -109,8 +129,9 @@ final class ProducerCore: @unchecked Sendable {
     /// Its reserved space (`releasing` bytes) is given back only after the report is out, so a
     /// flush waiting for the buffer to empty cannot close the stream before the report is in it.
     private func reject(
-        _ error: DeliveryError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
+        _ error: KafkaError, topic: String, waiter: DeliveryWaiter?, releasing reservedBytes: Int?
     ) -> SendStatus {
+        noteFailure(error)
         if let waiter { waiter.resume(throwing: error) } else { publishFailure(topic: topic, error: error) }
         if let reservedBytes { accounting.release(messages: 1, bytes: reservedBytes) }
         return .rejected(error)
@@ -119,13 +140,13 @@ final class ProducerCore: @unchecked Sendable {
     private func append(
         route: TopicRoute, partitions: [PartitionBuffer], key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [MessageHeader], partition: Int32?, timestamp: Int64,
-        waiter: DeliveryWaiter?, size: Int
+        waiter: DeliveryWaiter?, size: Int, waitingSince: NIODeadline?
     ) -> SendStatus {
         let count = Int32(partitions.count)
         guard let chosen = choosePartition(route: route, count: count, key: key, partition: partition)
         else { return rejectUnknownPartition(partition, of: route, waiter: waiter, size: size) }
         return append(to: partitions[Int(chosen)], chosen: chosen, route: route, partitionCount: count, key: key, value: value,
-                      headers: headers, timestamp: timestamp, waiter: waiter)
+                      headers: headers, timestamp: timestamp, waiter: waiter, waitingSince: waitingSince)
     }
 
     /// The partition a message goes to: the one asked for, or the partitioner's choice. nil
@@ -146,10 +167,10 @@ final class ProducerCore: @unchecked Sendable {
     private func append(
         to buffer: PartitionBuffer, chosen: Int32, route: TopicRoute, partitionCount count: Int32,
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [MessageHeader], timestamp: Int64,
-        waiter: DeliveryWaiter?
+        waiter: DeliveryWaiter?, waitingSince: NIODeadline?
     ) -> SendStatus {
         let outcome = buffer.append(
-            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter)
+            key: key, value: value, headers: headers, timestamp: timestamp, settings: settings, waiter: waiter, waitingSince: waitingSince)
         if let opened = outcome.opened { armLinger(buffer, opened, route: route, partitionCount: count) }
         if outcome.sealed {
             route.chooser.batchSealed(partition: chosen, partitionCount: count)
@@ -171,7 +192,7 @@ final class ProducerCore: @unchecked Sendable {
     /// Finishes the partition's sealed batches in order: compressed on a worker thread, so batches
     /// of different partitions compress in parallel on every core; uncompressed ones (only a
     /// checksum to compute) right here, since handing them to another thread costs more than that.
-    func startCompression(_ buffer: PartitionBuffer) {
+    package func startCompression(_ buffer: PartitionBuffer) {
         guard buffer.beginCompressing() else { return }
         if settings.compression == .none { return finishSealedBatches(of: buffer) }
         DispatchQueue.global(qos: .userInitiated).async { [self] in finishSealedBatches(of: buffer) }
@@ -189,7 +210,7 @@ final class ProducerCore: @unchecked Sendable {
                 buffer.finishedCompressing(batch, wire: wire, inPlace: summary.codec == .none, stamp: stamp)
             } catch {
                 buffer.finishedCompressing(batch, wire: ByteBuffer(), inPlace: false, stamp: stamp)
-                finish(batch, of: buffer, result: .failure(DeliveryError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
+                finish(batch, of: buffer, result: .failure(KafkaError(code: .invalidRecord, topic: buffer.topic, partition: buffer.partition, detail: "\(error)")))
                 continue
             }
             sink(for: buffer)?.wakeup()
@@ -265,7 +286,7 @@ final class ProducerCore: @unchecked Sendable {
                 let size = (message.key?.count ?? 0) + (message.value?.count ?? 0)
                 failed.wrappingIncrement(ordering: .relaxed)
                 if case .failure(let error) = result {
-                    _ = reject(DeliveryError(error), topic: route.name, waiter: message.waiter, releasing: size)
+                    _ = reject(KafkaError(error), topic: route.name, waiter: message.waiter, releasing: size)
                 }
             }
             return
@@ -286,7 +307,7 @@ final class ProducerCore: @unchecked Sendable {
                     withOptionalBytes(message.value) { value in
                         append(route: route, partitions: partitions, key: key, value: value, headers: message.headers,
                                partition: message.partition, timestamp: message.timestamp,
-                               waiter: message.waiter, size: size)
+                               waiter: message.waiter, size: size, waitingSince: message.waitingSince)
                     }
                 }
             }
@@ -304,7 +325,8 @@ final class ProducerCore: @unchecked Sendable {
             if code == .unknownTopicOrPartition && settings.autoCreateTopics && attempt == 0 {
                 do {
                     try await client.createTopic(topic)
-                } catch .broker(code: .topicAlreadyExists, _, _) {
+                } catch let error where error.kafkaErrorCode == .topicAlreadyExists {
+                    // Someone else created it meanwhile.
                 }
             } else if code == .unknownTopicOrPartition && !settings.autoCreateTopics {
                 throw .unknownTopic(topic)
@@ -316,49 +338,6 @@ final class ProducerCore: @unchecked Sendable {
         }
     }
 
-    /// Leaders after a metadata refresh; partitions whose leader moved go to the new sink.
-    func refreshLeaders() async {
-        let names = topics.withLockedValue { Array($0.keys) }
-        guard !names.isEmpty, let metadata = try? await client.metadata(topics: names, refresh: true) else { return }
-        for name in names {
-            guard let route = topics.withLockedValue({ $0[name] }), let buffers = route.partitions,
-                  let topic = metadata.topics[name] else { continue }
-            for partition in topic.partitions where Int(partition.id) < buffers.count {
-                buffers[Int(partition.id)].leader = partition.leader
-            }
-        }
-        rebuildRouting()
-        wakeAllSinks()
-    }
-
-    private func rebuildRouting() {
-        let all = topics.withLockedValue { $0.values.compactMap(\.partitions) }.flatMap { $0 }
-        var bySink: [SinkKey: [PartitionBuffer]] = [:]
-        for buffer in all { bySink[SinkKey(nodeId: buffer.leader, lane: buffer.lane), default: []].append(buffer) }
-        routing.withLockedValue { $0 = bySink }
-    }
-
-    func partitions(for sink: SinkKey) -> [PartitionBuffer] { routing.withLockedValue { $0[sink] ?? [] } }
-
-    func allPartitions() -> [PartitionBuffer] { routing.withLockedValue { $0.values.flatMap { $0 } } }
-
-    /// The sink of the partition's leader and lane, nil while no leader is known.
-    func sink(for buffer: PartitionBuffer) -> BrokerSink? { sink(for: SinkKey(nodeId: buffer.leader, lane: buffer.lane)) }
-
-    private func sink(for key: SinkKey) -> BrokerSink? {
-        guard key.nodeId >= 0 else { return nil }
-        return sinks.withLockedValue { sinks in
-            if let sink = sinks[key] { return sink }
-            let sink = BrokerSink(key: key, core: self, eventLoop: client.group.next())
-            sinks[key] = sink
-            return sink
-        }
-    }
-
-    func wakeAllSinks() {
-        for key in routing.withLockedValue({ Array($0.keys) }) { sink(for: key)?.wakeup() }
-    }
-
     // MARK: Idempotence
 
     private func ensureIdentity() async throws(KafkaError) {
@@ -367,130 +346,6 @@ final class ProducerCore: @unchecked Sendable {
         identity.withLockedValue { $0 = $0 ?? fresh }
     }
 
-    // MARK: Completion
-
-    enum BatchResult {
-        case success(baseOffset: Int64)
-        case failure(DeliveryError)
-
-        /// The code the partition's counters book: nil on success, UNKNOWN_SERVER_ERROR for a
-        /// failure that has no broker code (a transport error).
-        var errorCode: KafkaErrorCode? {
-            guard case .failure(let failure) = self else { return nil }
-            return failure.code ?? .unknownServerError
-        }
-    }
-
-    /// Books a batch's outcome: counters, awaiting senders, the report stream and the buffer space.
-    func finish(_ batch: ProducerBatch, of buffer: PartitionBuffer, result: BatchResult) {
-        let now = NIODeadline.now()
-        if batch.isRepair {
-            // Its messages were reported when first acknowledged; only the partition books it.
-            return buffer.completeRepair(batch, error: result.errorCode, now: now)
-        }
-        let error: DeliveryError?
-        let baseOffset: Int64
-        switch result {
-        case .success(let offset):
-            let plausible = buffer.plausibleBaseOffset(offset, count: batch.messageCount)
-            (error, baseOffset) = (nil, plausible.offset)
-            // A broker that forgot the producer may accept its sequence as new (Tansu does), so a
-            // log that went back is the only sign it lost acknowledged records: check them.
-            if plausible.wentBack && settings.idempotence && recoveryGate.request() { startSequenceRecovery() }
-        case .failure(let failure): (error, baseOffset) = (failure, -1)
-        }
-        buffer.complete(batch, error: result.errorCode, now: now)
-        if error == nil && settings.idempotence { buffer.retainAcknowledged(batch, baseOffset: baseOffset, now: now, budget: retainedBudget) }
-        (error == nil ? delivered : failed).wrappingIncrement(by: batch.messageCount, ordering: .relaxed)
-        // Space first: an awaiting sender that looks at the buffer must not see its own message.
-        let reportStream = reportsEnabled.load(ordering: .relaxed)
-        if !reportStream { accounting.release(messages: batch.messageCount, bytes: batch.payloadBytes) }
-        for (index, continuation) in batch.waiters {
-            if let error {
-                continuation.resume(throwing: error)
-            } else {
-                continuation.resume(returning: DeliveryReport(
-                    topic: buffer.topic, partition: buffer.partition, offset: baseOffset < 0 ? -1 : baseOffset + Int64(index), error: nil))
-            }
-        }
-        batch.waiters.removeAll()
-        if reportStream {
-            let share = batch.payloadBytes / max(batch.messageCount, 1)
-            for index in 0..<batch.messageCount {
-                let bytes = index == 0 ? batch.payloadBytes - share * (batch.messageCount - 1) : share
-                reports.push(DeliveryReport(
-                    topic: buffer.topic, partition: buffer.partition,
-                    offset: error == nil && baseOffset >= 0 ? baseOffset + Int64(index) : -1, error: error), bytes: bytes)
-            }
-        }
-    }
-
-    private func publishFailure(topic: String, error: DeliveryError) {
-        guard reportsEnabled.load(ordering: .relaxed) else { return }
-        // `reject` gives back any reserved space itself: this report holds none.
-        reports.push(DeliveryReport(topic: topic, partition: -1, offset: -1, error: error), messages: 0, bytes: 0)
-    }
-
-    func enableReports() -> DeliveryReports {
-        reportsEnabled.store(true, ordering: .relaxed)
-        return reports
-    }
-
-    // MARK: Housekeeping
-
-    /// Every 100 ms: fail batches past `delivery.timeout.ms`, find leaders that are missing,
-    /// and let sinks send batches whose retry backoff has passed.
-    private func tidy() {
-        let now = NIODeadline.now()
-        let deadline = now - .milliseconds(Int64(settings.deliveryTimeoutMs))
-        var leaderless = false
-        for buffer in allPartitions() {
-            for batch in buffer.expire(olderThan: deadline) {
-                finishExpired(batch, of: buffer)
-            }
-            if buffer.leader < 0 && !buffer.isEmpty { leaderless = true }
-            if settings.idempotence && now.uptimeNanoseconds > retentionHeldUntil.load(ordering: .relaxed) {
-                buffer.releaseAcknowledged(before: now - Self.acknowledgedRetention, budget: retainedBudget)
-            }
-        }
-        bufferPool.releaseIdle(now: now)
-        if leaderless { Task { await refreshLeaders() } }
-        if recoveryGate.shouldStart() { startSequenceRecovery() }
-        wakeAllSinks()
-    }
-
-    private func finishExpired(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
-        let error = DeliveryError(timedOutAfterMs: settings.deliveryTimeoutMs, topic: buffer.topic, partition: buffer.partition)
-        finish(batch, of: buffer, result: .failure(error))
-    }
-
-    /// How long acknowledged batches are kept for a restore: longer than a broker takes to lose
-    /// what it acknowledged while shutting down (noida-db: well under a second)...
-    static let acknowledgedRetention = TimeAmount.seconds(5)
-    /// ...and none is let go while a broker is in trouble and for this long after: a restart can
-    /// take longer than the retention on a loaded machine, and the check comes only after it.
-    static let retentionHoldAfterTrouble = TimeAmount.seconds(30)
-
-    /// A produce connection failed or could not be made: keep acknowledged batches for a while.
-    func brokerTrouble() {
-        guard settings.idempotence else { return }
-        retentionHeldUntil.store((NIODeadline.now() + Self.retentionHoldAfterTrouble).uptimeNanoseconds, ordering: .relaxed)
-    }
-
-    var isClosed: Bool { closed.load(ordering: .relaxed) }
-
-    func close() {
-        closed.store(true, ordering: .relaxed)
-        housekeeping?.cancel()
-        sinks.withLockedValue { $0.removeAll() }
-        reports.finish()
-    }
-
-    static func wallClockMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
 }
 
 func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {

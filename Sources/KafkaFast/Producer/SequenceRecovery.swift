@@ -89,6 +89,13 @@ final class RetainedBatchBudget: Sendable {
 }
 
 extension ProducerCore {
+    /// Codes that mean the broker will not take this partition's batches under the producer id,
+    /// epoch and numbering they carry; with idempotence each starts a sequence recovery (a new
+    /// id or epoch, the partition numbered again). INVALID_PRODUCER_EPOCH: the epoch is stale.
+    static func refusesSequence(_ code: KafkaErrorCode) -> Bool {
+        code == .outOfOrderSequenceNumber || code == .unknownProducerId || code == .invalidProducerEpoch
+    }
+
     /// A sink saw the broker refuse `batch`'s sequence. Only the oldest batch tells: a later one
     /// is refused whenever an earlier one did not get in, and is retried behind it.
     func sequenceRefused(_ batch: ProducerBatch, of buffer: PartitionBuffer) {
@@ -124,20 +131,44 @@ extension ProducerCore {
         // theirs, so a batch of theirs whose fate is unknown (a cut connection) is still told
         // apart from a copy by the broker.
         if !renumbered.isEmpty {
-            var newIdentity: ProducerIdentity?
-            while newIdentity == nil && !isClosed {
-                do {
-                    newIdentity = try await requestIdentity()
-                } catch {
-                    try? await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
-                }
+            switch await identityForRecovery() {
+            case .success(let newIdentity):
+                identity.withLockedValue { $0 = newIdentity }
+                for buffer in renumbered.values { buffer.renumber(identity: newIdentity) }
+            case .failure(let error):
+                // Without a producer id nothing can be sent in order: every waiting message hears
+                // why now, instead of a delivery timeout minutes later.
+                failAllUnsent(KafkaError(error))
             }
-            guard let newIdentity else { return recoveryGate.finish() }
-            identity.withLockedValue { $0 = newIdentity }
-            for buffer in renumbered.values { buffer.renumber(identity: newIdentity) }
         }
         recoveryGate.finish()
         wakeAllSinks()
+    }
+
+    /// A new producer id for a recovery, while every sink waits: retried (logged) while the
+    /// error is retriable and `delivery.timeout.ms` has not passed, else the error.
+    private func identityForRecovery() async -> Result<ProducerIdentity, KafkaError> {
+        let started = NIODeadline.now()
+        let streak = RetryStreak("InitProducerId for the idempotent producer", logger: client.config.logger)
+        while true {
+            if isClosed { return .failure(.clientClosed) }
+            do throws(KafkaError) {
+                let fresh = try await requestIdentity()
+                streak.succeeded()
+                return .success(fresh)
+            } catch {
+                let failures = streak.failed(broker: error.broker ?? "any", reason: error.description)
+                noteTrouble(error.description)
+                let waited = NIODeadline.now() - started
+                guard error.isRetriable else { return .failure(error) }
+                guard waited < .milliseconds(Int64(settings.deliveryTimeoutMs)) else {
+                    return .failure(.noBrokerAvailable(
+                        "InitProducerId failed \(failures) times in \(waited.nanoseconds / 1_000_000) ms (delivery.timeout.ms): \(error)"))
+                }
+                let backoff = min(settings.retryBackoffMs << min(failures - 1, 10), settings.retryBackoffMaxMs)
+                try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+            }
+        }
     }
 
     /// Writes the partition's recently acknowledged batches that the log no longer holds again,
@@ -145,24 +176,40 @@ extension ProducerCore {
     /// found; anything the connector cannot tell leaves the log alone rather than risk a copy.
     /// True when batches were put back (the partition then needs new sequence numbers).
     private func restoreAcknowledged(of buffer: PartitionBuffer) async -> Bool {
-        let kept = buffer.takeAcknowledged(budget: retainedBudget)
+        let (kept, floor) = buffer.acknowledgedSnapshot()
         var firstAbsent = kept.count
         var logEnd: Int64 = 0
         search: for index in kept.indices.reversed() {
-            switch await presence(of: kept[index], in: buffer) {
+            switch await presenceRetried(of: kept[index], in: buffer, within: Self.offsetBounds(of: index, in: kept, floor: floor)) {
             case .present: break search
-            case .unknown: return false
+            case .unknown, .unreachable: return false
             case .absent(let end):
                 firstAbsent = index
                 logEnd = end
             }
         }
         guard firstAbsent < kept.count else { return false }
-        buffer.insertRepairs(kept[firstAbsent...].map(\.batch))
+        let repairs = kept[firstAbsent...].map(\.batch)
+        buffer.forgetAcknowledged(repairs, budget: retainedBudget)
+        buffer.insertRepairs(repairs)
         // What was acknowledged before the oldest batch still kept, and is not in the log either, is gone.
-        let lostBefore = kept[firstAbsent].baseOffset - logEnd
+        let oldestAbsent = kept[firstAbsent].baseOffset >= 0
+            ? kept[firstAbsent].baseOffset : Self.offsetBounds(of: firstAbsent, in: kept, floor: floor).lowerBound
+        let lostBefore = oldestAbsent - logEnd
         if lostBefore > 0 { buffer.recordLostByBroker(Int(lostBefore), logEnd: logEnd, now: .now()) }
         return true
+    }
+
+    /// Where the kept batch at `index` can lie: its offset when known; else after the batch kept
+    /// before it (the log is in order; `floor` when none is) and before the one kept after it.
+    /// With neither it cannot be placed: `lowerBound` is then -1.
+    static func offsetBounds(of index: Int, in kept: [AcknowledgedBatch], floor: Int64) -> Range<Int64> {
+        let batch = kept[index]
+        if batch.baseOffset >= 0 { return batch.baseOffset..<(batch.baseOffset &+ Int64(batch.batch.messageCount)) }
+        let before = kept[..<index].last { $0.baseOffset >= 0 }
+        let after = kept[(index + 1)...].first { $0.baseOffset >= 0 }
+        let lower = before.map { $0.baseOffset &+ Int64($0.batch.messageCount) } ?? floor
+        return lower..<max(lower, after?.baseOffset ?? .max)
     }
 
     private enum Presence {
@@ -170,26 +217,72 @@ extension ProducerCore {
         /// Not in the log, which ends at the offset given.
         case absent(logEnd: Int64)
         case unknown
+        /// The broker could not be asked (yet).
+        case unreachable(KafkaError)
     }
 
-    /// Whether the log still holds `kept` at its offset: a record there with its first record's key and value.
-    private func presence(of kept: AcknowledgedBatch, in buffer: PartitionBuffer) async -> Presence {
-        do throws(KafkaError) {
-            let fetched = try await client.fetch(topic: buffer.topic, partition: buffer.partition, offset: kept.baseOffset, maxWaitMs: 0)
-            guard let found = fetched.messages.first(where: { $0.offset == kept.baseOffset }) else {
-                return .absent(logEnd: min(fetched.highWatermark, kept.baseOffset))
+    /// `presence`, asked again while the answer cannot be had (the broker is coming back, a
+    /// connection was cut): giving up means not restoring what the broker lost. Each failure is
+    /// logged; after `delivery.timeout.ms` the batch is taken as unknown (left alone).
+    private func presenceRetried(of kept: AcknowledgedBatch, in buffer: PartitionBuffer, within bounds: Range<Int64>) async -> Presence {
+        guard bounds.lowerBound >= 0 else { return .unknown }
+        let started = NIODeadline.now()
+        let streak = RetryStreak("checking which acknowledged batches \(buffer.topic)/\(buffer.partition) still holds", logger: client.config.logger)
+        while true {
+            switch await presence(of: kept, in: buffer, within: bounds) {
+            case .unreachable(let error):
+                // What a retry cannot change (a broker's answer refused, Tansu's Fetch that leaves
+                // the partition out) is an unknown: the partition's log is left alone.
+                guard error.isRetriable else { return .unknown }
+                let failures = streak.failed(broker: error.broker ?? "leader of \(buffer.topic)/\(buffer.partition)", reason: error.description)
+                guard !isClosed, NIODeadline.now() - started < .milliseconds(Int64(settings.deliveryTimeoutMs)) else { return .unknown }
+                try? await Task.sleep(nanoseconds: UInt64(min(100 << min(failures - 1, 5), 2_000)) * 1_000_000)
+            case let known:
+                streak.succeeded()
+                return known
             }
-            guard let wire = kept.batch.wire else { return .unknown }
-            var reader = RecordBatchReader(wire)
-            guard let ours = try? reader.next()?.records().first else { return .unknown }
-            return found.key == ours.key && found.value == ours.value ? .present : .absent(logEnd: kept.baseOffset)
-        } catch .broker(code: .offsetOutOfRange, _, _) {
-            guard let end = try? await client.listOffsets(topic: buffer.topic, partitions: [buffer.partition], spec: .latest).first?.offset
-            else { return .unknown }
-            return .absent(logEnd: min(end, kept.baseOffset))
-        } catch {
-            return .unknown
         }
+    }
+
+    /// Whether the log still holds `kept` where it can lie (`bounds`, its offset when known): a
+    /// record there with its first record's key and value. Fetches on through the range, a few
+    /// answers at most, for a batch whose offset is not known.
+    private func presence(of kept: AcknowledgedBatch, in buffer: PartitionBuffer, within bounds: Range<Int64>) async -> Presence {
+        guard let wire = kept.batch.wire else { return .unknown }
+        var reader = RecordBatchReader(wire)
+        guard let ours = try? reader.next()?.records().first else { return .unknown }
+        var offset = bounds.lowerBound
+        for _ in 0..<8 {
+            let fetched: FetchedPartition
+            do throws(KafkaError) {
+                fetched = try await client.fetch(topic: buffer.topic, partition: buffer.partition, offset: offset, maxWaitMs: 0)
+            } catch let error where error.kafkaErrorCode == .offsetOutOfRange {
+                do throws(KafkaError) {
+                    guard let end = try await client.listOffsets(topic: buffer.topic, partitions: [buffer.partition], spec: .latest).first?.offset
+                    else { return .unknown }
+                    return .absent(logEnd: min(end, bounds.lowerBound))
+                } catch {
+                    return .unreachable(error)
+                }
+            } catch {
+                return .unreachable(error)
+            }
+            let candidates = fetched.messages.filter { $0.offset >= offset && bounds.contains($0.offset) }
+            if kept.baseOffset >= 0 {
+                // The known offset: that record, or nothing of ours.
+                guard let found = candidates.first(where: { $0.offset == kept.baseOffset }) else {
+                    return .absent(logEnd: min(fetched.highWatermark, kept.baseOffset))
+                }
+                return found.key == ours.key && found.value == ours.value ? .present : .absent(logEnd: kept.baseOffset)
+            }
+            if candidates.contains(where: { $0.key == ours.key && $0.value == ours.value }) { return .present }
+            // Past the range, or at the log's end: it is not there.
+            if fetched.nextOffset >= bounds.upperBound || fetched.nextOffset >= fetched.highWatermark || fetched.nextOffset <= offset {
+                return .absent(logEnd: min(fetched.highWatermark, bounds.lowerBound))
+            }
+            offset = fetched.nextOffset
+        }
+        return .unknown
     }
 
     /// A fresh producer id and epoch from the cluster.
@@ -198,8 +291,10 @@ extension ProducerCore {
         let response: InitProducerIdResponse
         do {
             response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
-        } catch .unsupportedApi(let broker, _, let detail) {
-            throw .invalidConfiguration("enable.idempotence=true, but broker \(broker) cannot give a producer id (no InitProducerId: \(detail))")
+        } catch let error where error.code == .unsupportedApi {
+            throw .invalidConfiguration(
+                "enable.idempotence=true, but broker \(error.broker ?? connection.address.description) cannot give a producer id"
+                    + " (\(error.description))")
         }
         let code = KafkaErrorCode(rawValue: response.errorCode)
         // Retriable codes (COORDINATOR_LOAD_IN_PROGRESS, ...) fail this attempt; the caller tries again.

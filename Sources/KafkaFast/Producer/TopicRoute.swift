@@ -18,6 +18,8 @@ final class TopicRoute: @unchecked Sendable {
         var partition: Int32?
         var timestamp: Int64
         var waiter: DeliveryWaiter?
+        /// Since when its sender waited for room (its delivery timeout counts from then).
+        var waitingSince: NIODeadline?
     }
 
     let name: String
@@ -110,6 +112,8 @@ final class TopicRoute: @unchecked Sendable {
                 state = .ready(resolvedPartitions)
                 let table = PartitionTable(resolvedPartitions)
                 openTable = table
+                // Published once: readers hold it unretained, `openTable` keeps it for good.
+                assert(!openTableReference.isPublished, "a route's partition table is published once")
                 openTableReference.publish(table)
                 return nil
             }

@@ -1,6 +1,6 @@
 /// A JSON value with ordered object keys, so output reads in the order the docs promise: the
 /// CLI's `--json` and `-J` output and the producer's statistics document share it.
-public indirect enum OrderedJSON: Equatable, Sendable {
+package indirect enum OrderedJSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -10,17 +10,17 @@ public indirect enum OrderedJSON: Equatable, Sendable {
     case array([OrderedJSON])
     case object([(String, OrderedJSON)])
 
-    public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool { lhs.rendered == rhs.rendered }
+    package static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool { lhs.rendered == rhs.rendered }
 
-    public static func int(_ value: Int) -> OrderedJSON { .int(Int64(value)) }
+    package static func int(_ value: Int) -> OrderedJSON { .int(Int64(value)) }
 
-    public var rendered: String {
+    package var rendered: String {
         var out = ""
         render(into: &out)
         return out
     }
 
-    public func render(into out: inout String) {
+    package func render(into out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
@@ -46,7 +46,7 @@ public indirect enum OrderedJSON: Equatable, Sendable {
         }
     }
 
-    public static func quote(_ text: String, into out: inout String) {
+    package static func quote(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -153,6 +153,10 @@ public struct RecordBatch: Sendable {
         let attributes = Int8(bitPattern: try body.readByte("record attributes"))
         let timestampDelta = try body.readVarlong("record timestampDelta")
         let offsetDelta = try body.readVarint("record offsetDelta")
+        // Brokers number a batch's records 0...lastOffsetDelta (compaction leaves gaps, never more).
+        guard offsetDelta >= 0, offsetDelta <= lastOffsetDelta else {
+            throw .malformed("record offset delta \(offsetDelta) outside 0...\(lastOffsetDelta) in the batch at offset \(baseOffset)")
+        }
         if baseOffset &+ Int64(offsetDelta) < firstOffset { return false }
         let key = try body.readNullableBytesRange("record key length").map { data.view(at: data.readerIndex + $0.offset, length: $0.count)! }
         let value = try body.readNullableBytesRange("record value length").map { data.view(at: data.readerIndex + $0.offset, length: $0.count)! }

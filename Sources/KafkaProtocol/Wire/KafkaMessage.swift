@@ -21,9 +21,12 @@ public protocol KafkaRequestMessage: Sendable {
     ) throws(KafkaWireError) -> [ByteBuffer]
 }
 
-/// A response body. Decoding never traps on malformed input: it throws.
-public protocol KafkaResponseMessage: Sendable {
+/// A response body. Decoding never traps on malformed input: it throws. Responses encode too
+/// (what test proxies rewrite, and the fuzz targets' round trip: decode, encode, decode, equal).
+public protocol KafkaResponseMessage: Sendable, Equatable {
     init(from buffer: inout ByteBuffer, version: Int16) throws(KafkaWireError)
+    /// Appends the body (no size prefix, no header) at `version`.
+    func encode(into buffer: inout ByteBuffer, version: Int16) throws(KafkaWireError)
 }
 
 extension KafkaRequestMessage {

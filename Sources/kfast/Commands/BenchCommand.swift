@@ -1,6 +1,5 @@
 import ArgumentParser
 import KafkaFast
-import KafkaProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -58,23 +57,55 @@ struct BenchCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         // Plain locals: reading the @Option properties in the loop costs a generic lookup each time.
         let (count, topic) = (self.count, self.topic)
+        let sentSoFar = ProgressCounts()
+        let progress = ProgressLine(label: "bench \(topic)", total: count) { [connector] in
+            .init(done: connector.deliveredCount, errors: connector.failedCount, position: sentSoFar.position.load(ordering: .relaxed))
+        }
+        progress.start()
         var sent = 0
+        var stalled: String?
+        var waitingSince: ContinuousClock.Instant?
         while sent < count {
-            // Send until the buffer is full, then sleep until acknowledgements make room.
+            // Send until the buffer is full, then sleep until acknowledgements make room. The
+            // message that waited keeps the timeout of its first attempt.
             let status = payload.withUnsafeBytes { value in
                 var status = SendStatus.enqueued
+                if let since = waitingSince {
+                    status = connector.send(topic: topic, value: value, waitingSince: since)
+                    guard status == .enqueued else { return status }
+                    sent += 1
+                }
                 while sent < count {
                     status = connector.send(topic: topic, value: value)
                     guard status == .enqueued else { break }
                     sent += 1
+                    if sent & 1023 == 0 { sentSoFar.position.store(sent, ordering: .relaxed) }
                 }
                 return status
             }
-            if case .rejected(let error) = status { throw CLIError.runtime("\(error)") }
-            if status == .queueFull { await connector.waitForRoom(bytes: payload.count) }
+            sentSoFar.position.store(sent, ordering: .relaxed)
+            if case .rejected(let error) = status {
+                progress.finish()
+                throw CLIError.runtime("\(error)")
+            }
+            guard status == .queueFull else { continue }
+            let since = waitingSince ?? .now
+            waitingSince = since
+            // With the brokers gone the buffered messages time out: once one has, no new message
+            // is sent (each would buy another full timeout), and no wait outlasts the timeout.
+            let left = since + .milliseconds(config.producer.deliveryTimeoutMs) - .now
+            let room = left > .zero ? await connector.waitForRoom(bytes: payload.count, timeout: left) : false
+            if !room {
+                stalled = "no room in the buffer within delivery.timeout.ms"
+            } else if MessageSender.timedOut(connector) {
+                stalled = "messages were not acknowledged within delivery.timeout.ms"
+            }
+            if stalled != nil { break }
+            waitingSince = nil
         }
         let enqueued = ContinuousClock.now - start
         await connector.flush()
+        progress.finish()
         let elapsed = ContinuousClock.now - start
         let metrics = connector.metrics()
         let p50 = metrics.ackLatency.quantileMilliseconds(0.5) ?? 0
@@ -91,7 +122,15 @@ struct BenchCommand: AsyncParsableCommand {
             msgsPerSec: Double(connector.deliveredCount) / seconds, mbPerSec: Double(bytes) / seconds / 1_000_000,
             p50Ms: p50, p99Ms: p99, errors: connector.failedCount, cpuSeconds: cpu)
         Output.line(json ? result.json : result.text(topic: topic))
-        if connector.failedCount > 0 { throw CLIError.runtime("\(connector.failedCount) messages were not delivered") }
+        let reason = connector.firstFailure.map { "; first failure: \($0)" } ?? ""
+        if let stalled {
+            throw CLIError.runtime(
+                "delivered \(connector.deliveredCount), failed \(connector.failedCount), \(count - sent) not sent: \(stalled) "
+                    + "(\(config.producer.deliveryTimeoutMs) ms)\(reason)")
+        }
+        if connector.failedCount > 0 {
+            throw CLIError.runtime("delivered \(connector.deliveredCount), \(connector.failedCount) messages were not delivered\(reason)")
+        }
     }
 
     /// "0,1,2,...,277" (1,001 bytes), repeated or cut to `size` when given.

@@ -45,9 +45,9 @@ extension ConsumeCommand {
             // forever without a word. The member would keep trying; the command gives up.
             // A coordinator may hold a JoinGroup about a session timeout while the others rejoin
             // (Tansu holds a new group's first join for half of it, twice): that, plus one request's time.
-            let bound = config.consumer.sessionTimeoutMs + config.requestTimeoutMs
+            let bound = config.consumer.sessionTimeout + config.requestTimeout
             do {
-                try await consumer.waitUntilAssigned(timeout: .milliseconds(bound))
+                try await consumer.waitUntilAssigned(timeout: bound)
             } catch {
                 await consumer.close()
                 _ = try? await run.value

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Dispatch
 import KafkaFast
-import KafkaProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -90,9 +89,12 @@ struct ConsumeCommand: AsyncParsableCommand {
         let consumer = try KafkaPartitionConsumer(config: config)
         defer { consumer.close() }
         let messages = consumer.tail(topic: topic, partitions: partition.map { [$0] }, from: start, untilEnd: exitAtEnd)
-        let outcome = try await Self.untilInterrupted { [topic, count] in
-            await Self.print(messages, format: format, limit: count, topic: topic)
+        let progress = ProgressLine(label: "consume \(topic)")
+        progress.start()
+        let outcome = try await Self.untilInterrupted { [topic, count, exitAtEnd] in
+            await Self.print(messages, format: format, limit: count, topic: topic, progress: progress, endKnown: exitAtEnd)
         }
+        progress.finish()
         switch outcome {
         case .pipeClosed:
             return
@@ -112,11 +114,25 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     /// Prints chunk by chunk, flushing after each, until the tail ends, `limit` is reached, the
     /// task is cancelled (Ctrl-C) or standard output closes.
-    static func print(_ messages: ConsumerMessages, format: MessageFormat, limit: Int?, topic: String) async -> Outcome {
+    /// `progress` counts what was printed; with `endKnown` (-e) its total is what was printed
+    /// plus what the partitions still hold up to their high watermarks, for an ETA.
+    static func print(
+        _ messages: ConsumerMessages, format: MessageFormat, limit: Int?, topic: String, progress: ProgressLine? = nil, endKnown: Bool = false
+    ) async -> Outcome {
         var out = ByteOutput()
         var consumed = 0
+        var remaining: [Int32: Int64] = [:]
         do {
             for try await chunk in messages.chunks {
+                if let progress {
+                    progress.counts.done.add(chunk.messages.count, ordering: .relaxed)
+                    progress.counts.position.add(chunk.messages.count, ordering: .relaxed)
+                    if endKnown {
+                        remaining[chunk.topicPartition.partition] = max(chunk.highWatermark.clampedDifference(chunk.nextOffset), 0)
+                        let left = remaining.values.reduce(Int64(0)) { $0.addingReportingOverflow($1).partialValue }
+                        progress.setTotal(consumed + chunk.messages.count + Int(clamping: left))
+                    }
+                }
                 // Through the array's memory, so no message is copied (and its buffers' shared
                 // reference count touched again) to be printed.
                 chunk.messages.withUnsafeBufferPointer { messages in

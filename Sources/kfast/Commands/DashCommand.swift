@@ -65,7 +65,20 @@ struct DashCommand: AsyncParsableCommand {
             options.initialLoadGenerator = LoadGeneratorSettings(topic: topic, messagesPerSecond: load, messageSize: loadSize)
         }
 
-        let source = try KafkaDashboardSource(config: connection.config())
+        let (config, profile) = try connection.resolve()
+        let security = config.security
+        options.connection = ConnectionIdentity(
+            profile: profile?.name, color: profile?.color, tls: security.securityProtocol.usesTLS,
+            saslMechanism: security.securityProtocol.usesSASL ? security.mechanism?.rawValue : nil,
+            user: security.principalDescription, readOnly: profile?.readOnly ?? false)
+        if let profile, profile.readOnly {
+            options.readOnly = true
+            options.readOnlyReason = "profile '\(profile.name)'"
+        }
+        if options.connection.readOnly, load != nil {
+            throw CLIError.usage("--load: profile '\(profile?.name ?? "")' is read-only, so the load generator is off")
+        }
+        let source = try KafkaDashboardSource(config: config)
         let status: Int32
         do {
             status = try await DashboardApp.run(source: source, options: options)

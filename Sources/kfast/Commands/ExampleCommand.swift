@@ -40,8 +40,8 @@ struct ExampleCommand: AsyncParsableCommand {
         // while it waits for more members. Start from the earliest message so nothing sent while
         // the group forms is missed. -X overrides either.
         let given = Set(connection.properties.compactMap { $0.split(separator: "=").first.map(String.init) })
-        if !given.contains("session.timeout.ms") { config.consumer.sessionTimeoutMs = 10_000 }
-        if !given.contains("heartbeat.interval.ms") { config.consumer.heartbeatIntervalMs = 2_000 }
+        if !given.contains("session.timeout.ms") { config.consumer.sessionTimeout = .seconds(10) }
+        if !given.contains("heartbeat.interval.ms") { config.consumer.heartbeatInterval = .seconds(2) }
         if !given.contains("auto.offset.reset") { config.consumer.autoOffsetReset = .earliest }
         try await Self.ensureTopic(topic, partitions: Int32(threads), config: config)
         let connector = try KafkaProducer(config: config)
@@ -74,7 +74,7 @@ struct ExampleCommand: AsyncParsableCommand {
         if let found = metadata.topics[topic], found.error == .none { return }
         do {
             try await client.createTopic(topic, partitions: partitions)
-        } catch .broker(let code, _, _) where code == .topicAlreadyExists {
+        } catch let error where error.kafkaErrorCode == .topicAlreadyExists {
             // Someone else created it meanwhile.
         }
     }

@@ -78,7 +78,7 @@ struct OffsetsCommand: AsyncParsableCommand {
         do {
             description = try await client.describeGroup(group)
         } catch {
-            if case .unsupportedApi = error { return false }
+            if error.code == .unsupportedApi { return false }
             throw error
         }
         return try await !client.groupExists(description)

@@ -7,7 +7,8 @@ import Glibc
 
 /// A terminal for `kfast dash-bench`: it takes keys from another thread, walks every frame's changed
 /// cells and encodes them as the ncurses backend would hand them over, and notes when a key's effect
-/// (the help overlay opening or closing) first reaches the screen.
+/// (the help overlay opening or closing) first reaches the screen. `@unchecked Sendable`: every
+/// mutable field is touched only with `condition` locked (the keys come from another thread).
 final class HeadlessScreen: TerminalScreen, @unchecked Sendable {
     let size: TerminalSize
     let supportsColor = true

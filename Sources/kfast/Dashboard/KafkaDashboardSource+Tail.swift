@@ -1,6 +1,7 @@
 import KafkaDashboard
 import KafkaFast
 import NIOCore
+import Synchronization
 
 /// The tail pane on the library's partition consumer (`KafkaPartitionConsumer.tail`): fetching, start
 /// positions, control batches, truncated logs and broker outages are the fetch engine's. What is
@@ -29,7 +30,8 @@ extension KafkaDashboardSource {
 }
 
 /// One tail's reading, driven by the task that iterates the dashboard's stream (one at a time, as
-/// `TailSession` is).
+/// `TailSession` is): that is why it is `@unchecked Sendable`, and debug builds assert that no
+/// two `next()` calls overlap.
 final class TailReader: @unchecked Sendable {
     private let source: KafkaDashboardSource
     private let request: TailRequest
@@ -40,6 +42,9 @@ final class TailReader: @unchecked Sendable {
     private var pacer: TailPacer
     /// Paging: the rest of a chunk not handed over yet.
     private var unread: ArraySlice<KafkaFast.ConsumedMessage> = []
+    #if DEBUG
+    private let inNext = Atomic<Bool>(false)
+    #endif
 
     init(source: KafkaDashboardSource, request: TailRequest) {
         self.source = source
@@ -52,6 +57,10 @@ final class TailReader: @unchecked Sendable {
     deinit { consumer?.close() }
 
     func next() async throws -> TailBatch? {
+        #if DEBUG
+        assert(!inNext.exchange(true, ordering: .acquiring), "a tail reader's next() was called while another call was under way")
+        defer { inNext.store(false, ordering: .releasing) }
+        #endif
         if chunks == nil { begin() }
         while true {
             if !unread.isEmpty {

@@ -15,7 +15,7 @@ extension KafkaDashboardSource {
         do {
             overviews = try await client.groupOverviews()
         } catch {
-            if case .unsupportedApi = error { return GroupsSnapshot(unavailable: error.description) }
+            if error.code == .unsupportedApi { return GroupsSnapshot(unavailable: error.description) }
             throw error
         }
         let watermarks = state.withLock { $0.watermarks }

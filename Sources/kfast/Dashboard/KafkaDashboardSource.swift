@@ -218,13 +218,10 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     /// The Kafka error name where there is one, else the client's one-line description.
     static func errorName(_ error: any Error) -> String {
-        switch error {
+        guard let error = error as? KafkaError else { return "\(error)" }
         // A client-side failure has no Kafka name; its description says what went wrong (a refused connection...).
-        case let delivery as DeliveryError: return delivery.name == "CLIENT_ERROR" ? delivery.description : delivery.name
-        case KafkaError.broker(let code, _, _): return code.name
-        case let kafka as KafkaError: return kafka.description
-        default: return "\(error)"
-        }
+        if let code = error.kafkaErrorCode { return code.name }
+        return error.code == .deliveryTimedOut ? error.shortName : error.description
     }
 
     /// The configured connector when its codec is the one asked for; otherwise a connector of that codec,

@@ -33,7 +33,7 @@ struct TailPace {
         settings.fetchMaxBytes = min(base.fetchMaxBytes, Self.fetchBytes)
         settings.queuedMaxKilobytes = 1
         // An idle tail asks about once an interval.
-        settings.fetchWaitMaxMs = min(base.fetchWaitMaxMs, Self.intervalMillis)
+        settings.fetchWaitMax = min(base.fetchWaitMax, .milliseconds(Self.intervalMillis))
         // A log truncated under the tail goes on from what is left.
         settings.autoOffsetReset = .earliest
         settings.skipAhead = sampling ? SkipAhead(maxLag: Int64(perInterval), resumeLag: Int64(perInterval)) : nil

@@ -25,6 +25,8 @@ struct ByteOutput {
 
     mutating func append(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
 
+    mutating func append<Bytes: Sequence>(_ more: Bytes) where Bytes.Element == UInt8 { bytes.append(contentsOf: more) }
+
     /// The digits are formed on the stack and appended in one piece: `consume -f '%o\n'` prints
     /// little else, so this is most of its formatting.
     mutating func append<T: BinaryInteger>(decimal value: T) {

@@ -1,5 +1,4 @@
 import Foundation
-import KafkaProtocol
 import Testing
 @testable import KafkaFast
 

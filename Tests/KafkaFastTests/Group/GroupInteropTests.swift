@@ -108,8 +108,16 @@ struct PeerMemberStatus: Decodable, Sendable {
         // 1. The group settles: three members, every partition owned by exactly one of them.
         var stableChecks = 0
         var lastOwners: [Int32: Int] = [:]
+        var lastShares: [[Int32]] = []
+        defer {
+            if stableChecks < 16 {
+                let peerStatus = Self.readStatus(statusFile).map { "\($0.assignment), \($0.consumed) read" } ?? "no status"
+                Issue.record(Comment(rawValue: "never stable: shares \(lastShares); ours: \(ours.map(\.status)); peer: \(peerStatus)"))
+            }
+        }
         try await Self.waitFor("a stable group of three owning all 8 partitions", seconds: 150) {
             guard let status = Self.readStatus(statusFile) else { return false }
+            lastShares = [ours[0].assignment.map(\.partition), ours[1].assignment.map(\.partition), status.assignment]
             let shares = [ours[0].assignment.map(\.partition), ours[1].assignment.map(\.partition), status.assignment]
             var owners: [Int32: Int] = [:]
             var overlap = false
@@ -154,9 +162,17 @@ struct PeerMemberStatus: Decodable, Sendable {
         // Every partition's 60 messages end up committed by the group.
         let admin = try KafkaClient(config: Self.config(broker, clientId: "admin"))
         defer { admin.close() }
-        try await Self.waitFor("all 480 messages committed", seconds: 150) {
-            let committed = try await admin.committedOffsets(group: group, partitions: [topic: Array(0..<8)])[topic] ?? [:]
-            return (0..<8).allSatisfy { committed[Int32($0)] == 60 }
+        var committed: [Int32: Int64] = [:]
+        do {
+            try await Self.waitFor("all 480 messages committed", seconds: 150) {
+                committed = try await admin.committedOffsets(group: group, partitions: [topic: Array(0..<8)])[topic] ?? [:]
+                return (0..<8).allSatisfy { committed[Int32($0)] == 60 }
+            }
+        } catch {
+            let peerStatus = Self.readStatus(statusFile).map { "\($0.assignment), \($0.consumed) read" } ?? "no status"
+            Issue.record(Comment(rawValue: "committed \(committed.sorted { $0.key < $1.key }); ours: \(ours[1].status), "
+                                 + "\(ours[1].assignment); the peer: \(peerStatus)"))
+            throw error
         }
         FileManager.default.createFile(atPath: stopFile, contents: Data())
         let report = try await peer.value

@@ -94,9 +94,9 @@ import Testing
             Issue.record("a 20,000-byte message was not rejected: \(status)")
             return
         }
-        #expect(error.code == .messageTooLarge)
+        #expect(error.code == .deliveryFailed && error.kafkaErrorCode == .messageTooLarge)
         #expect(error.description.contains("MESSAGE_TOO_LARGE") && error.description.contains("message.max.bytes"))
-        await #expect(throws: DeliveryError.self) {
+        await #expect(throws: KafkaError.self) {
             _ = try await connector.sendAndWait(topic: topic, value: [UInt8](repeating: 7, count: 20_000))
         }
         #expect(connector.send(topic: topic, value: "after") == .enqueued)

@@ -1,5 +1,4 @@
 import Foundation
-import KafkaCompression
 import Testing
 @testable import KafkaFast
 

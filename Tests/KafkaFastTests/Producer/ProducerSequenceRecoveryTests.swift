@@ -47,7 +47,7 @@ import Testing
         let metrics = connector.metrics()
         await connector.close()
 
-        #expect(connector.failedCount == 0 && connector.deliveredCount == 400)
+        #expect(connector.failedCount == 0 && connector.deliveredCount == 400, "\(connector.failedCount) failed: \(connector.firstFailure.map { "\($0)" } ?? "")")
         let secondIdentity = try #require(connector.core.identity.withLockedValue { $0 })
         #expect(secondIdentity != firstIdentity, "a new producer id (or epoch) after the refusal")
         // The gap is in partition 0; the injected refusal lands on whichever partition the next

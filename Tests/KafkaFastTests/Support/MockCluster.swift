@@ -17,8 +17,16 @@ enum MockCluster {
     /// Sends one control command; throws with the cluster's own reason when it is refused.
     /// Integer and list values are sent as JSON numbers and arrays.
     @discardableResult
-    static func control(_ command: String, _ arguments: [String: any Sendable] = [:]) async throws -> [String: Any] {
-        let address = try TestEnvironment.value("KAFKA_FAST_MOCK_CONTROL")
+    /// `environment`: the variable holding the control address (another cluster's, such as the
+    /// secured ones of secure-servers.sh).
+    static func control(_ command: String, _ arguments: [String: any Sendable] = [:],
+                        environment: String = "KAFKA_FAST_MOCK_CONTROL") async throws -> [String: Any] {
+        try await control(at: try TestEnvironment.value(environment), command, arguments)
+    }
+
+    /// `control` for the cluster whose control channel is at `address` (a private one).
+    @discardableResult
+    static func control(at address: String, _ command: String, _ arguments: [String: any Sendable] = [:]) async throws -> [String: Any] {
         var words = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "ctl", address, command]
         for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
             if let list = value as? [Int] {
@@ -70,6 +78,15 @@ enum MockCluster {
     /// Makes broker `id` the coordinator of `group`.
     static func setCoordinator(group: String, broker id: Int) async throws {
         try await control("set_coordinator", ["key": group, "broker": id])
+    }
+
+    /// A 6-partition topic on the cluster whose control address is in `environment`, each of its
+    /// 3 brokers leading two partitions (the mock would spread them at random), so every broker is dialled.
+    static func createTopicLedByEveryBroker(_ name: String, environment: String) async throws {
+        try await control("create_topic", ["topic": name, "partitions": 6, "replication": 3], environment: environment)
+        for partition in 0..<6 {
+            try await control("set_leader", ["topic": name, "partition": partition, "broker": partition % 3 + 1], environment: environment)
+        }
     }
 }
 

@@ -26,7 +26,7 @@ enum Peer {
     /// 2-thread cooperative pool every other test in the process runs on.
     static func run(_ script: String, args: [String] = [], stdin: String? = nil,
                     timeout: TimeInterval = defaultTimeout) async throws -> Output {
-        let child = try Child(TestEnvironment.python(), [peerPath(script)] + args, stdin: stdin, timeout: timeout)
+        let child = try Child(TestEnvironment.python(), [peerPath(script)] + args, stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
         await child.finished()
         return try child.output()
     }
@@ -52,9 +52,23 @@ enum Peer {
     /// Runs any executable with the same timeout and capture rules (used for the harness scripts).
     static func execute(_ executable: String, arguments: [String], stdin: String?,
                         timeout: TimeInterval) async throws -> Output {
-        let child = try Child(executable, arguments, stdin: stdin, timeout: timeout)
+        try await execute(executable, arguments: arguments, stdinBytes: stdin.map { Data($0.utf8) }, timeout: timeout)
+    }
+
+    /// `execute` with standard input given as bytes; `rawStdout` keeps standard output as read.
+    static func execute(_ executable: String, arguments: [String], stdinBytes: Data?,
+                        timeout: TimeInterval) async throws -> Output {
+        let child = try Child(executable, arguments, stdin: stdinBytes, timeout: timeout)
         await child.finished()
         return try child.output()
+    }
+
+    /// Like `execute`, but standard output comes back as the bytes written.
+    static func executeRaw(_ executable: String, arguments: [String], stdinBytes: Data?,
+                           timeout: TimeInterval) async throws -> (stdout: Data, stderr: String, status: Int32) {
+        let child = try Child(executable, arguments, stdin: stdinBytes, timeout: timeout)
+        await child.finished()
+        return try child.rawOutput()
     }
 
     private static func peerPath(_ script: String) throws -> String {
@@ -90,7 +104,7 @@ private final class Child: @unchecked Sendable {
     private var timedOut = false
     private var waiter: CheckedContinuation<Void, Never>?
 
-    init(_ executable: String, _ arguments: [String], stdin: String?, timeout: TimeInterval) throws {
+    init(_ executable: String, _ arguments: [String], stdin: Data?, timeout: TimeInterval) throws {
         // In the run folder when there is one (git-ignored, next to the broker logs; cleared by
         // run-tests.sh), so a run killed half-way leaves nothing in /tmp.
         let folder = (try? TestEnvironment.runDirectory()).map { $0 + "/peer-io" }
@@ -101,7 +115,7 @@ private final class Child: @unchecked Sendable {
         command = ([executable] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         self.timeout = timeout
         for file in files { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        try Data((stdin ?? "").utf8).write(to: files[2])
+        try (stdin ?? Data()).write(to: files[2])
 
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -158,6 +172,12 @@ private final class Child: @unchecked Sendable {
 
     /// The captured output; throws if the timeout killed the child.
     func output() throws -> Peer.Output {
+        let raw = try rawOutput()
+        return (String(decoding: raw.stdout, as: UTF8.self), raw.stderr, raw.status)
+    }
+
+    /// The captured output, standard output as the bytes written.
+    func rawOutput() throws -> (stdout: Data, stderr: String, status: Int32) {
         defer {
             removeFiles()
             // The handler holds this child, which holds the process: without this the pair, and the
@@ -168,8 +188,8 @@ private final class Child: @unchecked Sendable {
                 if let file = handle as? FileHandle, file !== FileHandle.nullDevice { try? file.close() }
             }
         }
-        let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
-        let (stdout, stderr) = (read(files[0]), read(files[1]))
+        let read = { (url: URL) in (try? Data(contentsOf: url)) ?? Data() }
+        let (stdout, stderr) = (read(files[0]), String(decoding: read(files[1]), as: UTF8.self))
         lock.lock()
         let killed = timedOut
         lock.unlock()

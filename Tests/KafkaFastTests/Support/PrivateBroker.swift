@@ -159,12 +159,15 @@ final class PrivateBroker: @unchecked Sendable {
         while process.isRunning { try? await Task.sleep(nanoseconds: 20_000_000) }
     }
 
-    /// The same for a `defer`, which cannot await: blocks until the broker exited.
+    /// The same for a `defer`, which cannot await: sends SIGTERM and returns. Blocking here until
+    /// the broker exited would hold one of the two threads every test of the run shares (noida
+    /// takes seconds to save its data): a thread of its own waits instead.
     func stop() {
         guard process.isRunning else { return }
         resume()  // a paused broker would not act on SIGTERM
         process.terminate()
-        process.waitUntilExit()
+        let process = self.process
+        Thread.detachNewThread { process.waitUntilExit() }
     }
 
     /// Starts the broker again on the same port (and, for noida, the same data).

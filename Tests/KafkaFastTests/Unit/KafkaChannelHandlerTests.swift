@@ -129,17 +129,26 @@ import Testing
         #expect(!channel.isActive)
     }
 
-    @Test func anOversizedFrameClosesTheConnection() throws {
+    /// Too large, negative (a corrupt or hostile size), or too small to hold a correlation id.
+    @Test(arguments: [Int32(2 << 20), -1, -2, Int32.min, 0, 3])
+    func aFrameSizeOutsideTheLimitsClosesTheConnection(_ size: Int32) throws {
         let (pending, result) = request()
         channel.writeAndFlush(pending, promise: nil)
-        var huge = ByteBuffer()
-        huge.writeInteger(Int32(2 << 20))
-        try channel.writeInbound(huge)
+        var frame = ByteBuffer()
+        frame.writeInteger(size)
+        frame.writeRepeatingByte(0, count: 8)
+        try channel.writeInbound(frame)
         do {
             _ = try result.wait()
-            Issue.record("a 2 MB frame was accepted with a 1 MB limit")
+            Issue.record("a frame of size \(size) was accepted")
         } catch let error as KafkaError {
-            #expect(error.description == "broker test:1 sent a response of 2097152 bytes, over receive.message.max.bytes (1048576): raise that property to at least 2097152 to accept it")
+            if size > 1 << 20 {
+                #expect(error.description == "broker test:1 sent a response of \(size) bytes, over receive.message.max.bytes (1048576): raise that property to at least \(size) to accept it")
+                #expect(error.code == .responseTooLarge)
+            } else {
+                #expect(error.description == "broker test:1 sent an invalid response: response frame size \(size) is outside 4...1048576 bytes")
+                #expect(error.code == .protocolViolation)
+            }
         }
         #expect(!channel.isActive)
     }

@@ -34,7 +34,7 @@ import Testing
             _ = try KafkaConfiguration(["lingr.ms": "5"])
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "invalid configuration: unknown property 'lingr.ms'")
+            #expect(error.description == "invalid configuration: unknown property 'lingr.ms': did you mean 'linger.ms'?")
         }
     }
 

@@ -46,14 +46,14 @@ public enum ConsumerProtocol {
         }
     }
 
-    public static func encode(_ subscription: Subscription, version: Int16 = subscriptionVersion) -> ByteBuffer {
+    package static func encode(_ subscription: Subscription, version: Int16 = subscriptionVersion) -> ByteBuffer {
         let message = ConsumerProtocolSubscription(
             topics: subscription.topics, userData: subscription.userData,
             ownedPartitions: sortedTopics(subscription.ownedPartitions).map { .init(topic: $0.0, partitions: $0.1) })
         return versioned(version) { buffer throws(KafkaWireError) in try message.encode(into: &buffer, version: version) }
     }
 
-    public static func encode(_ assignment: Assignment, version: Int16 = assignmentVersion) -> ByteBuffer {
+    package static func encode(_ assignment: Assignment, version: Int16 = assignmentVersion) -> ByteBuffer {
         let message = ConsumerProtocolAssignment(
             assignedPartitions: sortedTopics(assignment.partitions).map { .init(topic: $0.0, partitions: $0.1) },
             userData: assignment.userData)
@@ -62,7 +62,7 @@ public enum ConsumerProtocol {
 
     /// Decodes a member's subscription. A version newer than we know is read with the newest
     /// layout we know, ignoring what follows (the schema's compatibility rule).
-    public static func decodeSubscription(_ bytes: ByteBuffer) throws(KafkaWireError) -> Subscription {
+    package static func decodeSubscription(_ bytes: ByteBuffer) throws(KafkaWireError) -> Subscription {
         var buffer = bytes
         let version = try readVersion(&buffer, what: "subscription")
         let message = try ConsumerProtocolSubscription(
@@ -74,14 +74,25 @@ public enum ConsumerProtocol {
 
     /// Decodes an assignment. Empty bytes mean "nothing assigned": brokers send that to a
     /// member the leader left out, and before the leader has synced.
-    public static func decodeAssignment(_ bytes: ByteBuffer) throws(KafkaWireError) -> Assignment {
+    package static func decodeAssignment(_ bytes: ByteBuffer) throws(KafkaWireError) -> Assignment {
         guard bytes.readableBytes > 0 else { return Assignment(partitions: [:]) }
         var buffer = bytes
         let version = try readVersion(&buffer, what: "assignment")
         let message = try ConsumerProtocolAssignment(
             from: &buffer, version: min(version, ConsumerProtocolAssignment.validVersions.upperBound))
         var partitions: PartitionsByTopic = [:]
-        for entry in message.assignedPartitions { partitions[entry.topic, default: []] += entry.partitions }
+        var seen: Set<KafkaTopicPartition> = []
+        for entry in message.assignedPartitions {
+            // A member fetches exactly what it is assigned: no negative partition, none twice.
+            guard !entry.topic.isEmpty else { throw .malformed("assignment names a topic without a name") }
+            for partition in entry.partitions {
+                guard partition >= 0 else { throw .malformed("assignment names partition \(partition) of topic '\(entry.topic)'") }
+                guard seen.insert(KafkaTopicPartition(entry.topic, partition)).inserted else {
+                    throw .malformed("assignment names partition \(partition) of topic '\(entry.topic)' twice")
+                }
+                partitions[entry.topic, default: []].append(partition)
+            }
+        }
         return Assignment(partitions: partitions, userData: message.userData)
     }
 

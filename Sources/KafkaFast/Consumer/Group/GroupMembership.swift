@@ -109,7 +109,7 @@ struct GroupMembership: Sendable {
     mutating func coordinatorLookupFailed(_ error: KafkaError) -> Action {
         guard case .findingCoordinator = state else { return .none }
         let retry: Bool
-        if case .broker(let code, _, _) = error {
+        if let code = error.kafkaErrorCode {
             retry = Self.isCoordinatorError(code) || code.isRetriable
         } else {
             retry = error.isRetriable

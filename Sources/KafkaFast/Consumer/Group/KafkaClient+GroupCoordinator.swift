@@ -20,7 +20,7 @@ extension KafkaClient {
                 return try await findGroupCoordinatorOnce(group)
             } catch {
                 lastError = error
-                if case .broker(let code, _, _) = error, GroupMembership.isCoordinatorError(code) { continue }
+                if let code = error.kafkaErrorCode, GroupMembership.isCoordinatorError(code) { continue }
                 guard error.isRetriable else { throw error }
             }
         }
@@ -44,7 +44,10 @@ extension KafkaClient {
         guard code == 0 else {
             throw .broker(code: KafkaErrorCode(rawValue: code), context: "cannot find the coordinator of group '\(group)'", message: message)
         }
-        return GroupCoordinatorAddress(nodeId: nodeId, address: BrokerAddress(host: host, port: Int(port)))
+        let check = AnswerCheck(broker: connection.address.description, FindCoordinatorRequest.self, version: version)
+        return GroupCoordinatorAddress(
+            nodeId: try check.nodeId(nodeId, "nodeId of the coordinator"),
+            address: BrokerAddress(host: try check.host(host, "host of the coordinator"), port: try check.port(port, "port of the coordinator")))
     }
 
     /// The connection for group requests to `coordinator`: its own socket (purpose `.group`), so
@@ -83,6 +86,11 @@ extension KafkaClient {
             // UNKNOWN_TOPIC_OR_PARTITION here only means "nothing committed" on some brokers.
             guard code == .none || code == .unknownTopicOrPartition else {
                 throw .broker(code: code, context: "\(context) (\(topic)/\(partition))", message: nil)
+            }
+            // -1: nothing committed. Anything lower is no offset.
+            guard offset >= -1 else {
+                throw .protocolViolation(broker: connection.address.description,
+                                         detail: "OffsetFetch response: committed offset of \(topic)/\(partition) is \(offset)")
             }
             if code == .none, offset >= 0 { result[topic, default: [:]][partition] = offset }
         }

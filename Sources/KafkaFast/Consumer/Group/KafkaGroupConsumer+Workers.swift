@@ -8,7 +8,8 @@ extension KafkaGroupConsumer {
     ///
     /// Returns when the consumer is closed (from another task, e.g. on Ctrl-C) or the calling
     /// task is cancelled (then it closes the consumer: commit and leave). Throws what a handler
-    /// threw, or why the group refused the member, after closing.
+    /// threw, a partition's fetch error (a deleted topic, corrupt records), or why the group
+    /// refused the member, after closing.
     public func run(
         workers: Int, handler: @escaping @Sendable (_ worker: Int, _ message: ConsumedMessage) async throws -> Void
     ) async throws {
@@ -40,12 +41,15 @@ extension KafkaGroupConsumer {
                     }
                 }
                 // The dispatcher: chunks from the fetch engine to the worker owning the partition.
+                // A partition's fetch error ends the run like a handler's error: said, not dropped.
                 while true {
                     let chunk: FetchChunk?
                     do {
                         chunk = try await engine.poll()
                     } catch {
-                        continue  // a partition's error stops that partition only
+                        client.config.logger.debug("partition error, the group consumer stops", metadata: ["reason": "\(error)"])
+                        firstError.withLockedValue { $0 = $0 ?? error }
+                        break
                     }
                     guard let chunk else { break }
                     if !chunk.messages.isEmpty { await dispatcher.push(chunk) }

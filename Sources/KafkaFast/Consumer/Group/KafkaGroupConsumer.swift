@@ -134,6 +134,12 @@ public final class KafkaGroupConsumer: Sendable {
     /// Why the consumer stopped, if the group refused it for good.
     public var failure: KafkaError? { lifecycle.withLockedValue { $0.failure } }
 
+    /// Marks `message` (and every earlier one of its partition) processed, for the next commit:
+    /// what a loop over `messages` that stops with `break` does for the message it stopped at.
+    public func markProcessed(_ message: ConsumedMessage) {
+        offsets.mark(KafkaTopicPartition(message.topic, message.partition), next: message.offset + 1)
+    }
+
     /// Commits every processed message's offset now (synchronously with the coordinator).
     /// Throws when the group is rebalancing or the coordinator refuses; what was not committed
     /// is committed by the next commit, or before the partitions are handed over.
@@ -208,7 +214,8 @@ public final class KafkaGroupConsumer: Sendable {
 
     /// The messages of the partitions assigned to this member, in offset order per partition,
     /// across rebalances. One reader at a time. Ends when the consumer is closed; throws when
-    /// the group refused the member for good.
+    /// the group refused the member for good, and a partition's fetch error (the group and the
+    /// other partitions go on; iterate again to read on).
     public var messages: GroupMessages { GroupMessages(consumer: self) }
 }
 
@@ -258,13 +265,9 @@ public struct GroupMessages: AsyncSequence, Sendable {
                 messages = []
                 progress = nil
                 index = 0
-                let next: FetchChunk?
-                do {
-                    next = try await consumer.engine.poll()
-                } catch {
-                    // A partition's error stops that partition only; the group goes on.
-                    continue
-                }
+                // A partition's error is thrown here (the group and the other partitions go on:
+                // iterate `messages` again to read on).
+                let next = try await consumer.engine.poll()
                 guard let next else {
                     if let failure = consumer.failure { throw failure }
                     return nil

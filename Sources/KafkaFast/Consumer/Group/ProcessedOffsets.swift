@@ -53,6 +53,12 @@ final class ProcessedOffsets: Sendable {
         state.withLockedValue { $0.assigned[partition] }
     }
 
+    /// Marks `partition` processed up to `offset` while it is assigned: a single mark, where a
+    /// reader of many messages holds on to `progress(of:)` instead.
+    func mark(_ partition: KafkaTopicPartition, next offset: Int64) {
+        progress(of: partition)?.advance(to: offset)
+    }
+
     /// Processed offsets not committed yet.
     func uncommitted() -> OffsetsByTopic {
         state.withLockedValue { state in

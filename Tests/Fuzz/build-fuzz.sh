@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds KafkaFuzz for libFuzzer into .build-fuzz: release, AddressSanitizer, libFuzzer's main and
+# coverage counters in every Swift module (SwiftPM's --sanitize fuzzer links libFuzzer but adds no
+# counters by itself), -DFUZZING (which drops the smoke runner's own main).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../Harness/common.sh"
+cd "$ROOT"
+swift build -c release --scratch-path "$ROOT/.build-fuzz" --product KafkaFuzz \
+    --sanitize fuzzer --sanitize address \
+    -Xswiftc -DFUZZING -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
