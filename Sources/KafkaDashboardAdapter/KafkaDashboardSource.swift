@@ -63,7 +63,7 @@ package final class KafkaDashboardSource: DashboardDataSource {
         events.yield(StatusEvent(severity, message, atMillis: Self.nowMillis()))
     }
 
-    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMillis() -> Int64 { WallClock.milliseconds() }
 
     // MARK: - Cluster
 

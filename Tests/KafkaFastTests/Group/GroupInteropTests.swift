@@ -174,7 +174,7 @@ struct PeerMemberStatus: Decodable, Sendable {
                                  + "\(ours[1].assignment); the peer: \(peerStatus)"))
             throw error
         }
-        FileManager.default.createFile(atPath: stopFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: stopFile, contents: Data())
         let report = try await peer.value
         await ours[1].close()
         _ = try? await runs[1].value
