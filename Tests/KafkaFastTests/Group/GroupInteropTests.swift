@@ -97,7 +97,7 @@ struct PeerMemberStatus: Decodable, Sendable {
                 "--stop-file", stopFile, "--status-file", statusFile, "--session-timeout-ms", "10000",
             ], timeout: 300)
         }
-        defer { FileManager.default.createFile(atPath: stopFile, contents: Data()) }
+        defer { _ = FileManager.default.createFile(atPath: stopFile, contents: Data()) }
 
         let ours = try (0..<2).map { try KafkaGroupConsumer(group: group, topics: [topic], config: Self.config(broker, clientId: "ours-\($0)")) }
         let received = [Received(), Received()]
