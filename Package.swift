@@ -65,13 +65,20 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        // kfast's input formats (raw bytes split by a delimiter, kcat's JSON envelope), apart so
-        // the fuzz targets can reach them.
-        .target(name: "KfastInput", dependencies: ["KafkaFast"]),
+        // kfast's message formats (raw bytes split by a delimiter, kcat's JSON envelope read and
+        // written, the buffered stdout writer), apart so the fuzz targets and the dashboard's
+        // adapter (which saves messages in the same envelope) reach them.
+        .target(name: "KfastFormats", dependencies: ["KafkaFast", .product(name: "NIOCore", package: "swift-nio")]),
+        // The dashboard's Kafka side: KafkaFast's clients, metrics and admin calls mapped onto
+        // KafkaDashboard's input types (its DashboardDataSource), and the load generator.
+        .target(
+            name: "KafkaDashboardAdapter",
+            dependencies: ["KafkaFast", "KafkaDashboard", "KfastFormats", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "kfast",
             dependencies: [
-                "KafkaFast", "KafkaDashboard", "KfastInput",
+                "KafkaFast", "KafkaDashboard", "KafkaDashboardAdapter", "KfastFormats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "KafkaFuzz",
             dependencies: [
-                "KafkaFast", "KafkaProtocol", "KafkaCompression", "KfastInput",
+                "KafkaFast", "KafkaProtocol", "KafkaCompression", "KfastFormats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -121,7 +128,8 @@ let package = Package(
             name: "KafkaFastTests",
             dependencies: [
                 // KafkaDashboard: the terminal tests of `kfast dash` compare its help with the key table.
-                "KafkaFast", "KafkaProtocol", "KafkaDashboard",
+                // KafkaDashboardAdapter: tested with the real client and brokers, without a terminal.
+                "KafkaFast", "KafkaProtocol", "KafkaDashboard", "KafkaDashboardAdapter",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -1,5 +1,5 @@
 import KafkaFast
-import KfastInput
+import KfastFormats
 
 #if canImport(Glibc)
 import Glibc

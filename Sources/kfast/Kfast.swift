@@ -53,7 +53,11 @@ enum KfastMain {
     /// What ArgumentParser throws about the command line itself (validate(), --help, an exit
     /// code asked for): the only errors that are the user's usage.
     static func isUsageError(_ error: any Error) -> Bool {
-        error is ValidationError || error is CleanExit || error is ExitCode
+        if error is ValidationError || error is CleanExit || error is ExitCode { return true }
+        // ArgumentParser wraps a help request or a parse failure met while running (the root
+        // command's own run) in a type of its own: its exit code says which it is.
+        let code = Kfast.exitCode(for: error)
+        return code == .success || code == .validationFailure
     }
 
     /// Errors the CLI prints are one line: what is not a printable character is escaped.

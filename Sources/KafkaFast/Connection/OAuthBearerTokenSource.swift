@@ -121,9 +121,5 @@ final class OAuthBearerTokenSource: Sendable {
         return output
     }
 
-    static func nowMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
+    static func nowMs() -> Int64 { WallClock.milliseconds() }
 }

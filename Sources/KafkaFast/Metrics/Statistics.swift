@@ -29,7 +29,7 @@ extension KafkaProducer {
     public func statisticsJSON() -> String {
         let metrics = metrics()
         let now = NIODeadline.now()
-        let wallMicros = ProducerCore.wallClockMilliseconds() * 1_000
+        let wallMicros = WallClock.milliseconds() * 1_000
         let brokers = metrics.brokers
         var document: [(String, OrderedJSON)] = [
             ("name", .string("\(client.config.clientId)#producer-1")),

@@ -178,7 +178,7 @@ public final class KafkaSingleConnectionProducer: Sendable {
         // Topics and partitions in the order the messages first name them.
         var builders: [String: [Int32: RecordBatchBuilder]] = [:]
         var order: [(topic: String, partitions: [Int32])] = []
-        let now = ProducerCore.wallClockMilliseconds()
+        let now = WallClock.milliseconds()
         for message in messages {
             if builders[message.topic] == nil {
                 builders[message.topic] = [:]

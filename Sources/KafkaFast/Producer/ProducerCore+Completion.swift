@@ -180,10 +180,4 @@ extension ProducerCore {
         sinks.withLockedValue { $0.removeAll() }
         reports.finish()
     }
-
-    static func wallClockMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
 }

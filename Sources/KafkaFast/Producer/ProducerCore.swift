@@ -87,7 +87,7 @@ package final class ProducerCore: Sendable {
             return reject(error, topic: topic, waiter: waiter, releasing: reserved ? size : nil)
         }
         if !reserved && !accounting.tryReserve(bytes: size) { return .queueFull }
-        let stamp = timestamp ?? Self.wallClockMilliseconds()
+        let stamp = timestamp ?? WallClock.milliseconds()
         return withRoute(for: topic) { route in
             let direct = route.withOpenTable { table in
                 table.unretained.withUnsafeBufferPointer { buffers in

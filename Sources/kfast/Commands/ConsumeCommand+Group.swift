@@ -1,3 +1,4 @@
+import KfastFormats
 import Dispatch
 import KafkaFast
 import NIOConcurrencyHelpers

@@ -1,3 +1,4 @@
+import KfastFormats
 import ArgumentParser
 import Dispatch
 import KafkaFast

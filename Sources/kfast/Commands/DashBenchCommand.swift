@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KafkaDashboard
+import KafkaDashboardAdapter
 import KafkaFast
 import Synchronization
 
@@ -51,17 +52,17 @@ struct DashBenchCommand: AsyncParsableCommand {
         // In-process, the dashboard's share is what the process spends beyond its producing, which
         // a busy 2-core machine blurs by several percent; with the load in another process the
         // dashboard's cost is simply this process's CPU.
-        let producing = FlatOutProducer(connector: source.connector, topic: topic, size: size)
+        let producing = FlatOutProducer(connector: source.producer, topic: topic, size: size)
         if !externalLoad { producing.start() }
         try await Task.sleep(for: .seconds(2))  // connections up, buffers in steady state
 
-        let before = externalLoad ? nil : await Phase.measure(seconds: seconds, connector: source.connector) {
+        let before = externalLoad ? nil : await Phase.measure(seconds: seconds, connector: source.producer) {
             try? await Task.sleep(for: .seconds(seconds))
         }
         var options = DashboardOptions()  // the default refresh
         options.initialTopic = noTail ? nil : topic
         let screen = HeadlessScreen(size: TerminalSize(columns: 200, rows: 60))
-        let with = await Phase.measure(seconds: seconds, connector: source.connector) {
+        let with = await Phase.measure(seconds: seconds, connector: source.producer) {
             let presser = Task {
                 let started = ContinuousClock.now
                 // Irregular gaps, so presses land anywhere in the refresh cycle.
@@ -77,7 +78,7 @@ struct DashBenchCommand: AsyncParsableCommand {
             _ = try? await DashboardApp.run(source: source, options: options) { screen }
             presser.cancel()
         }
-        let after = externalLoad ? nil : await Phase.measure(seconds: seconds, connector: source.connector) {
+        let after = externalLoad ? nil : await Phase.measure(seconds: seconds, connector: source.producer) {
             try? await Task.sleep(for: .seconds(seconds))
         }
         producing.stop()

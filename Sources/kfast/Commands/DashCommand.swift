@@ -1,5 +1,6 @@
 import ArgumentParser
 import KafkaDashboard
+import KafkaDashboardAdapter
 import KafkaFast
 
 #if canImport(Glibc)

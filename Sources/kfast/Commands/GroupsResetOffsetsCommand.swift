@@ -68,7 +68,7 @@ struct GroupsResetOffsetsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try target(nowMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        let target = try target(nowMillis: WallClock.milliseconds())
         let client = try connection.client()
         defer { client.close() }
         let plan = try await client.planOffsetReset(group: group, topics: topic.map { [$0] }, to: target)

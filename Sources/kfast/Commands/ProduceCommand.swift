@@ -1,6 +1,6 @@
 import ArgumentParser
 import KafkaFast
-import KfastInput
+import KfastFormats
 
 #if canImport(Glibc)
 import Glibc

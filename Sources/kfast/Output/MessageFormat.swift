@@ -1,3 +1,4 @@
+import KfastFormats
 import Foundation
 import KafkaFast
 import NIOCore

@@ -97,7 +97,7 @@ struct PeerMemberStatus: Decodable, Sendable {
                 "--stop-file", stopFile, "--status-file", statusFile, "--session-timeout-ms", "10000",
             ], timeout: 300)
         }
-        defer { FileManager.default.createFile(atPath: stopFile, contents: Data()) }
+        defer { _ = FileManager.default.createFile(atPath: stopFile, contents: Data()) }
 
         let ours = try (0..<2).map { try KafkaGroupConsumer(group: group, topics: [topic], config: Self.config(broker, clientId: "ours-\($0)")) }
         let received = [Received(), Received()]
@@ -174,7 +174,7 @@ struct PeerMemberStatus: Decodable, Sendable {
                                  + "\(ours[1].assignment); the peer: \(peerStatus)"))
             throw error
         }
-        FileManager.default.createFile(atPath: stopFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: stopFile, contents: Data())
         let report = try await peer.value
         await ours[1].close()
         _ = try? await runs[1].value

@@ -50,8 +50,11 @@ import Testing
             ["consume", "-b", proxy.bootstrap, "-t", topic, "-g", uniqueTopicName("group"), "-c", "3",
              "-X", "session.timeout.ms=6000", "-X", "auto.offset.reset=earliest"], timeout: 45)
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains("sent an invalid response: Fetch v"), "\(result.stderr)")
+        // A slow join on a loaded machine is said in warnings (every session timeout) before it;
+        // the failure itself is one line, the last.
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.filter { !$0.hasPrefix("kfast: warning: group ") }.count == 1, "\(result.stderr)")
+        #expect(lines.last?.contains("sent an invalid response: Fetch v") == true, "\(result.stderr)")
         #expect(result.stderr.contains("failed its CRC check"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
@@ -94,11 +97,13 @@ import Testing
         #expect(result.stderr.contains("highWatermark of \(topic)/0 is -7, not an offset"), "\(result.stderr)")
     }
 
-    /// A batch whose base offset (which no CRC covers) goes back behind the batch before it:
-    /// the consumer would hand out records twice. It says so instead. (Tansu and noida answer
-    /// with both batches at once; the mock cluster sends one batch per answer.)
+    /// A batch whose base offset (which no CRC covers) is out of place: going back behind the
+    /// batch before it, the consumer would hand out records twice; at or past the high watermark,
+    /// it would skip what lies between. It says so instead. Tansu and noida answer with both
+    /// batches at once, so the second one is moved back; the mock cluster sends one batch per
+    /// answer, so its batch is moved to the high watermark.
     @Test(arguments: BrokerKind.allCases)
-    func aBatchOffsetGoingBackIsNamed(_ broker: BrokerKind) async throws {
+    func aBatchOffsetOutOfPlaceIsNamed(_ broker: BrokerKind) async throws {
         let server = ServerUnderTest(rawValue: broker.rawValue)!
         let topic = uniqueTopicName("offset-back")
         try await server.createTopic(topic, partitions: 1)
@@ -107,14 +112,21 @@ import Testing
         try await Self.produce("two\n", to: topic, on: try server.bootstrap())
         let proxy = try await KafkaProxy.start(bootstrap: try server.bootstrap())
         defer { proxy.stop() }
+        let onePerAnswer = broker == .mock
         Self.rewriteFetchPartitions(proxy) { partition in
-            guard var records = partition.records, let (batches, _) = try? RecordBatchReader.readAll(records), batches.count >= 2 else { return }
-            // The second batch starts where the first one did.
-            records.setInteger(batches[0].baseOffset, at: records.readerIndex + Int(batches[0].batchLength) + 12)
+            guard var records = partition.records, let (batches, _) = try? RecordBatchReader.readAll(records), !batches.isEmpty else { return }
+            if onePerAnswer {
+                records.setInteger(partition.highWatermark, at: records.readerIndex)
+            } else {
+                guard batches.count >= 2 else { return }
+                // The second batch starts where the first one did.
+                records.setInteger(batches[0].baseOffset, at: records.readerIndex + Int(batches[0].batchLength) + 12)
+            }
             partition.records = records
         }
         let result = try await Kfast.run(["consume", "-b", proxy.bootstrap, "-t", topic, "-e"], timeout: 45)
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
-        #expect(result.stderr.contains("starts before the batch before it ends (1)"), "\(result.stderr)")
+        let named = onePerAnswer ? "is at or past the high watermark 2" : "starts before the batch before it ends (1)"
+        #expect(result.stderr.contains(named), "\(result.stderr)")
     }
 }

@@ -104,14 +104,14 @@ import Testing
         let client = try KafkaClient(bootstrap: try TestBrokers.address(broker))
         defer { client.close() }
         let topic = uniqueTopicName("recreated")
-        try await client.createTopic(topic, partitions: 1, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: 1, on: broker, using: client)
         let connector = try KafkaProducer(client: client)
         for expected in Int64(0)..<3 {
             #expect(try await connector.sendAndWait(topic: topic, value: Array("first life".utf8)).offset == expected)
         }
-        try await client.deleteTopic(topic)
+        try await TestTopics.delete(topic, on: broker, using: client)
         try await waitUntil("\(topic) is gone") { (try? await client.metadata(topics: [topic], refresh: true).topics[topic]?.error) == .unknownTopicOrPartition }
-        try await client.createTopic(topic, partitions: 1, replicationFactor: 1)
+        try await TestTopics.create(topic, partitions: 1, on: broker, using: client)
         let report = try await withinSeconds(60, "the first send to the new topic") {
             try await connector.sendAndWait(topic: topic, value: Array("second life".utf8))
         }

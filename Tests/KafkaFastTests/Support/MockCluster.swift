@@ -113,6 +113,12 @@ enum TestTopics {
         try await client.createTopic(name, partitions: Int32(partitions), replicationFactor: 1)
     }
 
+    /// With the library (`client.deleteTopic`), or the mock's control channel.
+    static func delete(_ name: String, on broker: BrokerKind, using client: KafkaClient) async throws {
+        if broker == .mock { try await MockCluster.control("delete_topic", ["topic": name]); return }
+        try await client.deleteTopic(name)
+    }
+
     /// With `kfast create-topic` (which must succeed), or the mock's control channel.
     static func createWithCLI(_ name: String, partitions: Int, on broker: BrokerKind) async throws {
         if broker == .mock { return try await MockCluster.createTopic(name, partitions: partitions) }

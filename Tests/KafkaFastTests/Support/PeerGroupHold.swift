@@ -67,7 +67,7 @@ final class PeerGroupHold: Sendable {
 
     /// Leaves the group and waits for the peer to exit; throws with its stderr if it failed.
     func stop() async throws {
-        FileManager.default.createFile(atPath: stopFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: stopFile, contents: Data())
         let output = try await run.value
         guard output.status == 0 else {
             throw PeerError(description: "peer_group.py hold exited \(output.status): \(output.stderr)")
@@ -76,6 +76,6 @@ final class PeerGroupHold: Sendable {
 
     /// For `defer`: asks the peer to leave without waiting.
     func requestStop() {
-        FileManager.default.createFile(atPath: stopFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: stopFile, contents: Data())
     }
 }

@@ -9,9 +9,9 @@ import Synchronization
 ///
 /// Every call returns what one round of requests gives; errors become status events or thrown errors
 /// with the client's one-line description, so the dashboard never waits on a dead broker.
-final class KafkaDashboardSource: DashboardDataSource {
-    let client: KafkaClient
-    let connector: KafkaProducer
+package final class KafkaDashboardSource: DashboardDataSource {
+    package let client: KafkaClient
+    package let producer: KafkaProducer
     let events: AsyncStream<StatusEvent>.Continuation
     private let eventStream: AsyncStream<StatusEvent>
     let state = Mutex(MutableState())
@@ -38,18 +38,18 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     let brokerMeter = BrokerActivityMeter()
 
-    init(config: KafkaConfiguration) throws(KafkaError) {
+    package init(config: KafkaConfiguration) throws(KafkaError) {
         client = try KafkaClient(config: config)
-        connector = try KafkaProducer(client: client)
+        producer = try KafkaProducer(client: client)
         (eventStream, events) = AsyncStream<StatusEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
     }
 
     /// Stops the load generator, gives buffered messages `flushSeconds` to be delivered and closes every
     /// connection: quitting must not wait out the delivery timeout when a broker is gone.
-    func shutdown(flushSeconds: Double = 2) async {
+    package func shutdown(flushSeconds: Double = 2) async {
         await setLoadGenerator(nil)
-        let connectors = [connector] + state.withLock { Array($0.codecConnectors.values) }
-        // Not a task group: a group waits for all its children before it returns, and a connector's
+        let connectors = [producer] + state.withLock { Array($0.codecConnectors.values) }
+        // Not a task group: a group waits for all its children before it returns, and a producer's
         // flush only ends when its messages are acknowledged or time out. The flush is left running
         // past the bound; the process exits right after.
         _ = await waitAtMost(.milliseconds(Int(flushSeconds * 1000))) {
@@ -63,11 +63,11 @@ final class KafkaDashboardSource: DashboardDataSource {
         events.yield(StatusEvent(severity, message, atMillis: Self.nowMillis()))
     }
 
-    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMillis() -> Int64 { WallClock.milliseconds() }
 
     // MARK: - Cluster
 
-    func clusterSnapshot() async throws -> ClusterSnapshot {
+    package func clusterSnapshot() async throws -> ClusterSnapshot {
         let metadata = try await client.metadata(refresh: true)
         let topics = metadata.sortedTopics
         await refreshWatermarks(of: topics.filter { $0.error == .none && !$0.partitions.isEmpty }.map(\.name))
@@ -151,8 +151,8 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     // MARK: - Producer and consumer metrics
 
-    func producerSnapshot() async -> ProducerSnapshot {
-        let connectors = [connector] + state.withLock { Array($0.codecConnectors.values) }
+    package func producerSnapshot() async -> ProducerSnapshot {
+        let connectors = [producer] + state.withLock { Array($0.codecConnectors.values) }
         let now = Self.nowMillis()
         var partitions: [TopicPartition: PartitionProducerStats] = [:]
         var total = Throughput.zero
@@ -192,18 +192,18 @@ final class KafkaDashboardSource: DashboardDataSource {
             ackLatencyP99Millis: partition.ackLatencyP99Ms, retries: Int64(partition.retries), lastError: lastError)
     }
 
-    func consumerSnapshot() async -> ConsumerSnapshot {
+    package func consumerSnapshot() async -> ConsumerSnapshot {
         state.withLock { $0.consumed.snapshot(nowMillis: Self.nowMillis()) }
     }
 
-    func statusEvents() -> AsyncStream<StatusEvent> { eventStream }
+    package func statusEvents() -> AsyncStream<StatusEvent> { eventStream }
 
     // MARK: - Sending
 
-    func send(_ request: SendRequest) async -> SendResult {
+    package func send(_ request: SendRequest) async -> SendResult {
         let started = ContinuousClock.now
         do {
-            let sender = try connector(for: request.codec)
+            let sender = try producer(for: request.codec)
             let report = try await sender.sendAndWait(
                 topic: request.topic, value: request.value, key: request.key,
                 headers: request.headers.map { MessageHeader($0.key, $0.value) }, partition: request.partition)
@@ -224,12 +224,12 @@ final class KafkaDashboardSource: DashboardDataSource {
         return error.code == .deliveryTimedOut ? error.shortName : error.description
     }
 
-    /// The configured connector when its codec is the one asked for; otherwise a connector of that codec,
-    /// with a client of its own (a connector's codec comes from its client's configuration).
-    func connector(for codec: KafkaDashboard.CompressionCodec) throws -> KafkaProducer {
+    /// The configured producer when its codec is the one asked for; otherwise a producer of that codec,
+    /// with a client of its own (a producer's codec comes from its client's configuration).
+    func producer(for codec: KafkaDashboard.CompressionCodec) throws -> KafkaProducer {
         var config = client.config
         try config.set("compression.codec", codec.rawValue)
-        if config.producer.compression == client.config.producer.compression { return connector }
+        if config.producer.compression == client.config.producer.compression { return producer }
         return try state.withLock { state in
             if let existing = state.codecConnectors[codec] { return existing }
             let created = try KafkaProducer(config: config)
@@ -240,7 +240,7 @@ final class KafkaDashboardSource: DashboardDataSource {
 
     /// Committed offsets and lag of `group` on `topic`. A group the cluster does not know is an
     /// error naming it, not a table of "nothing committed".
-    func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {
+    package func groupOffsets(group: String, topic: String) async throws -> GroupOffsets {
         let offsets = try await client.groupOffsets(group: group, topic: topic)
         if offsets.allSatisfy({ $0.committed == nil }),
            try await !client.groupExists(client.describeGroup(group)) {
@@ -253,7 +253,7 @@ final class KafkaDashboardSource: DashboardDataSource {
 }
 
 extension PartitionProducerStats {
-    /// Sums another connector's stats for the same partition (sends with another codec).
+    /// Sums another producer's stats for the same partition (sends with another codec).
     mutating func add(_ other: PartitionProducerStats) {
         bufferedMessages += other.bufferedMessages
         bufferedBytes += other.bufferedBytes

@@ -4,32 +4,32 @@ import Glibc
 
 /// Buffered bytes for standard output, written with write(2) in large pieces. A closed pipe
 /// (`kfast consume | head`) is remembered, not fatal: the caller stops quietly.
-struct ByteOutput {
+package struct ByteOutput {
     private(set) var bytes: [UInt8] = []
-    private(set) var pipeClosed = false
+    package private(set) var pipeClosed = false
     private let fd: Int32
     private let flushThreshold: Int
 
-    init(fd: Int32 = 1, flushThreshold: Int = 256 * 1024) {
+    package init(fd: Int32 = 1, flushThreshold: Int = 256 * 1024) {
         self.fd = fd
         self.flushThreshold = flushThreshold
         bytes.reserveCapacity(flushThreshold + 4096)
     }
 
-    mutating func append(_ text: String) {
+    package mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    package mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func append(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
+    package mutating func append(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
 
-    mutating func append<Bytes: Sequence>(_ more: Bytes) where Bytes.Element == UInt8 { bytes.append(contentsOf: more) }
+    package mutating func append<Bytes: Sequence>(_ more: Bytes) where Bytes.Element == UInt8 { bytes.append(contentsOf: more) }
 
     /// The digits are formed on the stack and appended in one piece: `consume -f '%o\n'` prints
     /// little else, so this is most of its formatting.
-    mutating func append<T: BinaryInteger>(decimal value: T) {
+    package mutating func append<T: BinaryInteger>(decimal value: T) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
             var magnitude = value.magnitude
             var start = digits.count
@@ -47,11 +47,11 @@ struct ByteOutput {
     }
 
     /// Writes once the buffer is large; call `flush()` when no more output is coming soon.
-    mutating func flushIfFull() {
+    package mutating func flushIfFull() {
         if bytes.count >= flushThreshold { flush() }
     }
 
-    mutating func flush() {
+    package mutating func flush() {
         guard !bytes.isEmpty else { return }
         defer { bytes.removeAll(keepingCapacity: true) }
         guard !pipeClosed else { return }

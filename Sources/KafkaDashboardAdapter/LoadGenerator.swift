@@ -3,7 +3,7 @@ import KafkaDashboard
 import KafkaFast
 import Synchronization
 
-/// Sends generated messages at a steady rate through the connector's immediate `send`, so the
+/// Sends generated messages at a steady rate through the producer's immediate `send`, so the
 /// dashboard shows the producer under load. A full buffer is counted as a failure and the message
 /// dropped: holding the rate matters more here than delivering every generated message.
 final class LoadGenerator: Sendable {
@@ -24,8 +24,8 @@ final class LoadGenerator: Sendable {
         self.settings = settings
     }
 
-    func start(on connector: KafkaProducer) {
-        let work = Task { await self.run(on: connector) }
+    func start(on producer: KafkaProducer) {
+        let work = Task { await self.run(on: producer) }
         task.withLock { $0 = work }
     }
 
@@ -41,7 +41,7 @@ final class LoadGenerator: Sendable {
         }
     }
 
-    private func run(on connector: KafkaProducer) async {
+    private func run(on producer: KafkaProducer) async {
         let clock = ContinuousClock()
         let started = clock.now
         var issued: Int64 = 0
@@ -55,7 +55,7 @@ final class LoadGenerator: Sendable {
             for _ in 0..<max(0, due) {
                 issued += 1
                 Self.stamp(issued, into: &payload)
-                switch connector.send(topic: settings.topic, value: payload) {
+                switch producer.send(topic: settings.topic, value: payload) {
                 case .enqueued: sent += 1
                 case .queueFull, .rejected: failed += 1
                 }
@@ -132,7 +132,7 @@ struct ConsumedRates: Sendable {
 }
 
 extension KafkaDashboardSource {
-    func setLoadGenerator(_ settings: LoadGeneratorSettings?) async {
+    package func setLoadGenerator(_ settings: LoadGeneratorSettings?) async {
         let previous = state.withLock { state in
             defer { state.load = nil }
             return state.load
@@ -141,7 +141,7 @@ extension KafkaDashboardSource {
         guard let settings else { return }
         do {
             let generator = LoadGenerator(settings: settings)
-            generator.start(on: try connector(for: settings.codec))
+            generator.start(on: try producer(for: settings.codec))
             state.withLock { $0.load = generator }
         } catch {
             report(.error, "load generator: \(Self.errorName(error))")

@@ -1,3 +1,4 @@
+import KfastFormats
 import Foundation
 import KafkaDashboard
 import KafkaFast
@@ -8,7 +9,7 @@ import Glibc
 
 /// The dashboard's admin actions and its `w` on the client: the same admin calls the CLI makes.
 extension KafkaDashboardSource {
-    func perform(_ action: AdminAction) async throws -> AdminOutcome {
+    package func perform(_ action: AdminAction) async throws -> AdminOutcome {
         switch action {
         case .createTopic(let creation):
             try await client.createTopic(
@@ -53,7 +54,7 @@ extension KafkaDashboardSource {
     }
 
     /// JSON lines in `kfast consume -J`'s envelope; "broker" is the partition's leader now.
-    func saveMessages(_ messages: [KafkaDashboard.ConsumedMessage], to path: String) async throws -> String {
+    package func saveMessages(_ messages: [KafkaDashboard.ConsumedMessage], to path: String) async throws -> String {
         let metadata = try? await client.metadata()
         let expanded = path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
         let absolute = URL(fileURLWithPath: expanded).standardizedFileURL.path

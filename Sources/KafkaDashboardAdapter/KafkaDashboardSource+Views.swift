@@ -4,13 +4,13 @@ import KafkaFast
 /// The brokers, groups and configuration views on the client: per-broker statistics, the groups
 /// overview with lag against the watermarks the cluster poll keeps, one group's detail, DescribeConfigs.
 extension KafkaDashboardSource {
-    func brokerActivity() async -> [BrokerActivity] {
+    package func brokerActivity() async -> [BrokerActivity] {
         let produce = state.withLock { $0.produceByLeader }
         return brokerMeter.activity(client.brokerStatistics(), produce: produce, nowMillis: Self.nowMillis())
     }
 
     /// A cluster without ListGroups (librdkafka's mock, say) gives a list that says so, not an error.
-    func groups() async throws -> GroupsSnapshot {
+    package func groups() async throws -> GroupsSnapshot {
         let overviews: [GroupOverview]
         do {
             overviews = try await client.groupOverviews()
@@ -39,7 +39,7 @@ extension KafkaDashboardSource {
 
     /// Members and, for every partition of the topics the group committed on or is assigned, its
     /// committed offset against a fresh end offset.
-    func groupDetail(_ group: String) async throws -> GroupDetail {
+    package func groupDetail(_ group: String) async throws -> GroupDetail {
         let description = try await client.describeGroup(group)
         let committed = try await client.committedOffsets(group: group, partitions: nil)
         let assigned = description.members.flatMap { member in
@@ -66,7 +66,7 @@ extension KafkaDashboardSource {
             partitions: partitions)
     }
 
-    func topicConfig(_ topic: String) async throws -> TopicConfig {
+    package func topicConfig(_ topic: String) async throws -> TopicConfig {
         let entries = try await client.describeTopicConfig(topic)
         return TopicConfig(topic: topic, entries: entries.map { entry in
             TopicConfig.Entry(

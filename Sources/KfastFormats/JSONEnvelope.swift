@@ -3,16 +3,16 @@ import NIOCore
 
 /// Bytes the envelope writer reads in place: the client's buffers (`kfast consume -J`) and the
 /// dashboard's arrays (`w` in the tail), so both write the one envelope.
-protocol EnvelopeBytes {
+package protocol EnvelopeBytes {
     func withEnvelopeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result
 }
 
 extension ByteBuffer: EnvelopeBytes {
-    func withEnvelopeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result { withUnsafeReadableBytes(body) }
+    package func withEnvelopeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result { withUnsafeReadableBytes(body) }
 }
 
 extension Array: EnvelopeBytes where Element == UInt8 {
-    func withEnvelopeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result { withUnsafeBytes(body) }
+    package func withEnvelopeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result { withUnsafeBytes(body) }
 }
 
 /// kcat's `-J` JSON envelope, one message a line:
@@ -20,8 +20,8 @@ extension Array: EnvelopeBytes where Element == UInt8 {
 /// in kcat's order ("headers" only when there are some). A key or payload that is not UTF-8 is
 /// base64 with `"key_encoding"`/`"payload_encoding": "base64"` after it; header values that are not
 /// all UTF-8 are all base64, marked by `"headers_encoding": "base64"`. `kfast produce --json` reads it back.
-enum JSONEnvelope {
-    static func write<Header, Bytes: EnvelopeBytes>(
+package enum JSONEnvelope {
+    package static func write<Header, Bytes: EnvelopeBytes>(
         topic: String, partition: Int32, offset: Int64, logAppendTime: Bool, timestamp: Int64, broker: Int32,
         headers: [Header], name: (Header) -> String, value: (Header) -> Bytes?, key: Bytes?, payload: Bytes?,
         to out: inout ByteOutput
@@ -101,7 +101,7 @@ enum JSONEnvelope {
         }
     }
 
-    static func isUTF8(_ bytes: some EnvelopeBytes) -> Bool {
+    package static func isUTF8(_ bytes: some EnvelopeBytes) -> Bool {
         bytes.withEnvelopeBytes { String(validating: $0, as: UTF8.self) != nil }
     }
 }

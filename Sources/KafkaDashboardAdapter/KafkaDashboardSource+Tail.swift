@@ -9,7 +9,7 @@ import Synchronization
 /// (the engine skips ahead by offset, see `KafkaConsumerConfiguration.skipAhead`), paged through in order
 /// when reading from an older position.
 extension KafkaDashboardSource {
-    func tail(_ request: TailRequest) -> AsyncThrowingStream<TailBatch, any Error> {
+    package func tail(_ request: TailRequest) -> AsyncThrowingStream<TailBatch, any Error> {
         // Pulled, not pushed: while the dashboard does not ask (paused), nothing is read, the engine's
         // small buffer stays full and it stops fetching.
         let reader = TailReader(source: self, request: request)
