@@ -82,8 +82,8 @@ static void print_offset(const rd_kafka_message_t *message) {
     fprintf(stdout, "%lld\n", (long long)message->offset);
 }
 
-/* Assigns every partition of `name` from the beginning (no group). */
-static int assign_all(rd_kafka_t *rk, const char *name) {
+/* Assigns every partition of `name` from `start` (RD_KAFKA_OFFSET_BEGINNING or _END; no group). */
+static int assign_all(rd_kafka_t *rk, const char *name, int64_t start) {
     const struct rd_kafka_metadata *metadata;
     rd_kafka_topic_t *topic = rd_kafka_topic_new(rk, name, NULL);
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, topic, &metadata, 30000);
@@ -94,7 +94,7 @@ static int assign_all(rd_kafka_t *rk, const char *name) {
     }
     rd_kafka_topic_partition_list_t *partitions = rd_kafka_topic_partition_list_new(metadata->topics[0].partition_cnt);
     for (int i = 0; i < metadata->topics[0].partition_cnt; i++)
-        rd_kafka_topic_partition_list_add(partitions, name, metadata->topics[0].partitions[i].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_topic_partition_list_add(partitions, name, metadata->topics[0].partitions[i].id)->offset = start;
     rd_kafka_metadata_destroy(metadata);
     rd_kafka_topic_destroy(topic);
     rd_kafka_assign(rk, partitions);
@@ -165,7 +165,7 @@ static int consume(int argc, char **argv) {
         fprintf(stderr, "rdkafka_bench: %s\n", error);
         return 1;
     }
-    if ((subscribe ? subscribe_to(rk, argv[3]) : assign_all(rk, argv[3])) != 0) return 1;
+    if ((subscribe ? subscribe_to(rk, argv[3]) : assign_all(rk, argv[3], RD_KAFKA_OFFSET_BEGINNING)) != 0) return 1;
 
     long received = 0, bytes = 0;
     double first = 0; /* when the first message came: a group's join can take seconds */
@@ -252,19 +252,7 @@ static int latency(int argc, char **argv) {
         fprintf(stderr, "rdkafka_bench: %s\n", error);
         return 1;
     }
-    const struct rd_kafka_metadata *metadata;
-    rd_kafka_topic_t *handle = rd_kafka_topic_new(consumer, name, NULL);
-    if (rd_kafka_metadata(consumer, 0, handle, &metadata, 30000) || metadata->topic_cnt != 1 || metadata->topics[0].err) {
-        fprintf(stderr, "rdkafka_bench: no metadata for %s\n", name);
-        return 1;
-    }
-    rd_kafka_topic_partition_list_t *partitions = rd_kafka_topic_partition_list_new(metadata->topics[0].partition_cnt);
-    for (int i = 0; i < metadata->topics[0].partition_cnt; i++)
-        rd_kafka_topic_partition_list_add(partitions, name, metadata->topics[0].partitions[i].id)->offset = RD_KAFKA_OFFSET_END;
-    rd_kafka_metadata_destroy(metadata);
-    rd_kafka_topic_destroy(handle);
-    rd_kafka_assign(consumer, partitions);
-    rd_kafka_topic_partition_list_destroy(partitions);
+    if (assign_all(consumer, name, RD_KAFKA_OFFSET_END) != 0) return 1;
 
     rd_kafka_conf_t *producer_conf = rd_kafka_conf_new();
     set(producer_conf, "bootstrap.servers", brokers);
