@@ -176,6 +176,27 @@ import Testing
         #expect(format.status == 2 && format.stderr.hasPrefix("kfast: -f %x: unknown token %x"), "\(format.stderr)")
     }
 
+    /// A fetch answer over receive.message.max.bytes ends the consume with one line naming the
+    /// property and the size to raise it to (retrying gets the same answer); under the limit
+    /// the same messages read whole.
+    @Test(arguments: BrokerKind.allCases)
+    func anAnswerOverReceiveMessageMaxBytesIsOneLineNamingIt(_ broker: BrokerKind) async throws {
+        let address = try TestBrokers.address(broker)
+        let topic = uniqueTopicName("consume-too-large")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        // Each message alone is over the limit: the mock answers one batch at a time.
+        let value = Data(String(repeating: "x", count: 10_000).utf8)
+        _ = try await Peer.produce((0..<5).map { _ in PeerRecord(partition: 0, value: value) }, topic: topic, to: broker)
+        let refused = try await Kfast.run(["consume", "-t", topic, "-b", address, "-e", "-X", "receive.message.max.bytes=8000"], timeout: 60)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.hasPrefix("kfast: broker ") && refused.stderr.contains(
+            "over receive.message.max.bytes (8000): raise that property to at least "), "\(refused.stderr)")
+        #expect(refused.stderr.filter { $0 == "\n" }.count == 1, "\(refused.stderr)")
+        let read = try await Kfast.run(["consume", "-t", topic, "-b", address, "-e", "-f", "%o\\n"])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout == (0..<5).map { "\($0)\n" }.joined())
+    }
+
     @Test(arguments: BrokerKind.allCases)
     func ctrlCStopsCleanlyAfterPrintingEverything(_ broker: BrokerKind) async throws {
         let address = try TestBrokers.address(broker)
