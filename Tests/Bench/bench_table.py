@@ -74,6 +74,9 @@ def producer_rows(table, entries):
 def consumer_rows(table, entries):
     for entry in entries:
         broker, mode = entry["broker"], entry["mode"]
+        if "error" in entry:
+            table.add(f"consumer {mode:<5} {broker:<5}", f"failed: {entry['error'][:90]}", "a run that completes", False)
+            continue
         if mode == "oversized-frame-error":
             table.add("consumer noida 300 MB frame, default limit", f"one line: {entry['stderr'][:60]}...",
                       "1 line naming receive.message.max.bytes", entry["ok"])
@@ -94,8 +97,11 @@ def consumer_rows(table, entries):
 
 def latency_rows(table, entries):
     for entry in entries:
-        ours, theirs = entry["ours"], entry["theirs"]
         name = f"latency {entry['broker']:<5} acks={entry['acks']:<3} linger={entry['linger']} p99"
+        if "error" in entry:
+            table.add(name, f"failed: {entry['error'][:90]}", "<= 1.00x", False)
+            continue
+        ours, theirs = entry["ours"], entry["theirs"]
         detail = f"({ours['p99_ms']:.1f} / {theirs['p99_ms']:.1f} ms; p50 {ours['p50_ms']:.1f} / {theirs['p50_ms']:.1f})"
         table.at_most(name, ours["p99_ms"] / max(theirs["p99_ms"], 1e-9), detail, 1.0)
 

@@ -42,6 +42,10 @@ GROUP_SESSION = "session.timeout.ms=6000"  # Tansu holds a JoinGroup for about h
 PAYLOAD = ",".join(str(i) for i in range(278))
 
 
+class RunFailed(Exception):
+    pass
+
+
 def run_measured(cmd):
     """Runs one client, standard output to /dev/null when it prints offsets; its wall time, its own
     CPU and peak RSS (wait4), the JSON object it printed last (stdout or stderr) and its stderr."""
@@ -53,7 +57,8 @@ def run_measured(cmd):
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
-        sys.exit(f"consume_bench: {' '.join(cmd[:4])} failed: {err.decode(errors='replace').strip()[-400:]}")
+        lines = err.decode(errors="replace").strip().splitlines()
+        raise RunFailed(f"{os.path.basename(cmd[0])} {cmd[1]}: {lines[-1] if lines else f'exit status {status}'}")
     text = (out or b"").decode(errors="replace") + "\n" + err.decode(errors="replace")
     objects = [line for line in text.splitlines() if line.startswith("{")]
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_kb": usage.ru_maxrss,
@@ -139,6 +144,7 @@ def main():
     parser.add_argument("--results", default=os.environ.get("KAFKA_FAST_BENCH_RESULTS"))
     args, _ = parser.parse_known_args()  # the producer bench's options may come along
 
+    failures = 0
     for broker in args.brokers.split(","):
         address = os.environ[f"KAFKA_FAST_{broker.upper()}"]
         count = args.mock_count if broker == "mock" else args.count
@@ -152,13 +158,20 @@ def main():
         for mode in args.modes.split(","):
             ours_cmd, theirs_cmd = commands(mode, args.kfast, args.rdkafka_bench, address, topic, count, extra)
             runs = {"ours": [], "theirs": []}
-            for repeat in range(args.repeats):
-                for side in ("ours", "theirs") if repeat % 2 == 0 else ("theirs", "ours"):
-                    result = run_measured(ours_cmd if side == "ours" else theirs_cmd)
-                    read = messages_read(mode, side, result)
-                    if read != count:
-                        sys.exit(f"consume_bench: {side} ({mode}) read {read} messages instead of {count}")
-                    runs[side].append(result)
+            try:
+                for repeat in range(args.repeats):
+                    for side in ("ours", "theirs") if repeat % 2 == 0 else ("theirs", "ours"):
+                        result = run_measured(ours_cmd if side == "ours" else theirs_cmd)
+                        read = messages_read(mode, side, result)
+                        if read != count:
+                            raise RunFailed(f"{side} read {read} messages instead of {count}")
+                        runs[side].append(result)
+            except RunFailed as failure:
+                # One row of its own in the table and the exit status; the other ways still run.
+                failures += 1
+                print(f"  {mode:<6} failed: {failure}", flush=True)
+                record(args, {"section": "consumer", "broker": broker, "mode": mode, "error": str(failure)})
+                continue
             summary = {}
             for side, results in runs.items():
                 summary[side] = {
@@ -177,6 +190,8 @@ def main():
             refuses_oversized_frame(args, address, topic, count)
         if broker != "mock":
             subprocess.run([args.kfast, "delete-topic", topic, "-b", address], capture_output=True, timeout=60)
+    if failures:
+        sys.exit(f"consume_bench: {failures} way{'s' if failures > 1 else ''} of reading failed (in the table)")
 
 
 if __name__ == "__main__":

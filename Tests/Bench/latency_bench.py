@@ -6,6 +6,8 @@
    RATE messages a second of 1,000 bytes for SECONDS after a warm-up second, for acks 1 and all and
    linger.ms 0 and 5, alternating, on each broker: p50 and p99 of the time from handing a message
    to the producer to the consumer having it.
+   Each run gets a new topic, read from its beginning. A run that fails (a measured message
+   that never arrived) is a row of its own in the table and the script's exit status, not the end.
 2. On noida, against Debian's kcat (librdkafka 2.0, which cannot talk to Tansu): the time from
    starting `kfast consume -o beginning -c 1` to its first line of output, and the wall time of
    `kfast topics`, each beside kcat's equivalent (`kcat -C ... -c 1`, `kcat -L`), medians of 5.
@@ -37,11 +39,20 @@ def create_topic(kfast, broker, address, topic):
         subprocess.run([kfast, "create-topic", topic, "-p", "8", "-b", address], check=True, capture_output=True, timeout=60)
 
 
+class RunFailed(Exception):
+    pass
+
+
 def run_json(cmd):
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
-        sys.exit(f"latency_bench: {' '.join(cmd[:3])} failed: {result.stderr.strip()[-400:]}")
+        raise RunFailed(f"{os.path.basename(cmd[0])} {cmd[1]}: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f'exit {result.returncode}'}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def delete_topic(kfast, broker, address, topic):
+    if broker != "mock":
+        subprocess.run([kfast, "delete-topic", topic, "-b", address], capture_output=True, timeout=60)
 
 
 def record(args, entry):
@@ -51,20 +62,34 @@ def record(args, entry):
 
 
 def latencies(args, broker, address):
-    topic = f"latency-bench-{uuid.uuid4().hex[:8]}"
-    create_topic(args.kfast, broker, address, topic)
+    """Each run reads a new topic from its beginning: both consumers then see every measured
+    message, however long looking up a partition's start takes."""
     print(f"\n{broker} ({address}): produce-to-consume latency, {args.rate:,} msg/s of 1,000 bytes for {args.seconds:g} s "
-          f"after a 1 s warm-up, 8 partitions, medians of {args.repeats}")
+          f"after a 1 s warm-up, 8 partitions, a new topic per run, medians of {args.repeats}")
     print(f"  {'acks':<4} {'linger':>6}   {'p50 ms ours':>11} {'librdkafka':>10}   {'p99 ms ours':>11} {'librdkafka':>10} {'ratio':>6}")
+    failures = 0
     for acks in ("1", "all"):
         for linger in ("0", "5"):
-            ours_cmd = [args.kfast, "latency-bench", "-b", address, "-t", topic, "--rate", str(args.rate), "--seconds",
-                        str(args.seconds), "-X", f"acks={acks}", "-X", f"linger.ms={linger}", "--json"]
-            theirs_cmd = [args.rdkafka_bench, "latency", address, topic, str(args.rate), str(args.seconds), acks, linger]
             runs = {"ours": [], "theirs": []}
-            for repeat in range(args.repeats):
-                for side in ("ours", "theirs") if repeat % 2 == 0 else ("theirs", "ours"):
-                    runs[side].append(run_json(ours_cmd if side == "ours" else theirs_cmd))
+            try:
+                for repeat in range(args.repeats):
+                    for side in ("ours", "theirs") if repeat % 2 == 0 else ("theirs", "ours"):
+                        topic = f"latency-bench-{uuid.uuid4().hex[:8]}"
+                        create_topic(args.kfast, broker, address, topic)
+                        if side == "ours":
+                            cmd = [args.kfast, "latency-bench", "-b", address, "-t", topic, "--rate", str(args.rate), "--seconds",
+                                   str(args.seconds), "-X", f"acks={acks}", "-X", f"linger.ms={linger}", "--json"]
+                        else:
+                            cmd = [args.rdkafka_bench, "latency", address, topic, str(args.rate), str(args.seconds), acks, linger]
+                        try:
+                            runs[side].append(run_json(cmd))
+                        finally:
+                            delete_topic(args.kfast, broker, address, topic)
+            except RunFailed as failure:
+                failures += 1
+                print(f"  {acks:<4} {linger:>6}   failed: {failure}", flush=True)
+                record(args, {"section": "latency", "broker": broker, "acks": acks, "linger": linger, "error": str(failure)})
+                continue
             summary = {side: {"p50_ms": statistics.median(r["p50_ms"] for r in results),
                               "p99_ms": statistics.median(r["p99_ms"] for r in results),
                               "received": min(r["received"] for r in results)} for side, results in runs.items()}
@@ -72,8 +97,7 @@ def latencies(args, broker, address):
             print(f"  {acks:<4} {linger:>6}   {ours['p50_ms']:>11.2f} {theirs['p50_ms']:>10.2f}   "
                   f"{ours['p99_ms']:>11.2f} {theirs['p99_ms']:>10.2f} {ours['p99_ms'] / max(theirs['p99_ms'], 1e-9):>5.2f}x", flush=True)
             record(args, {"section": "latency", "broker": broker, "acks": acks, "linger": linger, "ours": ours, "theirs": theirs})
-    if broker != "mock":
-        subprocess.run([args.kfast, "delete-topic", topic, "-b", address], capture_output=True, timeout=60)
+    return failures
 
 
 def time_to_first_line(cmd):
@@ -131,10 +155,13 @@ def main():
     parser.add_argument("--brokers", default="tansu,noida,mock")
     parser.add_argument("--results", default=os.environ.get("KAFKA_FAST_BENCH_RESULTS"))
     args, _ = parser.parse_known_args()
+    failures = 0
     for broker in args.brokers.split(","):
-        latencies(args, broker, os.environ[f"KAFKA_FAST_{broker.upper()}"])
+        failures += latencies(args, broker, os.environ[f"KAFKA_FAST_{broker.upper()}"])
     if "noida" in args.brokers.split(","):
         against_kcat(args, os.environ["KAFKA_FAST_NOIDA"])
+    if failures:
+        sys.exit(f"latency_bench: {failures} configuration{'s' if failures > 1 else ''} failed (in the table)")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ part=all
 case "${1:-}" in dashboard|produce|consume|latency) part=$1; shift ;; esac
 wants() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 
-# Every part appends its figures here; the table at the end reads them.
+# Every part appends its figures here; the table at the end reads them. A part that fails is
+# named before the table and makes the exit status, but the other parts still run.
+failed=()
 results="$ROOT/.test-run/bench-results"
 rm -rf "$results"
 mkdir -p "$results"
@@ -53,27 +55,31 @@ if wants dashboard; then
         [ -n "${flood:-}" ] && kill "$flood" 2>/dev/null
         [ -s "$1/dash-external.json" ] && echo "dashboard beside a flooding producer: $(cat "$1/dash-external.json")"
         exit $status
-    ' "$release" "$results"
+    ' "$release" "$results" || failed+=(dashboard)
 fi
 # The producer side by side with librdkafka, a fresh broker each run (the script starts them):
 # every server keeps everything in memory.
 if wants produce; then
-    "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@"
+    "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" "$@" || failed+=(produce)
     # The same over TLS: both clients through one stunnel4 front to a fresh Tansu per run.
     "$VENV_PY" "$ROOT/Tests/Bench/produce_bench.py" "$release/kfast" "$ROOT/.build/rdkafka_bench" --tls \
-        --codecs "${KAFKA_FAST_TLS_BENCH_CODECS:-none,lz4}" "$@"
+        --codecs "${KAFKA_FAST_TLS_BENCH_CODECS:-none,lz4}" "$@" || failed+=("produce over TLS")
 fi
 # The consumer and the latencies side by side with librdkafka, on brokers of their own (Tansu keeps
 # everything in memory and slows down as it fills).
 if wants consume || wants latency; then
     "$HARNESS_DIR/with-brokers.sh" --run-dir "$ROOT/.test-run/bench-consume" bash -c '
         release=$0 root=$1 part=$2; shift 2
+        status=0
         if [ "$part" = all ] || [ "$part" = consume ]; then
-            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/consume_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || exit
+            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/consume_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || status=1
         fi
         if [ "$part" = all ] || [ "$part" = latency ]; then
-            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/latency_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || exit
+            "$KAFKA_FAST_PYTHON" "$root/Tests/Bench/latency_bench.py" "$release/kfast" "$root/.build/rdkafka_bench" "$@" || status=1
         fi
-    ' "$release" "$ROOT" "$part" "$@"
+        exit $status
+    ' "$release" "$ROOT" "$part" "$@" || failed+=("consume or latency")
 fi
+[ ${#failed[@]} -eq 0 ] || echo "make bench: failed: $(IFS=,; echo "${failed[*]}") (what it measured is below)"
 "$VENV_PY" "$ROOT/Tests/Bench/bench_table.py" "$results"
+[ ${#failed[@]} -eq 0 ]

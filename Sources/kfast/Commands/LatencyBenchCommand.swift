@@ -9,9 +9,11 @@ import Glibc
 
 /// The latency part of `make bench`: produce-to-consume latency at a fixed rate, our producer and
 /// consumer in one process, as the librdkafka peer (`rdkafka_bench latency`) measures its own.
-/// Each message carries the monotonic time it was handed to the producer; the consumer, tailing
-/// the topic from its end, takes the difference when the message reaches it. Messages of the
-/// warm-up second are not counted.
+/// Each message carries the monotonic time it was handed to the producer (the first time, when
+/// the producer's buffer was full); the consumer, reading the topic from its beginning, takes the
+/// difference when the message reaches it. Messages of the warm-up second are not counted, nor
+/// anything in the topic from before (their times are earlier still): a new topic is best, as the
+/// first eight bytes of any other message are taken for a time.
 struct LatencyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency-bench",
@@ -20,7 +22,7 @@ struct LatencyBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(name: .short, help: "The topic (it must exist).")
+    @Option(name: .short, help: "The topic (it must exist; best a new one).")
     var topic: String
 
     @Option(name: .long, help: "Messages per second.")
@@ -51,11 +53,12 @@ struct LatencyBenchCommand: AsyncParsableCommand {
         let warmup = 1.0
         let measureFrom = LatencyClock.nanoseconds() + UInt64(warmup * 1e9)
         let latencies = NIOLockedValueBox<[UInt64]>([])
-        let (topic, rate, size, seconds) = (self.topic, self.rate, self.size, self.seconds)
-        let expected = Int(Double(rate) * seconds)
+        let (topic, rate, seconds) = (self.topic, self.rate, self.seconds)
+        // From the beginning, not the end: a tail from the end starts wherever the end is once it
+        // is looked up, which on a loaded machine can be after the warm-up second. It reads until
+        // it is cancelled below, once everything measured arrived or the time is up.
         let reader = Task {
-            var seen = 0
-            for try await chunk in consumer.tail(topic: topic, from: .end).chunks {
+            for try await chunk in consumer.tail(topic: topic, from: .beginning).chunks {
                 let arrived = LatencyClock.nanoseconds()
                 var measured: [UInt64] = []
                 for message in chunk.messages {
@@ -63,9 +66,7 @@ struct LatencyBenchCommand: AsyncParsableCommand {
                           sent >= measureFrom else { continue }
                     measured.append(arrived &- sent)
                 }
-                seen += measured.count
                 latencies.withLockedValue { $0 += measured }
-                if seen >= expected { break }
             }
         }
         var payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
@@ -81,7 +82,7 @@ struct LatencyBenchCommand: AsyncParsableCommand {
             while sent < due {
                 let stamp = LatencyClock.nanoseconds()
                 withUnsafeBytes(of: stamp.bigEndian) { payload.replaceSubrange(0..<8, with: $0) }
-                if case .rejected(let error) = connector.send(topic: topic, value: payload) { throw CLIError.runtime("\(error)") }
+                try await send(payload, to: connector)
                 if stamp >= measureFrom { counted += 1 }
                 sent += 1
             }
@@ -96,13 +97,15 @@ struct LatencyBenchCommand: AsyncParsableCommand {
         reader.cancel()
         consumer.close()
         await connector.close()
+        // A measured message that failed its delivery never arrives: say so when one is missing.
+        let (failed, firstFailure) = (connector.failedCount, connector.firstFailure)
         var values = latencies.withLockedValue { $0 }.sorted()
         if values.isEmpty { values = [0] }
         let quantile = { (q: Double) in Double(values[min(values.count - 1, Int(Double(values.count) * q))]) / 1e6 }
         let received = latencies.withLockedValue { $0.count }
         if json {
             Output.line(JSON.object([
-                ("sent", .int(Int64(counted))), ("received", .int(Int64(received))),
+                ("sent", .int(Int64(counted))), ("received", .int(Int64(received))), ("delivery_failed", .int(Int64(failed))),
                 ("p50_ms", .raw(format3(quantile(0.5)))), ("p99_ms", .raw(format3(quantile(0.99)))),
                 ("max_ms", .raw(format3(Double(values.last!) / 1e6))),
             ]).rendered)
@@ -110,7 +113,21 @@ struct LatencyBenchCommand: AsyncParsableCommand {
             Output.line("\(received) of \(counted) messages at \(rate) msg/s: p50 \(format3(quantile(0.5))) ms, "
                         + "p99 \(format3(quantile(0.99))) ms, max \(format3(Double(values.last!) / 1e6)) ms")
         }
-        if received < counted { throw CLIError.runtime("\(counted - received) of \(counted) measured messages did not arrive") }
+        if received < counted {
+            let why = firstFailure.map { "; \(failed) not delivered, the first: \($0)" } ?? " (every message was delivered)"
+            throw CLIError.runtime("\(counted - received) of \(counted) measured messages did not arrive\(why)")
+        }
+    }
+
+    /// Hands `payload` to the producer, waiting for room while its buffer is full.
+    private func send(_ payload: [UInt8], to connector: KafkaProducer) async throws {
+        while true {
+            switch connector.send(topic: topic, value: payload) {
+            case .enqueued: return
+            case .queueFull: await connector.waitForRoom(bytes: payload.count)
+            case .rejected(let error): throw CLIError.runtime("\(error)")
+            }
+        }
     }
 }
 
