@@ -25,6 +25,9 @@ public struct FetchedPartition: Sendable {
     public var rawRecords: ByteBuffer?
 }
 
+// The one-request read of a partition, in the cluster layer because the producer's sequence
+// recovery (is an acknowledged batch still in the log?) needs it as much as a reader does; the
+// consumers' continuous fetching is the FetchEngine's.
 extension KafkaClient {
     /// Fetches from one partition starting at `offset`: one request to the partition's leader.
     /// Records below `offset` (a batch may start earlier) and control records are dropped; a
