@@ -18,6 +18,7 @@ extension KafkaConfiguration {
         "queued.max.messages.kbytes", "auto.offset.reset", "topic.metadata.propagation.max.ms", "check.crcs",
         "isolation.level", "group.id", "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms",
         "max.poll.interval.ms", "auto.commit.interval.ms", "enable.auto.commit", "partition.assignment.strategy",
+        "fetch.skip.ahead.lag", "fetch.skip.ahead.resume.lag",
         // Security
         "security.protocol", "ssl.ca.location", "ssl.ca.pem", "ssl.certificate.location", "ssl.certificate.pem",
         "ssl.key.location", "ssl.key.password", "ssl.key.pem", "ssl.keystore.location", "ssl.keystore.password",

@@ -41,9 +41,21 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
         set { topicPropagationMaxMs = newValue.wholeMilliseconds }
     }
     var topicPropagationMaxMs = 30_000
-    /// Not a librdkafka property (set it in code): skip to near the end of a partition that is
-    /// far behind, for readers that sample rather than read everything. Nil reads everything.
-    public var skipAhead: SkipAhead?
+    /// For readers that sample rather than read everything (a live view of a flooded topic): a
+    /// partition more than `maxLag` messages behind its high watermark jumps to `resumeLag` behind
+    /// it, and the next chunk says how many offsets it passed over (`FetchChunk.skipped`). Nil (the
+    /// default) reads everything. kafka-fast's own properties, not librdkafka's:
+    /// `fetch.skip.ahead.lag` (0: off) and `fetch.skip.ahead.resume.lag` (default: the lag).
+    public var skipAhead: SkipAhead? {
+        get { skipAheadLag > 0 ? SkipAhead(maxLag: skipAheadLag, resumeLag: skipAheadResumeLag ?? skipAheadLag) : nil }
+        set {
+            skipAheadLag = newValue?.maxLag ?? 0
+            skipAheadResumeLag = newValue?.resumeLag
+        }
+    }
+    // Two stored values, so the two properties can be given in any order.
+    var skipAheadLag: Int64 = 0
+    var skipAheadResumeLag: Int64?
     /// `retry.backoff.ms` (100 ms) for fetch and metadata retries; it doubles.
     public var retryBackoff: Duration {
         get { .milliseconds(retryBackoffMs) }
@@ -119,6 +131,10 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
             retryBackoffMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
         case "retry.backoff.max.ms":
             retryBackoffMaxMs = try KafkaConfiguration.integer(name, value, in: 1...300_000)
+        case "fetch.skip.ahead.lag":
+            skipAheadLag = Int64(try KafkaConfiguration.integer(name, value, in: 0...Int.max))
+        case "fetch.skip.ahead.resume.lag":
+            skipAheadResumeLag = Int64(try KafkaConfiguration.integer(name, value, in: 0...Int.max))
         case "check.crcs":
             checkCRCs = try KafkaProducerConfiguration.boolean(name, value)
         case "isolation.level":
