@@ -4,6 +4,7 @@ extension KafkaClient {
     /// Creates a topic (CreateTopics at the controller) and waits until every partition has a
     /// leader, so a producer can send to it at once.
     /// - Parameters:
+    ///   - name: the topic's name: 1 to 249 of `a-z A-Z 0-9 . _ -`, not `.` or `..`.
     ///   - partitions: -1 for the broker's default (`num.partitions`).
     ///   - replicationFactor: -1 for the broker's default (`default.replication.factor`).
     ///   - configs: topic properties such as `retention.ms` or `cleanup.policy`.

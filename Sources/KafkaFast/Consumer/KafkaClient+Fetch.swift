@@ -46,6 +46,9 @@ extension KafkaClient {
     /// batch cut off at the end of the response is left for the next fetch.
     ///
     /// - Parameters:
+    ///   - topic: the topic.
+    ///   - partition: the partition; the request goes to its leader.
+    ///   - offset: the first offset wanted.
     ///   - maxBytes: the most the broker should send, in bytes.
     ///   - maxWaitMs: how long the broker may wait for data when there is none yet, in ms.
     /// - Throws: ``KafkaError`` for an unknown topic or partition, the broker's error for the

@@ -79,8 +79,9 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
     /// `group.id` (none): the consumer group. ``KafkaGroupConsumer`` takes the group as an
     /// argument; this is what the CLI and config files set.
     public var groupId: String?
-    /// `group.instance.id` (none): static membership (KIP-345). A member that restarts with the
-    /// same id within `session.timeout.ms` gets its partitions back without a rebalance.
+    /// `group.instance.id` (none): static membership (KIP-345). A member whose process dies and
+    /// comes back with the same id within `session.timeout.ms` gets its partitions back without
+    /// a rebalance; closing the consumer still leaves the group.
     public var groupInstanceId: String?
     /// `session.timeout.ms` (45 s): a member whose heartbeats stop for this long is dropped from
     /// the group and its partitions go to the others. Shorter notices a dead member sooner; too

@@ -32,8 +32,10 @@ public protocol PartitionAssignor: Sendable {
     /// The protocol name in JoinGroup (`range`, `roundrobin`): members of any client that offer
     /// the same name run the same algorithm.
     var name: String { get }
-    /// - Parameter partitionCounts: partitions per subscribed topic (topics missing here are
-    ///   unknown to the cluster and get assigned to nobody).
+    /// - Parameters:
+    ///   - members: every member of the generation with its subscription, in any order.
+    ///   - partitionCounts: partitions per subscribed topic (topics missing here are
+    ///     unknown to the cluster and get assigned to nobody).
     /// - Returns: an entry for every member, possibly empty.
     func assign(members: [AssignorMember], partitionCounts: [String: Int32]) -> [String: PartitionsByTopic]
 }
