@@ -3,6 +3,7 @@
 #   make test [ARGS=...]       deps, build, start Tansu + noida, swift test ARGS, stop them
 #   make run [BROKERS=h:p]     release build, `kfast dash` (on a fresh Tansu with load on `demo` unless BROKERS)
 #   make bench [ARGS=...]      release build, KafkaBench against fresh brokers (when it exists)
+#   make docs                  the KafkaFast library's DocC archive (swift-docc-plugin); any DocC warning fails it
 #   make deps                  only install what is missing (Debian packages, .tools/venv)
 #   make brokers | stop-brokers  leave both brokers running for hand testing (.test-run/brokers.env)
 #   make clean | distclean     remove .build and .test-run | and the .tools venv too
@@ -11,7 +12,7 @@ HARNESS := Tests/Harness
 ARGS ?=
 BROKERS ?=
 
-.PHONY: build release test run bench deps brokers stop-brokers clean distclean
+.PHONY: build release test run bench docs deps brokers stop-brokers clean distclean
 
 build: deps
 	swift build
@@ -27,6 +28,11 @@ run:
 
 bench:
 	$(HARNESS)/run-bench.sh $(ARGS)
+
+# Writes .build/plugins/Swift-DocC/outputs/KafkaFast.doccarchive (open it with `xcrun docc preview`
+# or serve it as a static site).
+docs: deps
+	swift package generate-documentation --target KafkaFast --warnings-as-errors
 
 deps:
 	@$(HARNESS)/ensure-deps.sh
