@@ -1,29 +1,23 @@
-// Every error code of the Kafka protocol: its number, its name, and whether Kafka's Java
-// client treats it as retriable. A table of facts, written out so the build reads no data files.
-// Each constant's comment gives Kafka's name, the number and whether a retry can help.
+// Every Kafka error code: its number, name, and whether the Java client retries it; written out, no data files read.
 
 extension KafkaErrorCode {
-    /// `UNKNOWN_SERVER_ERROR` (-1), not retriable. The broker failed in a way it does not say; also what the client
-    /// books for a transport failure.
+    /// `UNKNOWN_SERVER_ERROR` (-1), not retriable. An error the broker does not name; also booked for a transport failure.
     public static let unknownServerError = KafkaErrorCode(rawValue: -1)
     /// `NONE` (0), not retriable. No error.
     public static let none = KafkaErrorCode(rawValue: 0)
-    /// `OFFSET_OUT_OF_RANGE` (1), not retriable. The fetch offset is outside the partition's log:
-    /// `auto.offset.reset` decides what a consumer does.
+    /// `OFFSET_OUT_OF_RANGE` (1), not retriable. The fetch offset is outside the log: `auto.offset.reset` decides.
     public static let offsetOutOfRange = KafkaErrorCode(rawValue: 1)
-    /// `CORRUPT_MESSAGE` (2), retriable. A record batch failed its CRC check on the way.
+    /// `CORRUPT_MESSAGE` (2), retriable. A batch failed its CRC check on the way.
     public static let corruptMessage = KafkaErrorCode(rawValue: 2)
-    /// `UNKNOWN_TOPIC_OR_PARTITION` (3), retriable. The broker has no such topic or partition (yet: a topic just
-    /// created propagates).
+    /// `UNKNOWN_TOPIC_OR_PARTITION` (3), retriable. No such topic or partition (yet: a new topic propagates).
     public static let unknownTopicOrPartition = KafkaErrorCode(rawValue: 3)
     /// `INVALID_FETCH_SIZE` (4), not retriable.
     public static let invalidFetchSize = KafkaErrorCode(rawValue: 4)
-    /// `LEADER_NOT_AVAILABLE` (5), retriable. The partition has no leader at the moment (an election is under way).
+    /// `LEADER_NOT_AVAILABLE` (5), retriable. The partition has no leader at the moment (an election).
     public static let leaderNotAvailable = KafkaErrorCode(rawValue: 5)
-    /// `NOT_LEADER_OR_FOLLOWER` (6), retriable. The broker does not lead the partition any more: the client
-    /// refreshes metadata and follows the leader.
+    /// `NOT_LEADER_OR_FOLLOWER` (6), retriable. The leader moved: the client refreshes metadata and follows it.
     public static let notLeaderOrFollower = KafkaErrorCode(rawValue: 6)
-    /// `REQUEST_TIMED_OUT` (7), retriable. The broker gave up waiting (for replicas with `acks=all`, for instance).
+    /// `REQUEST_TIMED_OUT` (7), retriable. The broker gave up waiting (for replicas with `acks=all`).
     public static let requestTimedOut = KafkaErrorCode(rawValue: 7)
     /// `BROKER_NOT_AVAILABLE` (8), not retriable.
     public static let brokerNotAvailable = KafkaErrorCode(rawValue: 8)
@@ -37,35 +31,29 @@ extension KafkaErrorCode {
     public static let offsetMetadataTooLarge = KafkaErrorCode(rawValue: 12)
     /// `NETWORK_EXCEPTION` (13), retriable.
     public static let networkException = KafkaErrorCode(rawValue: 13)
-    /// `COORDINATOR_LOAD_IN_PROGRESS` (14), retriable. The group coordinator is still loading the group's state
-    /// (after a move or a restart).
+    /// `COORDINATOR_LOAD_IN_PROGRESS` (14), retriable. The coordinator is still loading the group's state.
     public static let coordinatorLoadInProgress = KafkaErrorCode(rawValue: 14)
-    /// `COORDINATOR_NOT_AVAILABLE` (15), retriable. The group coordinator is not there yet (`__consumer_offsets`
-    /// being created, or moving).
+    /// `COORDINATOR_NOT_AVAILABLE` (15), retriable. The group coordinator is not there yet (or moving).
     public static let coordinatorNotAvailable = KafkaErrorCode(rawValue: 15)
-    /// `NOT_COORDINATOR` (16), retriable. The broker asked is not the group's coordinator (any more): find it
-    /// again.
+    /// `NOT_COORDINATOR` (16), retriable. Not the group's coordinator (any more): find it again.
     public static let notCoordinator = KafkaErrorCode(rawValue: 16)
     /// `INVALID_TOPIC_EXCEPTION` (17), not retriable.
     public static let invalidTopicException = KafkaErrorCode(rawValue: 17)
     /// `RECORD_LIST_TOO_LARGE` (18), not retriable. A produce request larger than the broker accepts.
     public static let recordListTooLarge = KafkaErrorCode(rawValue: 18)
-    /// `NOT_ENOUGH_REPLICAS` (19), retriable. Fewer in-sync replicas than the topic's `min.insync.replicas`:
-    /// nothing was written.
+    /// `NOT_ENOUGH_REPLICAS` (19), retriable. Fewer in-sync replicas than `min.insync.replicas`: not written.
     public static let notEnoughReplicas = KafkaErrorCode(rawValue: 19)
-    /// `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (20), retriable. Written by the leader, but too few replicas were in sync
-    /// to acknowledge it.
+    /// `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (20), retriable. Written, but too few replicas were in sync to acknowledge it.
     public static let notEnoughReplicasAfterAppend = KafkaErrorCode(rawValue: 20)
     /// `INVALID_REQUIRED_ACKS` (21), not retriable.
     public static let invalidRequiredAcks = KafkaErrorCode(rawValue: 21)
-    /// `ILLEGAL_GENERATION` (22), not retriable. The group moved to a new generation: rejoin before committing.
+    /// `ILLEGAL_GENERATION` (22), not retriable. The group moved to a new generation: rejoin.
     public static let illegalGeneration = KafkaErrorCode(rawValue: 22)
     /// `INCONSISTENT_GROUP_PROTOCOL` (23), not retriable.
     public static let inconsistentGroupProtocol = KafkaErrorCode(rawValue: 23)
     /// `INVALID_GROUP_ID` (24), not retriable.
     public static let invalidGroupId = KafkaErrorCode(rawValue: 24)
-    /// `UNKNOWN_MEMBER_ID` (25), not retriable. The coordinator does not know the member (its session expired):
-    /// rejoin.
+    /// `UNKNOWN_MEMBER_ID` (25), not retriable. The member's session expired: rejoin.
     public static let unknownMemberId = KafkaErrorCode(rawValue: 25)
     /// `INVALID_SESSION_TIMEOUT` (26), not retriable.
     public static let invalidSessionTimeout = KafkaErrorCode(rawValue: 26)
@@ -73,15 +61,15 @@ extension KafkaErrorCode {
     public static let rebalanceInProgress = KafkaErrorCode(rawValue: 27)
     /// `INVALID_COMMIT_OFFSET_SIZE` (28), not retriable.
     public static let invalidCommitOffsetSize = KafkaErrorCode(rawValue: 28)
-    /// `TOPIC_AUTHORIZATION_FAILED` (29), not retriable. The principal may not do this on the topic (ACLs).
+    /// `TOPIC_AUTHORIZATION_FAILED` (29), not retriable. Not allowed on the topic (ACLs).
     public static let topicAuthorizationFailed = KafkaErrorCode(rawValue: 29)
-    /// `GROUP_AUTHORIZATION_FAILED` (30), not retriable. The principal may not use the group (ACLs).
+    /// `GROUP_AUTHORIZATION_FAILED` (30), not retriable. Not allowed to use the group (ACLs).
     public static let groupAuthorizationFailed = KafkaErrorCode(rawValue: 30)
-    /// `CLUSTER_AUTHORIZATION_FAILED` (31), not retriable. The principal may not do this on the cluster (ACLs).
+    /// `CLUSTER_AUTHORIZATION_FAILED` (31), not retriable. Not allowed on the cluster (ACLs).
     public static let clusterAuthorizationFailed = KafkaErrorCode(rawValue: 31)
     /// `INVALID_TIMESTAMP` (32), not retriable.
     public static let invalidTimestamp = KafkaErrorCode(rawValue: 32)
-    /// `UNSUPPORTED_SASL_MECHANISM` (33), not retriable. The broker does not enable the SASL mechanism asked for.
+    /// `UNSUPPORTED_SASL_MECHANISM` (33), not retriable. The broker does not enable that SASL mechanism.
     public static let unsupportedSaslMechanism = KafkaErrorCode(rawValue: 33)
     /// `ILLEGAL_SASL_STATE` (34), not retriable.
     public static let illegalSaslState = KafkaErrorCode(rawValue: 34)
@@ -89,11 +77,9 @@ extension KafkaErrorCode {
     public static let unsupportedVersion = KafkaErrorCode(rawValue: 35)
     /// `TOPIC_ALREADY_EXISTS` (36), not retriable. CreateTopics for a topic that exists.
     public static let topicAlreadyExists = KafkaErrorCode(rawValue: 36)
-    /// `INVALID_PARTITIONS` (37), not retriable. A partition count that cannot be (CreatePartitions never lowers
-    /// it).
+    /// `INVALID_PARTITIONS` (37), not retriable. A partition count that cannot be.
     public static let invalidPartitions = KafkaErrorCode(rawValue: 37)
-    /// `INVALID_REPLICATION_FACTOR` (38), not retriable. A replication factor larger than the number of brokers, or
-    /// below 1.
+    /// `INVALID_REPLICATION_FACTOR` (38), not retriable. More replicas than brokers, or fewer than 1.
     public static let invalidReplicationFactor = KafkaErrorCode(rawValue: 38)
     /// `INVALID_REPLICA_ASSIGNMENT` (39), not retriable.
     public static let invalidReplicaAssignment = KafkaErrorCode(rawValue: 39)
@@ -105,16 +91,13 @@ extension KafkaErrorCode {
     public static let invalidRequest = KafkaErrorCode(rawValue: 42)
     /// `UNSUPPORTED_FOR_MESSAGE_FORMAT` (43), not retriable.
     public static let unsupportedForMessageFormat = KafkaErrorCode(rawValue: 43)
-    /// `POLICY_VIOLATION` (44), not retriable. The broker's create-topic policy refuses the request.
+    /// `POLICY_VIOLATION` (44), not retriable. The broker's create-topic policy refuses it.
     public static let policyViolation = KafkaErrorCode(rawValue: 44)
-    /// `OUT_OF_ORDER_SEQUENCE_NUMBER` (45), not retriable. An idempotent batch's sequence number is not the next
-    /// one the broker expects.
+    /// `OUT_OF_ORDER_SEQUENCE_NUMBER` (45), not retriable. An idempotent batch out of sequence.
     public static let outOfOrderSequenceNumber = KafkaErrorCode(rawValue: 45)
-    /// `DUPLICATE_SEQUENCE_NUMBER` (46), not retriable. An idempotent batch the broker already wrote: a retry that
-    /// did no harm.
+    /// `DUPLICATE_SEQUENCE_NUMBER` (46), not retriable. An idempotent batch already written: a harmless retry.
     public static let duplicateSequenceNumber = KafkaErrorCode(rawValue: 46)
-    /// `INVALID_PRODUCER_EPOCH` (47), not retriable. The producer's epoch is older than the broker's: another
-    /// producer with the same id took over.
+    /// `INVALID_PRODUCER_EPOCH` (47), not retriable. Another producer with the same id took over.
     public static let invalidProducerEpoch = KafkaErrorCode(rawValue: 47)
     /// `INVALID_TXN_STATE` (48), not retriable.
     public static let invalidTxnState = KafkaErrorCode(rawValue: 48)
@@ -136,10 +119,9 @@ extension KafkaErrorCode {
     public static let kafkaStorageError = KafkaErrorCode(rawValue: 56)
     /// `LOG_DIR_NOT_FOUND` (57), not retriable.
     public static let logDirNotFound = KafkaErrorCode(rawValue: 57)
-    /// `SASL_AUTHENTICATION_FAILED` (58), not retriable. The SASL login was refused (wrong credentials, expired
-    /// token).
+    /// `SASL_AUTHENTICATION_FAILED` (58), not retriable. The SASL login was refused.
     public static let saslAuthenticationFailed = KafkaErrorCode(rawValue: 58)
-    /// `UNKNOWN_PRODUCER_ID` (59), not retriable. The broker no longer holds the idempotent producer's state.
+    /// `UNKNOWN_PRODUCER_ID` (59), not retriable. The broker lost the idempotent producer's state.
     public static let unknownProducerId = KafkaErrorCode(rawValue: 59)
     /// `REASSIGNMENT_IN_PROGRESS` (60), not retriable.
     public static let reassignmentInProgress = KafkaErrorCode(rawValue: 60)
@@ -157,7 +139,7 @@ extension KafkaErrorCode {
     public static let delegationTokenExpired = KafkaErrorCode(rawValue: 66)
     /// `INVALID_PRINCIPAL_TYPE` (67), not retriable.
     public static let invalidPrincipalType = KafkaErrorCode(rawValue: 67)
-    /// `NON_EMPTY_GROUP` (68), not retriable. The group has members, and what was asked needs an empty group.
+    /// `NON_EMPTY_GROUP` (68), not retriable. The group has members; this needs an empty group.
     public static let nonEmptyGroup = KafkaErrorCode(rawValue: 68)
     /// `GROUP_ID_NOT_FOUND` (69), not retriable. The coordinator does not know the group.
     public static let groupIdNotFound = KafkaErrorCode(rawValue: 69)
@@ -169,10 +151,9 @@ extension KafkaErrorCode {
     public static let listenerNotFound = KafkaErrorCode(rawValue: 72)
     /// `TOPIC_DELETION_DISABLED` (73), not retriable. The cluster has `delete.topic.enable=false`.
     public static let topicDeletionDisabled = KafkaErrorCode(rawValue: 73)
-    /// `FENCED_LEADER_EPOCH` (74), retriable. The request named an older leader epoch than the broker's: refresh
-    /// metadata.
+    /// `FENCED_LEADER_EPOCH` (74), retriable. An older leader epoch than the broker's: refresh metadata.
     public static let fencedLeaderEpoch = KafkaErrorCode(rawValue: 74)
-    /// `UNKNOWN_LEADER_EPOCH` (75), retriable. The request named a newer leader epoch than the broker knows: retry.
+    /// `UNKNOWN_LEADER_EPOCH` (75), retriable. A newer leader epoch than the broker knows: retry.
     public static let unknownLeaderEpoch = KafkaErrorCode(rawValue: 75)
     /// `UNSUPPORTED_COMPRESSION_TYPE` (76), not retriable.
     public static let unsupportedCompressionType = KafkaErrorCode(rawValue: 76)
@@ -180,8 +161,7 @@ extension KafkaErrorCode {
     public static let staleBrokerEpoch = KafkaErrorCode(rawValue: 77)
     /// `OFFSET_NOT_AVAILABLE` (78), retriable.
     public static let offsetNotAvailable = KafkaErrorCode(rawValue: 78)
-    /// `MEMBER_ID_REQUIRED` (79), not retriable. A first JoinGroup answered with a member id to join again with
-    /// (KIP-394).
+    /// `MEMBER_ID_REQUIRED` (79), not retriable. Join again with the member id given (KIP-394).
     public static let memberIdRequired = KafkaErrorCode(rawValue: 79)
     /// `PREFERRED_LEADER_NOT_AVAILABLE` (80), retriable.
     public static let preferredLeaderNotAvailable = KafkaErrorCode(rawValue: 80)
@@ -197,13 +177,11 @@ extension KafkaErrorCode {
     public static let noReassignmentInProgress = KafkaErrorCode(rawValue: 85)
     /// `GROUP_SUBSCRIBED_TO_TOPIC` (86), not retriable.
     public static let groupSubscribedToTopic = KafkaErrorCode(rawValue: 86)
-    /// `INVALID_RECORD` (87), not retriable. The broker refused a record (a null key on a compacted topic, a bad
-    /// timestamp).
+    /// `INVALID_RECORD` (87), not retriable. The broker refused a record (say, a null key on a compacted topic).
     public static let invalidRecord = KafkaErrorCode(rawValue: 87)
     /// `UNSTABLE_OFFSET_COMMIT` (88), retriable.
     public static let unstableOffsetCommit = KafkaErrorCode(rawValue: 88)
-    /// `THROTTLING_QUOTA_EXCEEDED` (89), retriable. A quota on topic creation or deletion was exceeded: wait and
-    /// try again.
+    /// `THROTTLING_QUOTA_EXCEEDED` (89), retriable. A topic creation or deletion quota: wait and retry.
     public static let throttlingQuotaExceeded = KafkaErrorCode(rawValue: 89)
     /// `PRODUCER_FENCED` (90), not retriable.
     public static let producerFenced = KafkaErrorCode(rawValue: 90)
