@@ -6,12 +6,16 @@ import NIOPosix
 /// purpose, so a long-polling Fetch or a JoinGroup that blocks for seconds never delays a
 /// Produce or a metadata request queued behind it on the same socket.
 public enum ConnectionPurpose: Hashable, Sendable, CustomStringConvertible {
+    /// Metadata, admin calls, offsets: short requests answered at once.
     case general
     /// One of the producer's connections to a broker (`produce.connections.per.broker`).
     case produce(lane: Int)
+    /// The consumer's Fetches, which the broker holds up to `fetch.wait.max.ms`.
     case fetch
+    /// The group consumer's coordinator requests: a JoinGroup may be held for seconds.
     case group
 
+    /// `general`, `produce` (`produce#2`, ... for further lanes), `fetch` or `group`, as metrics label it.
     public var description: String {
         switch self {
         case .general: "general"

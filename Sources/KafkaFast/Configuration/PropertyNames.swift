@@ -1,6 +1,8 @@
-/// Every client property the configuration reads, under librdkafka's names and their aliases:
-/// the list an unknown name is compared with, to suggest the one that was meant.
+// The property names, and the closest of them to a name the parser does not know.
 extension KafkaConfiguration {
+    /// Every client property the configuration reads, under librdkafka's names and their
+    /// aliases: the list an unknown name is compared with, to suggest the one that was meant,
+    /// and what <doc:Configuration> documents one by one.
     public static let propertyNames: [String] = [
         // Connections and metadata
         "bootstrap.servers", "metadata.broker.list", "client.id", "socket.connection.setup.timeout.ms",
