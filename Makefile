@@ -6,6 +6,7 @@
 #   make fuzz [FUZZ_SECONDS=60] every libFuzzer target (Sources/KafkaFuzz) for FUZZ_SECONDS, under ASan
 #   make test-tsan | test-asan the unit and stress suites under ThreadSanitizer | AddressSanitizer
 #   make soak                  5 million messages through faults (Tests/Soak), not part of make test
+#   make docs                  the KafkaFast library's DocC archive (swift-docc-plugin); any DocC warning fails it
 #   make deps                  only install what is missing (Debian packages, .tools/venv)
 #   make brokers | stop-brokers  leave both brokers running for hand testing (.test-run/brokers.env)
 #   make clean | distclean     remove .build and .test-run | and the .tools venv too
@@ -14,7 +15,7 @@ HARNESS := Tests/Harness
 ARGS ?=
 BROKERS ?=
 
-.PHONY: build release test run bench fuzz test-tsan test-asan soak deps brokers stop-brokers clean distclean
+.PHONY: build release test run bench docs fuzz test-tsan test-asan soak deps brokers stop-brokers clean distclean
 
 build: deps
 	swift build
@@ -42,6 +43,11 @@ test-asan:
 
 soak:
 	Tests/Soak/run-soak.sh $(ARGS)
+
+# Writes .build/plugins/Swift-DocC/outputs/KafkaFast.doccarchive (open it with `xcrun docc preview`
+# or serve it as a static site).
+docs: deps
+	swift package generate-documentation --target KafkaFast --warnings-as-errors
 
 deps:
 	@$(HARNESS)/ensure-deps.sh

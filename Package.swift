@@ -23,6 +23,8 @@ let package = Package(
         // TLS (bundles BoringSSL: no OpenSSL from the system) and SCRAM's HMAC/SHA-2.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // `swift package generate-documentation` (`make docs`): a plugin only, nothing of it is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages); the build fails with the package name when one is missing.

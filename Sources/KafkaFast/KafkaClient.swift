@@ -3,14 +3,30 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// The shared core of every kafka-fast client: the broker pool and the cluster metadata cache.
-/// Thread-safe; create one per cluster and share it.
+/// A connection to a cluster: its brokers' connections and the cluster metadata, and the admin
+/// calls (topics, partitions, offsets, groups, configs).
+///
+/// ``KafkaProducer`` and ``KafkaPartitionConsumer`` can share one (``KafkaProducer/init(client:)``),
+/// so an application dials each broker once for all of them. Thread-safe: call it from any task.
+/// Connections are made on first use, each one secured and logged in as the configuration says,
+/// and made again after a failure. Close it when done: its connections and timers live until then.
+///
+///     let client = try KafkaClient(bootstrap: "localhost:9092")
+///     try await client.createTopic("orders", partitions: 8)
+///     let marks = try await client.watermarks(topic: "orders")
+///     client.close()
 public final class KafkaClient: Sendable {
+    /// The configuration the client was made with.
     public let config: KafkaConfiguration
     let pool: BrokerPool
     package let metadataCache: MetadataCache
     let group: any EventLoopGroup
 
+    /// A client for `config`, its connections on `group`'s event loops (by default SwiftNIO's
+    /// shared singleton, which a server built on SwiftNIO already runs). Nothing is dialled yet.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` for an empty bootstrap list
+    /// or TLS settings that cannot be loaded (a missing CA file, a key that does not decrypt).
     public init(config: KafkaConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(KafkaError) {
         guard !config.bootstrapServers.isEmpty else {
             throw .invalidConfiguration("bootstrap.servers is empty: give at least one broker as host:port")
@@ -21,7 +37,8 @@ public final class KafkaClient: Sendable {
         self.metadataCache = MetadataCache(bootstrap: config.bootstrapServers, refreshIntervalMs: config.metadataRefreshIntervalMs)
     }
 
-    /// A client for `bootstrap` ("host:port[,host:port]") with default settings.
+    /// A client for `bootstrap` ("host:port[,host:port]") with default settings: plaintext,
+    /// no login. Throws for an address that cannot be parsed.
     public convenience init(bootstrap: String) throws(KafkaError) {
         var config = KafkaConfiguration()
         config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
@@ -30,6 +47,9 @@ public final class KafkaClient: Sendable {
 
     /// Cluster metadata for `topics` (nil: every topic), from the cache unless `refresh` or
     /// a named topic is missing from it.
+    ///
+    /// A topic the cluster does not have is in the answer with the error
+    /// `UNKNOWN_TOPIC_OR_PARTITION`, not thrown. Throws when no broker answers.
     public func metadata(topics: [String]? = nil, refresh: Bool = false) async throws(KafkaError) -> ClusterMetadata {
         if !refresh, let cached = metadataCache.current, topics.map({ $0.allSatisfy { cached.topics[$0] != nil } }) ?? false {
             return cached
@@ -68,12 +88,15 @@ public final class KafkaClient: Sendable {
         throw .noBrokerAvailable(failures.joined(separator: "; "))
     }
 
-    /// Per-connection counters for the brokers currently connected.
+    /// Per-connection counters for the brokers currently connected: traffic, requests in
+    /// flight, round trips. ``brokerStatistics()`` adds them up per broker, across reconnects.
     public func connectionStats() -> [(broker: BrokerAddress, purpose: ConnectionPurpose, stats: ConnectionStats.Snapshot)] {
         pool.activeConnections().map { ($0.address, $0.purpose, $0.connection.stats.snapshot()) }
     }
 
-    /// Closes every connection; later calls fail with `clientClosed`.
+    /// Closes every connection; later calls fail with ``KafkaError/Code-swift.struct/clientClosed``.
+    /// Requests still waiting fail the same way. Producers and consumers sharing the client
+    /// stop working: close them first.
     public func close() {
         metadataCache.close()
         pool.close()

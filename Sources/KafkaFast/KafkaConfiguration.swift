@@ -1,38 +1,66 @@
 import Logging
 
-/// Client configuration, set with librdkafka's property names (`-X name=value` in the CLI).
-/// An unknown name or a malformed value is an error that names the property.
+/// Everything a client needs to know: the brokers, timeouts, the logger, and the producer's,
+/// consumer's and security settings.
+///
+/// Set it in Swift (typed: `Duration`s, enums) or from librdkafka's property names, as kcat
+/// users and config files have them; both reach the same fields, and defaults are librdkafka's
+/// unless a property's documentation says otherwise:
+///
+///     var config = KafkaConfiguration()
+///     config.bootstrapServers = [BrokerAddress(host: "localhost", port: 9092)]
+///     config.producer.linger = .milliseconds(10)
+///
+///     let same = try KafkaConfiguration(["bootstrap.servers": "localhost:9092", "linger.ms": "10"])
+///
+/// A value type: each client copies it when made, so changing it later changes nothing that
+/// runs. An unknown name or a malformed value is a ``KafkaError`` that names the property.
 public struct KafkaConfiguration: Sendable {
     /// Where the client says what it does: connections up and down, retries with their reason,
     /// leader moves, metadata refreshes, rebalances, recovery. Nothing above `.debug` comes from
     /// the per-message path. Default: a logger that discards everything.
     public var logger = Logger(label: "kafka-fast", factory: { _ in SwiftLogNoOpLogHandler() })
-    /// `debug`: librdkafka's debug contexts (`broker,topic,msg,protocol,cgrp,security,fetch,all`, ...).
-    /// The CLI turns a non-empty set into debug-level logging on stderr.
+    /// `debug` (empty): librdkafka's debug contexts (`broker,topic,msg,protocol,cgrp,security,fetch,all`, ...).
+    /// The library logs through ``logger`` at its level whatever this says; the CLI turns a
+    /// non-empty set into debug-level logging on stderr. An unknown context is refused.
     public var debugContexts: Set<String> = []
+    /// `bootstrap.servers` (alias `metadata.broker.list`): the brokers dialled first, as `host:port`
+    /// (port 9092 when left out). One reachable broker is enough: the cluster's metadata names the
+    /// others. No default: a client refuses an empty list.
     public var bootstrapServers: [BrokerAddress] = []
+    /// `client.id` (`kafka-fast`; librdkafka's is `rdkafka`): the name brokers see in every request,
+    /// which their request logs, quotas and `kafka-consumer-groups --describe` show.
     public var clientId = "kafka-fast"
-    /// `socket.connection.setup.timeout.ms` (10 s): how long dialing a broker, the TLS handshake included, may take.
+    /// `socket.connection.setup.timeout.ms` (10 s; librdkafka's is 30 s): how long dialling a
+    /// broker may take, the TLS handshake, API version negotiation and SASL login included.
+    /// Shorter than librdkafka's so a dead bootstrap address is passed over sooner.
     public var connectTimeout: Duration {
         get { .milliseconds(connectTimeoutMs) }
         set { connectTimeoutMs = newValue.wholeMilliseconds }
     }
     var connectTimeoutMs = 10_000
-    /// `request.timeout.ms` (30 s): how long a broker may take to answer one request.
+    /// `request.timeout.ms` (alias `socket.timeout.ms`, 30 s): how long a broker may take to
+    /// answer one request before it fails with ``KafkaError/Code-swift.struct/requestTimedOut``.
+    /// A Fetch may take `fetch.wait.max.ms` longer: the broker holds it on purpose.
     public var requestTimeout: Duration {
         get { .milliseconds(requestTimeoutMs) }
         set { requestTimeoutMs = newValue.wholeMilliseconds }
     }
     var requestTimeoutMs = 30_000
-    /// `receive.message.max.bytes`: the largest response frame accepted.
+    /// `receive.message.max.bytes` (100,000,000): the largest response frame accepted, in bytes.
+    /// A larger size in a frame's header is taken for a corrupt stream: the connection closes
+    /// instead of allocating that much.
     public var maxResponseBytes = 100_000_000
-    /// `topic.metadata.refresh.interval.ms` (5 min): the background metadata refresh period.
+    /// `topic.metadata.refresh.interval.ms` (5 min): how old cached cluster metadata may get
+    /// before it is asked for again. Errors that mean it is stale (a leader moved) refresh it at once.
     public var metadataRefreshInterval: Duration {
         get { .milliseconds(metadataRefreshIntervalMs) }
         set { metadataRefreshIntervalMs = newValue.wholeMilliseconds }
     }
     var metadataRefreshIntervalMs = 300_000
-    /// `api.version.max`: per-API ceilings such as `Produce=7,Metadata=9` (e.g. for old decoders).
+    /// `api.version.max` (ours; none): per-API version ceilings by API key, written
+    /// `Produce=7,Metadata=9`, for a broker or a proxy that mis-handles a newer version the
+    /// negotiation would pick.
     public var apiVersionMax: [Int16: Int16] = [:]
     /// The producer's settings (`linger.ms`, `acks`, `compression.codec`, ...).
     public var producer = KafkaProducerConfiguration()
@@ -41,13 +69,23 @@ public struct KafkaConfiguration: Sendable {
     /// TLS and SASL (`security.protocol`, `ssl.*`, `sasl.*`).
     public var security = KafkaSecurityConfiguration()
 
+    /// Every property at its default; set `bootstrapServers` (or `bootstrap.servers`) before use.
     public init() {}
 
+    /// Reads librdkafka-named properties, as `kfast -X name=value` and kcat config files give them.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` for an unknown name (naming the
+    /// known property it is closest to, when one is) or a value out of range, before any broker is
+    /// contacted. Properties the client does not use at all are refused rather than ignored, so a
+    /// typo never passes silently.
     public init(_ properties: [String: String]) throws(KafkaError) {
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) { try set(name, value) }
     }
 
-    /// Sets one property by its librdkafka name.
+    /// Sets one property by its librdkafka name, as ``init(_:)`` does for each.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` for an unknown name or a bad
+    /// value; the configuration is unchanged then.
     public mutating func set(_ name: String, _ value: String) throws(KafkaError) {
         switch name {
         case "bootstrap.servers", "metadata.broker.list":

@@ -15,6 +15,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's name, as written in Swift (`deliveryFailed`).
         public var description: String { name }
 
         /// A property or argument the client refuses before anything is sent.
@@ -36,7 +37,9 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedApi = Code("unsupportedApi")
         /// The broker answered with an error code (`kafkaErrorCode`).
         public static let brokerError = Code("brokerError")
+        /// The topic does not exist on the cluster (and the producer does not create topics).
         public static let unknownTopic = Code("unknownTopic")
+        /// The topic exists but has no partition of that number.
         public static let unknownPartition = Code("unknownPartition")
         /// No consumer group of that name exists (no members, no committed offsets).
         public static let unknownGroup = Code("unknownGroup")
@@ -44,6 +47,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let groupNotEmpty = Code("groupNotEmpty")
         /// A group consumer did not become a member within the time its caller could wait.
         public static let groupNotFormed = Code("groupNotFormed")
+        /// No broker could be reached: every bootstrap and known address failed, each named.
         public static let noBrokerAvailable = Code("noBrokerAvailable")
         /// The TLS handshake failed (untrusted or expired certificate, host name, client certificate).
         public static let tlsFailed = Code("tlsFailed")
@@ -55,9 +59,12 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let deliveryTimedOut = Code("deliveryTimedOut")
         /// A message was refused: by the broker (`kafkaErrorCode`) or before it was sent.
         public static let deliveryFailed = Code("deliveryFailed")
+        /// The client (or the producer or consumer using it) was closed before or during the call.
         public static let clientClosed = Code("clientClosed")
     }
 
+    /// What kind of failure this is: compare it with ``Code-swift.struct`` values
+    /// (`error.code == .unknownTopic`), never by its description.
     public let code: Code
     /// The one line that says what and why. Names and messages from the wire may hold any byte,
     /// a newline among them, so control characters are written as escapes.
@@ -66,12 +73,17 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public let broker: String?
     /// The error code a broker answered with, when it did.
     public let kafkaErrorCode: KafkaErrorCode?
-    /// The topic and partition concerned, when the failure is about one (a delivery, a fetch).
+    /// The topic concerned, when the failure is about one (a delivery, a fetch).
     public let topic: String?
+    /// The partition concerned, when the failure is about one; -1 for a message whose partition
+    /// was not chosen yet.
     public let partition: Int32?
     /// What caused it, when another error did.
     public let underlying: (any Error & Sendable)?
 
+    /// A failure of your own making, for code that wraps the client and reports in its terms
+    /// (a test double, a layer above). The client makes its own through the factory functions
+    /// such as ``connectionFailed(broker:reason:)``.
     public init(
         code: Code, description: String, broker: String? = nil, kafkaErrorCode: KafkaErrorCode? = nil,
         topic: String? = nil, partition: Int32? = nil, underlying: (any Error & Sendable)? = nil

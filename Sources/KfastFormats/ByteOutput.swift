@@ -55,19 +55,24 @@ package struct ByteOutput {
         guard !bytes.isEmpty else { return }
         defer { bytes.removeAll(keepingCapacity: true) }
         guard !pipeClosed else { return }
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    pipeClosed = true
-                    return
-                }
-            }
+        let fd = self.fd
+        if !bytes.withUnsafeBytes({ writeAll($0, to: fd) }) { pipeClosed = true }
+    }
+}
+
+/// Writes all of `buffer` to `fd` with write(2), again after an interrupted call; false when the
+/// descriptor takes no more (a closed pipe, a full disk), which the caller reports its own way.
+package func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+    var offset = 0
+    while offset < buffer.count {
+        let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if written > 0 {
+            offset += written
+        } else if written < 0 && errno == EINTR {
+            continue
+        } else {
+            return false
         }
     }
+    return true
 }

@@ -37,7 +37,7 @@ package enum JSONEnvelope {
         out.append(",\"broker\":")
         out.append(decimal: broker)
         if !headers.isEmpty {
-            let base64 = !headers.allSatisfy { value($0).map(isUTF8) ?? true }
+            let base64 = !headers.allSatisfy { value($0).map { isUTF8($0) } ?? true }
             out.append(",\"headers\":[")
             for (index, header) in headers.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

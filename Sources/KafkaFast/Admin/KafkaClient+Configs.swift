@@ -12,6 +12,7 @@ public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
     case staticBroker
     /// Kafka's built-in default.
     case `default`
+    /// A broker logger's level (Kafka's DYNAMIC_BROKER_LOGGER_CONFIG).
     case brokerLogger
     /// A source this client does not know (a newer broker), with its code.
     case other(Int8)
@@ -52,11 +53,15 @@ public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
 
 /// One configuration entry of a topic as DescribeConfigs reports it.
 public struct TopicConfigEntry: Sendable, Equatable {
+    /// The property's name (`retention.ms`, `cleanup.policy`, ...).
     public var name: String
     /// Nil for a sensitive value (the broker never sends those) or a value that is not set.
     public var value: String?
+    /// Where the value comes from: set on the topic, or inherited.
     public var source: ConfigSource
+    /// Whether the broker treats the value as a secret (it then sends none).
     public var isSensitive: Bool
+    /// Whether the broker refuses changes to it at run time.
     public var isReadOnly: Bool
 }
 

@@ -3,6 +3,7 @@ import KafkaProtocol
 /// One group with everything an overview shows: its description (state, protocol, members and their
 /// assignments) and its committed offsets.
 public struct GroupOverview: Sendable, Equatable {
+    /// The group's id.
     public var groupId: String
     /// Nil when the group could not be described; `problem` says why.
     public var description: GroupDescription?

@@ -3,7 +3,9 @@ import NIOCore
 
 /// One group as ListGroups reports it.
 public struct GroupListing: Sendable, Equatable {
+    /// The group's id.
     public var groupId: String
+    /// `consumer` for consumer groups; Kafka Connect and others use groups too, with their own.
     public var protocolType: String
     /// Empty when the broker's ListGroups version does not report states (v0-3).
     public var state: String
@@ -13,9 +15,13 @@ public struct GroupListing: Sendable, Equatable {
 
 /// One member of a described group.
 public struct GroupMemberDescription: Sendable, Equatable {
+    /// The id the coordinator gave the member.
     public var memberId: String
+    /// Its `group.instance.id`, for a static member.
     public var groupInstanceId: String?
+    /// The member's `client.id`.
     public var clientId: String
+    /// The address the member connected from, as the broker saw it.
     public var clientHost: String
     /// Decoded from the member's assignment bytes for consumer groups; empty otherwise.
     public var assignment: PartitionsByTopic
@@ -25,21 +31,28 @@ public struct GroupMemberDescription: Sendable, Equatable {
 
 /// A group as DescribeGroups reports it.
 public struct GroupDescription: Sendable, Equatable {
+    /// The group's id.
     public var groupId: String
     /// Kafka's states: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead (a group
     /// the coordinator does not know), or whatever else a broker says.
     public var state: String
+    /// `consumer` for consumer groups; empty for a group without members.
     public var protocolType: String
     /// The assignor chosen for consumer groups.
     public var protocolName: String
+    /// The members of the current generation.
     public var members: [GroupMemberDescription]
+    /// The broker that coordinates the group (and answered).
     public var coordinator: GroupCoordinatorAddress
 }
 
 /// A partition's committed offset and lag for one group.
 public struct GroupPartitionOffset: Sendable, Equatable {
+    /// The partition.
     public var partition: Int32
+    /// The partition's low watermark (oldest offset held).
     public var low: Int64
+    /// The partition's high watermark (the offset after the last message).
     public var high: Int64
     /// Nil when the group has committed nothing for the partition.
     public var committed: Int64?

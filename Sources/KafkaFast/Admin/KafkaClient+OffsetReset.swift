@@ -12,6 +12,7 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
     /// This offset on every partition, brought into the log's range where it lies outside.
     case offset(Int64)
 
+    /// How the CLI and the dashboard name it.
     public var description: String {
         switch self {
         case .earliest: "earliest"
@@ -24,17 +25,24 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
 
 /// What an offset reset would do (or did) to each partition: a dry run is just this plan.
 public struct OffsetResetPlan: Sendable, Equatable {
+    /// One partition's move.
     public struct Partition: Sendable, Equatable {
+        /// The topic.
         public var topic: String
+        /// The partition.
         public var partition: Int32
         /// The committed offset before the reset; nil when the group had committed nothing here.
         public var current: Int64?
+        /// The offset the reset commits: the group's next read starts there.
         public var new: Int64
+        /// The partition's low watermark when the plan was made.
         public var low: Int64
+        /// The partition's high watermark when the plan was made.
         public var high: Int64
         /// True when an exact offset lay outside low...high and was brought inside.
         public var clamped: Bool
 
+        /// One partition's move, for a plan made by hand.
         public init(topic: String, partition: Int32, current: Int64?, new: Int64, low: Int64, high: Int64, clamped: Bool) {
             self.topic = topic
             self.partition = partition
@@ -46,7 +54,9 @@ public struct OffsetResetPlan: Sendable, Equatable {
         }
     }
 
+    /// The group whose offsets move.
     public var group: String
+    /// Where they move to.
     public var target: OffsetResetTarget
     /// Sorted by topic, then partition.
     public var partitions: [Partition]

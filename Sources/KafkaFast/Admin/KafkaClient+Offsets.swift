@@ -1,8 +1,10 @@
 import KafkaProtocol
 
-/// Which offset ListOffsets should look up.
+/// Which offset ``KafkaClient/listOffsets(topic:partitions:spec:)`` looks up.
 public enum OffsetSpec: Sendable, Equatable {
+    /// The log start offset (the oldest message still held).
     case earliest
+    /// The high watermark (the offset the next message will get).
     case latest
     /// The first offset whose timestamp is at or after this time (ms since the epoch).
     case timestamp(Int64)
@@ -16,22 +18,35 @@ public enum OffsetSpec: Sendable, Equatable {
     }
 }
 
+/// One partition's answer to ``KafkaClient/listOffsets(topic:partitions:spec:)``.
 public struct PartitionOffset: Sendable, Equatable {
+    /// The partition.
     public var partition: Int32
     /// -1 when no record matches a timestamp lookup.
     public var offset: Int64
+    /// The found record's timestamp (ms since the epoch) for a timestamp lookup, as the broker
+    /// answers it; brokers send -1 for `earliest` and `latest`.
     public var timestamp: Int64
 }
 
+/// A partition's low and high watermark: the range of offsets it holds.
 public struct PartitionWatermarks: Sendable, Equatable {
+    /// The partition.
     public var partition: Int32
+    /// The log start offset: the oldest message still held.
     public var low: Int64
+    /// The high watermark: the offset the next message will get.
     public var high: Int64
+    /// Offsets between low and high: the messages held, counting compaction gaps and transaction markers.
     public var messageCount: Int64 { max(high.clampedDifference(low), 0) }
 }
 
 extension KafkaClient {
-    /// Looks up one offset per partition (all partitions when `partitions` is nil).
+    /// Looks up one offset per partition (all partitions when `partitions` is nil), sorted by
+    /// partition: ListOffsets to each partition's leader. Retries a few times after a metadata
+    /// refresh when the metadata was stale (a leader moved).
+    ///
+    /// Throws for an unknown topic or partition, a partition without a leader, or a broker's error.
     public func listOffsets(topic: String, partitions: [Int32]? = nil, spec: OffsetSpec) async throws(KafkaError) -> [PartitionOffset] {
         try await withMetadataRetry(topic: topic) { (topicMetadata) throws(KafkaError) in
             let wanted = partitions ?? topicMetadata.partitions.map(\.id)
@@ -85,7 +100,8 @@ extension KafkaClient {
         return results
     }
 
-    /// Low and high watermark of every partition of `topic`.
+    /// Low and high watermark of every partition of `topic`, sorted by partition: what
+    /// `kfast offsets` shows. Throws as ``listOffsets(topic:partitions:spec:)`` does.
     public func watermarks(topic: String) async throws(KafkaError) -> [PartitionWatermarks] {
         async let earliest = listOffsets(topic: topic, spec: .earliest)
         async let latest = listOffsets(topic: topic, spec: .latest)

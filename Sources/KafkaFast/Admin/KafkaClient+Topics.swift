@@ -1,10 +1,18 @@
 import KafkaProtocol
 
 extension KafkaClient {
-    /// Creates a topic and waits until every partition has a leader.
+    /// Creates a topic (CreateTopics at the controller) and waits until every partition has a
+    /// leader, so a producer can send to it at once.
     /// - Parameters:
-    ///   - partitions: -1 for the broker's default.
-    ///   - replicationFactor: -1 for the broker's default.
+    ///   - name: the topic's name: 1 to 249 of `a-z A-Z 0-9 . _ -`, not `.` or `..`.
+    ///   - partitions: -1 for the broker's default (`num.partitions`).
+    ///   - replicationFactor: -1 for the broker's default (`default.replication.factor`).
+    ///   - configs: topic properties such as `retention.ms` or `cleanup.policy`.
+    ///   - timeoutMs: how long the controller may take, in ms.
+    /// - Throws: ``KafkaError/Code-swift.struct/invalidConfiguration`` for a name Kafka refuses;
+    ///   the broker's error otherwise, with its `kafkaErrorCode` (TOPIC_ALREADY_EXISTS,
+    ///   POLICY_VIOLATION, ...); ``KafkaError/Code-swift.struct/unsupportedApi`` on a broker
+    ///   without CreateTopics.
     public func createTopic(
         _ name: String, partitions: Int32 = -1, replicationFactor: Int16 = -1, configs: [String: String] = [:],
         timeoutMs: Int32 = 30_000
@@ -27,7 +35,11 @@ extension KafkaClient {
         try await waitForLeaders(topic: name, timeoutMs: Int(timeoutMs))
     }
 
-    /// Deletes a topic.
+    /// Deletes a topic (DeleteTopics at the controller). Kafka removes its data in the
+    /// background; the name can be reused once the metadata no longer lists it.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/unknownTopic`` when there is no such topic, and the
+    /// broker's error otherwise (TOPIC_DELETION_DISABLED, ...).
     public func deleteTopic(_ name: String, timeoutMs: Int32 = 30_000) async throws(KafkaError) {
         try Self.validateTopicName(name)
         let connection = try await controllerConnection()

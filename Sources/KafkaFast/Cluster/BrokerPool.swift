@@ -6,11 +6,14 @@ import NIOPosix
 /// purpose, so a long-polling Fetch or a JoinGroup that blocks for seconds never delays a
 /// Produce or a metadata request queued behind it on the same socket.
 public enum ConnectionPurpose: Hashable, Sendable, CustomStringConvertible {
+    /// Metadata, admin calls, offsets: short requests answered at once.
     case general
     /// One of the producer's connections to a broker (`produce.connections.per.broker`).
     case produce(lane: Int)
-    /// One of a consumer's fetch connections to a broker (`fetch.connections.per.broker`).
+    /// One of a consumer's fetch connections to a broker (`fetch.connections.per.broker`): its
+    /// Fetches, which the broker holds up to `fetch.wait.max.ms`.
     case fetch(lane: Int)
+    /// The group consumer's coordinator requests: a JoinGroup may be held for seconds.
     case group
 
     /// A fetch connection, whichever lane.
@@ -19,6 +22,7 @@ public enum ConnectionPurpose: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// `general`, `produce` / `fetch` (`produce#2`, `fetch#2`, ... for further lanes) or `group`, as metrics label it.
     public var description: String {
         switch self {
         case .general: "general"

@@ -2,6 +2,12 @@
 /// `${NAME}` is the environment variable NAME, `${file:PATH}` the first line of the file at PATH
 /// (`~/` is the home directory). Pure: the lookups are passed in.
 public enum ProfileValues {
+    /// `value` with every `${NAME}` and `${file:PATH}` replaced. `environment` and `readFile` do
+    /// the lookups (the CLI passes the process environment and the file system).
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` naming `profile` and `property`
+    /// for an unclosed `${`, an unset variable or a file that cannot be read; never the value itself,
+    /// which may be a secret.
     public static func expand(
         _ value: String, property: String, profile: String,
         environment: (String) -> String?, readFile: (String) -> String?

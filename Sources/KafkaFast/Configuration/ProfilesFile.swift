@@ -17,20 +17,27 @@
 /// Values are "basic strings" (with \" \\ \n \t \uXXXX), 'literal strings', true/false or
 /// whole numbers. Pure: text in, profiles out; `${...}` is expanded later by `ProfileValues`.
 public struct ProfilesFile: Sendable, Equatable {
+    /// The top-level `default`: the profile used when none is named.
     public var defaultProfile: String?
     /// In file order.
     public var profiles: [Profile] = []
 
+    /// A profiles file made in code.
     public init(defaultProfile: String? = nil, profiles: [Profile] = []) {
         self.defaultProfile = defaultProfile
         self.profiles = profiles
     }
 
+    /// The profile called `name`, nil when there is none.
     public func profile(named name: String) -> Profile? { profiles.first { $0.name == name } }
 
     /// Colours a profile may name (the dashboard's header draws the name in it).
     public static let colors = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
 
+    /// Reads a profiles file's `text`; `path` only names it in errors.
+    ///
+    /// Throws ``ConfigFileError`` at the first line that is not in the supported subset, a key
+    /// given twice, or a colour not in ``colors``.
     public static func parse(_ text: String, path: String) throws(ConfigFileError) -> ProfilesFile {
         var file = ProfilesFile()
         var current: Int?  // index into profiles
@@ -119,6 +126,7 @@ public struct ProfilesFile: Sendable, Equatable {
 
 /// One named profile: where to connect and how.
 public struct Profile: Sendable, Equatable {
+    /// The profile's name, as in `[profiles.NAME]`.
     public var name: String
     /// `bootstrap.servers` for this profile.
     public var brokers: String?
@@ -132,11 +140,13 @@ public struct Profile: Sendable, Equatable {
     public var line: Int
     var hasPropertiesTable = false
 
+    /// An empty profile called `name`, starting at `line`.
     public init(name: String, line: Int) {
         self.name = name
         self.line = line
     }
 
+    /// Equal when every setting is, properties in the same order.
     public static func == (lhs: Profile, rhs: Profile) -> Bool {
         lhs.name == rhs.name && lhs.brokers == rhs.brokers && lhs.color == rhs.color && lhs.readOnly == rhs.readOnly
             && lhs.properties.elementsEqual(rhs.properties, by: { $0 == $1 }) && lhs.line == rhs.line

@@ -5,11 +5,14 @@
 public struct PropertyLayers: Sendable {
     /// One property and where it was set.
     public struct Entry: Sendable, Equatable {
+        /// The property's librdkafka name.
         public var name: String
+        /// Its value, as given.
         public var value: String
         /// `path:line`, `profile 'prod'`, `$KFAST_X_SASL_PASSWORD`, `-X`: for messages.
         public var origin: String
 
+        /// A property set at `origin`.
         public init(name: String, value: String, origin: String) {
             self.name = name
             self.value = value
@@ -20,8 +23,10 @@ public struct PropertyLayers: Sendable {
     /// In order of precedence, lowest first.
     public private(set) var entries: [Entry] = []
 
+    /// No layers yet: librdkafka's defaults.
     public init() {}
 
+    /// Adds a property above everything added before (add the layers lowest first).
     public mutating func add(_ name: String, _ value: String, origin: String) {
         entries.append(Entry(name: name, value: value, origin: origin))
     }

@@ -1,6 +1,8 @@
-/// Every client property the configuration reads, under librdkafka's names and their aliases:
-/// the list an unknown name is compared with, to suggest the one that was meant.
+// The property names, and the closest of them to a name the parser does not know.
 extension KafkaConfiguration {
+    /// Every client property the configuration reads, under librdkafka's names and their
+    /// aliases: the list an unknown name is compared with, to suggest the one that was meant,
+    /// and what <doc:Configuration> documents one by one.
     public static let propertyNames: [String] = [
         // Connections and metadata
         "bootstrap.servers", "metadata.broker.list", "client.id", "socket.connection.setup.timeout.ms",
@@ -18,6 +20,7 @@ extension KafkaConfiguration {
         "queued.max.messages.kbytes", "fetch.connections.per.broker", "auto.offset.reset", "topic.metadata.propagation.max.ms",
         "check.crcs", "isolation.level", "group.id", "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms",
         "max.poll.interval.ms", "auto.commit.interval.ms", "enable.auto.commit", "partition.assignment.strategy",
+        "fetch.skip.ahead.lag", "fetch.skip.ahead.resume.lag",
         // Security
         "security.protocol", "ssl.ca.location", "ssl.ca.pem", "ssl.certificate.location", "ssl.certificate.pem",
         "ssl.key.location", "ssl.key.password", "ssl.key.pem", "ssl.keystore.location", "ssl.keystore.password",

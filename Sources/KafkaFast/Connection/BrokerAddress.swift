@@ -1,10 +1,14 @@
 /// A `host:port` a client can dial. IPv6 literals are written in brackets: `[::1]:9092`.
 public struct BrokerAddress: Hashable, Sendable, CustomStringConvertible {
+    /// 9092, Kafka's port: what an address without one gets, as in kcat and librdkafka.
     public static let defaultPort = 9092
 
+    /// A host name or an IP address (an IPv6 literal without its brackets).
     public var host: String
+    /// The TCP port.
     public var port: Int
 
+    /// An address as given; nothing is resolved or checked until it is dialled.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -59,6 +63,7 @@ public struct BrokerAddress: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 
+    /// `host:port`, with brackets around an IPv6 literal: what ``init(parsing:)`` reads back.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 

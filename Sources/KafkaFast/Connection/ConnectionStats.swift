@@ -29,6 +29,7 @@ public final class ConnectionStats: Sendable {
         var down = false
     }
 
+    /// Counters at zero, for a link about to be dialled.
     public init() {}
 
     func recordWrite(bytes: Int) {
@@ -70,12 +71,19 @@ public final class ConnectionStats: Sendable {
         }
     }
 
+    /// The counters at one moment; subtract two snapshots for rates.
     public struct Snapshot: Sendable {
+        /// Bytes written, frames and all.
         public var bytesOut: Int64
+        /// Bytes read, frames and all.
         public var bytesIn: Int64
+        /// Requests written.
         public var requests: Int64
+        /// Answers read.
         public var responses: Int64
+        /// Requests written and not answered yet.
         public var inFlight: Int
+        /// Round trip of every answered request (written to answer read).
         public var roundTrip: LatencyHistogram
         /// Connections this link made; more than one means it reconnected.
         public var connects: Int64
@@ -87,11 +95,13 @@ public final class ConnectionStats: Sendable {
         public var failedRequests: Int64
         /// Why the last dial failed or the last connection closed, if either happened.
         public var lastFailure: String?
+        /// When that was (monotonic time).
         public var lastFailureAt: NIODeadline?
         /// True while the newest event was a failure or a disconnect and no dial since succeeded.
         public var isDown: Bool
     }
 
+    /// The counters now; safe from any thread.
     public func snapshot() -> Snapshot {
         let history = history.withLockedValue { $0 }
         return Snapshot(

@@ -1,5 +1,7 @@
 /// Names of Kafka APIs for messages, and the client's own version limits per API.
 public enum KafkaAPI {
+    /// Kafka's name of API `apiKey` (`Produce`, `Fetch`, ...), for messages and `api.version.max`;
+    /// `API N` for a key it does not know.
     public static func name(of apiKey: Int16) -> String {
         switch apiKey {
         case 0: return "Produce"

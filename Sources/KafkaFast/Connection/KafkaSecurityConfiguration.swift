@@ -1,39 +1,62 @@
 /// How connections are secured: `security.protocol`, the TLS (`ssl.*`) and SASL (`sasl.*`)
-/// properties under librdkafka's names and defaults. Secrets are held as `Secret`, so printing
-/// the settings never shows them.
+/// properties under librdkafka's names and defaults.
+///
+/// Every connection (bootstrap, leaders, coordinator, each produce connection) makes the TLS
+/// handshake and logs in before it carries a request. Secrets are held as ``Secret``, so
+/// printing or logging the configuration never shows them. TLS is swift-nio-ssl's BoringSSL:
+/// no OpenSSL or Cyrus SASL from the system. GSSAPI (Kerberos) is not supported.
 public struct KafkaSecurityConfiguration: Sendable, Equatable {
-    /// `security.protocol`.
+    /// `security.protocol` (case-insensitive, as librdkafka takes it): whether connections use
+    /// TLS, SASL, both or neither. It must match what the broker's listener speaks; a mismatch
+    /// fails with ``KafkaError/Code-swift.struct/securityMismatch`` or a TLS error that says so.
     public enum SecurityProtocol: String, Sendable, CaseIterable {
+        /// `plaintext` (the default): neither.
         case plaintext
+        /// `ssl`: TLS, optionally with a client certificate (mTLS).
         case ssl
+        /// `sasl_plaintext`: a SASL login over an unencrypted connection; PLAIN then sends the
+        /// password in the clear.
         case saslPlaintext = "sasl_plaintext"
+        /// `sasl_ssl`: a SASL login inside TLS (Confluent Cloud, MSK, Aiven).
         case saslSsl = "sasl_ssl"
 
+        /// Whether connections make a TLS handshake.
         public var usesTLS: Bool { self == .ssl || self == .saslSsl }
+        /// Whether connections log in with SASL.
         public var usesSASL: Bool { self == .saslPlaintext || self == .saslSsl }
     }
 
-    /// `sasl.mechanisms`.
+    /// `sasl.mechanisms` (alias `sasl.mechanism`): how a SASL login proves who the client is.
     public enum SASLMechanism: String, Sendable, CaseIterable {
+        /// `PLAIN`: user name and password as they are (use it inside TLS only).
         case plain = "PLAIN"
+        /// `SCRAM-SHA-256`: a challenge-response login; the password never crosses the wire.
         case scramSHA256 = "SCRAM-SHA-256"
+        /// `SCRAM-SHA-512`: as SCRAM-SHA-256, with SHA-512.
         case scramSHA512 = "SCRAM-SHA-512"
+        /// `OAUTHBEARER`: a bearer token (KIP-255), from one of the sources in ``OAuthBearerSettings``.
         case oauthBearer = "OAUTHBEARER"
     }
 
+    /// `security.protocol` (`plaintext`): see ``SecurityProtocol``.
     public var securityProtocol: SecurityProtocol = .plaintext
+    /// The `ssl.*` properties: trust store, client certificate, verification.
     public var tls = TLSSettings()
-    /// Nil until set: librdkafka's default, GSSAPI (Kerberos), is not supported.
+    /// `sasl.mechanisms`; nil until set. librdkafka's default, GSSAPI (Kerberos), is not
+    /// supported, so a SASL protocol needs it set explicitly.
     public var mechanism: SASLMechanism?
-    /// `sasl.username`.
+    /// `sasl.username`: the user for PLAIN and SCRAM.
     public var username: String?
-    /// `sasl.password`.
+    /// `sasl.password`: the password for PLAIN and SCRAM; never printed.
     public var password: Secret?
+    /// The `sasl.oauthbearer.*` properties: where OAUTHBEARER tokens come from.
     public var oauthBearer = OAuthBearerSettings()
 
+    /// Plaintext, no TLS, no SASL.
     public init() {}
 
     /// Every property whose value is a secret: printouts of a configuration show `[redacted]`.
+    /// Tools that echo properties back (`kfast profiles`, logs) test names against it.
     public static let secretProperties: Set<String> = [
         "sasl.password", "ssl.key.password", "ssl.key.pem", "ssl.keystore.password",
         "sasl.oauthbearer.client.secret", "sasl.oauthbearer.token",
@@ -68,7 +91,11 @@ public struct KafkaSecurityConfiguration: Sendable, Equatable {
     }
 
     /// Checks that the settings fit together (a SASL protocol has a mechanism and what it needs,
-    /// a certificate has its key), before any connection is made.
+    /// a certificate has its key), before any connection is made. Clients call it when they
+    /// are made; call it yourself to report a bad configuration early.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` naming what is missing or
+    /// in conflict.
     public func validate() throws(KafkaError) {
         try tls.validate()
         guard securityProtocol.usesSASL else { return }
@@ -100,28 +127,38 @@ public struct KafkaSecurityConfiguration: Sendable, Equatable {
     }
 }
 
-/// The `ssl.*` properties.
+/// The `ssl.*` properties of ``KafkaSecurityConfiguration``: whom to trust, who the client is
+/// (mTLS), and what to verify. Used when `security.protocol` is `ssl` or `sasl_ssl`.
 public struct TLSSettings: Sendable, Equatable {
     /// `ssl.ca.location`: a PEM file or a directory of them; nil (or `probe`) is the system trust store.
     public var caLocation: String?
-    /// `ssl.ca.pem`: CA certificates as PEM text.
+    /// `ssl.ca.pem`: CA certificates as PEM text, for when there is no file to point at (a
+    /// secret store); trusted as `ssl.ca.location`'s.
     public var caPEM: String?
-    /// `ssl.certificate.location` / `ssl.certificate.pem`: the client certificate (mTLS), with its chain.
+    /// `ssl.certificate.location`: a PEM file with the client certificate (mTLS), its chain
+    /// after it. Set it or ``certificatePEM``, with a key.
     public var certificateLocation: String?
+    /// `ssl.certificate.pem`: the client certificate and its chain as PEM text.
     public var certificatePEM: String?
-    /// `ssl.key.location` / `ssl.key.pem`: the client certificate's private key; `ssl.key.password` decrypts it.
+    /// `ssl.key.location`: a PEM file with the client certificate's private key, encrypted or not.
     public var keyLocation: String?
+    /// `ssl.key.pem`: the private key as PEM text; never printed.
     public var keyPEM: Secret?
+    /// `ssl.key.password`: decrypts an encrypted private key; never printed.
     public var keyPassword: Secret?
-    /// `ssl.keystore.location` / `ssl.keystore.password`: certificate and key in one PKCS#12 file.
+    /// `ssl.keystore.location`: certificate and key in one PKCS#12 file (`.p12`, `.pfx`), as
+    /// Java keystores are exported; instead of the PEM properties.
     public var keystoreLocation: String?
+    /// `ssl.keystore.password`: opens the PKCS#12 file; never printed.
     public var keystorePassword: Secret?
     /// `ssl.endpoint.identification.algorithm`: `https` (the default) checks that the broker's
     /// certificate names the host dialled; `none` does not.
     public var verifyHostname = true
-    /// `enable.ssl.certificate.verification`: false accepts any certificate (never in production).
+    /// `enable.ssl.certificate.verification` (true): false accepts any certificate, which gives
+    /// up protection against an impostor broker; for a test broker with a throwaway certificate only.
     public var verifyCertificate = true
 
+    /// The system trust store, no client certificate, everything verified.
     public init() {}
 
     mutating func set(_ name: String, _ value: String) throws(KafkaError) -> Bool {

@@ -2,29 +2,43 @@
 /// this order: a static token, a token command, the OIDC client-credentials flow
 /// (`sasl.oauthbearer.method=oidc`), or librdkafka's unsecured JWT for development brokers.
 public struct OAuthBearerSettings: Sendable, Equatable {
-    public enum Method: String, Sendable { case `default`, oidc }
+    /// `sasl.oauthbearer.method`: whether tokens come from the OIDC client-credentials flow.
+    public enum Method: String, Sendable {
+        /// `default`: a static token, a token command, or the unsecured development token.
+        case `default`
+        /// `oidc`: tokens from an OAuth token endpoint with a client id and secret.
+        case oidc
+    }
 
-    /// `sasl.oauthbearer.method`.
+    /// `sasl.oauthbearer.method` (`default`): see ``Method``.
     public var method: Method = .default
     /// `sasl.oauthbearer.token`: a token used as it is (ours; librdkafka needs code for this).
     public var token: Secret?
     /// `sasl.oauthbearer.token.command`: a shell command whose standard output is the token; run
     /// again before the token's `exp` (ours).
     public var tokenCommand: String?
-    /// `sasl.oauthbearer.client.id`, `.client.secret`, `.token.endpoint.url`, `.scope`: the OIDC flow.
+    /// `sasl.oauthbearer.client.id`: the OAuth client the OIDC flow logs in as.
     public var clientId: String?
+    /// `sasl.oauthbearer.client.secret`: the OAuth client's secret; never printed.
     public var clientSecret: Secret?
+    /// `sasl.oauthbearer.token.endpoint.url`: the identity provider's token endpoint, an
+    /// `https://` (or `http://`) URL. A token is fetched again before the last one expires.
     public var tokenEndpointURL: String?
+    /// `sasl.oauthbearer.scope`: the scope asked for in the OIDC flow, when the provider wants one.
     public var scope: String?
     /// `sasl.oauthbearer.extensions`: `key=value,...` sent with the token (KIP-342).
     public var extensions: [(key: String, value: String)] = []
     /// `sasl.oauthbearer.config` with `enable.sasl.oauthbearer.unsecure.jwt=true`: librdkafka's
     /// unsigned development token, `principal=NAME [scope=A,B] [lifeSeconds=N]`.
     public var unsecuredConfig: String?
+    /// `enable.sasl.oauthbearer.unsecure.jwt` (false): make an unsigned token from
+    /// ``unsecuredConfig``, which only a development broker accepts.
     public var unsecuredJWT = false
 
+    /// No token source: OAUTHBEARER needs one set.
     public init() {}
 
+    /// Equal when every setting is, the secrets compared by value.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.method == rhs.method && lhs.token == rhs.token && lhs.tokenCommand == rhs.tokenCommand
             && lhs.clientId == rhs.clientId && lhs.clientSecret == rhs.clientSecret

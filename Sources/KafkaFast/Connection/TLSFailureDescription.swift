@@ -113,7 +113,8 @@ enum TLSFailureDescription {
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         var output = [CChar](repeating: 0, count: 64)
         let ok = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &output, socklen_t(output.count)) != nil }
-        return ok ? String(cString: output) : bytes.map { String($0, radix: 16) }.joined(separator: ":")
+        let text = String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return ok ? text : bytes.map { String($0, radix: 16) }.joined(separator: ":")
     }
 
     /// BoringSSL names alerts as SSLV3_ALERT_X or TLSV1_ALERT_X.

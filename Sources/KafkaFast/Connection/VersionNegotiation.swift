@@ -71,6 +71,8 @@ extension BrokerConnection {
     }
 }
 
+/// The library's version.
 public enum KafkaFastVersion {
+    /// The version as text, as the client reports its software version to brokers (ApiVersions v3+).
     public static let string = "0.1.0"
 }

@@ -90,6 +90,7 @@ public final class FetchEngine: Sendable {
     let settings: KafkaConsumerConfiguration
     package let state = NIOLockedValueBox(State())
 
+    /// An engine on `client` (which it leaves open), fetching with `settings` or the client's `config.consumer`.
     public init(client: KafkaClient, settings: KafkaConsumerConfiguration? = nil) {
         self.client = client
         self.settings = settings ?? client.config.consumer
@@ -154,6 +155,7 @@ public final class FetchEngine: Sendable {
         state.ready.removeAll { $0.assignmentId == partition.id }
     }
 
+    /// The partitions assigned now, sorted.
     public var assignment: [KafkaTopicPartition] {
         state.withLockedValue { Array($0.partitions.keys) }.sorted()
     }

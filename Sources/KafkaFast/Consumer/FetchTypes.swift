@@ -3,16 +3,21 @@ import NIOCore
 /// One partition of one topic. (Named so it cannot clash with the dashboard's `TopicPartition`,
 /// which the CLI imports alongside this module.)
 public struct KafkaTopicPartition: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The topic's name.
     public var topic: String
+    /// The partition's number, from 0.
     public var partition: Int32
 
+    /// `topic`'s partition `partition`.
     public init(_ topic: String, _ partition: Int32) {
         self.topic = topic
         self.partition = partition
     }
 
+    /// `topic/partition`, as log lines and errors write it.
     public var description: String { "\(topic)/\(partition)" }
 
+    /// By topic, then partition: the order assignors and listings use.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
     }
@@ -37,6 +42,7 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
     /// when there is none.
     case timestamp(Int64)
 
+    /// How kcat's `-o` would say it, for messages and the dashboard.
     public var description: String {
         switch self {
         case .beginning: return "beginning"
@@ -57,7 +63,9 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
 /// chunk's `skipped`. Offsets, not messages, are counted: compaction gaps and transaction markers
 /// count too.
 public struct SkipAhead: Sendable, Equatable {
+    /// Messages (offsets) behind the high watermark past which a partition jumps ahead.
     public var maxLag: Int64
+    /// Messages (offsets) before the high watermark where a jump lands.
     public var resumeLag: Int64
     /// Ten times `maxLag`.
     public var farLag: Int64 { maxLag.multipliedReportingOverflow(by: 10).overflow ? .max : maxLag * 10 }
@@ -73,9 +81,16 @@ public struct SkipAhead: Sendable, Equatable {
 /// order per partition. `messages` may be empty: the chunk then reports progress (the end of
 /// the partition was reached, or only control records were skipped).
 public struct FetchChunk: Sendable {
+    /// The partition the messages are of.
     public let topicPartition: KafkaTopicPartition
+    /// Consecutive messages of the partition, in offset order; control records and records before
+    /// the requested position are left out.
     public var messages: [ConsumedMessage]
+    /// The partition's high watermark when fetched: the offset after the last message every
+    /// in-sync replica holds, which is as far as consumers can read.
+    /// `highWatermark - nextOffset` is the lag.
     public let highWatermark: Int64
+    /// The oldest offset the partition's log still held when fetched.
     public let logStartOffset: Int64
     /// The partition's position once this chunk is handed out: the offset after its last record.
     public let nextOffset: Int64

@@ -2,16 +2,20 @@ import KafkaProtocol
 import NIOConcurrencyHelpers
 import Synchronization
 
-/// The partition consumer: reads partitions directly, without a group.
+/// The partition consumer: reads partitions directly, from a position the caller chooses,
+/// without a consumer group: nothing is committed and no other reader shares the work. What
+/// kcat's `-C` does, for tools, replays and readers that keep their own positions.
 ///
 ///     let consumer = try KafkaPartitionConsumer(config: config)
 ///     for try await message in consumer.tail(topic: "events", from: .fromEnd(10)) { ... }
 ///     consumer.close()
 ///
-/// Each `tail` runs its own `FetchEngine`; leaving the loop (or cancelling its task) stops
-/// it and releases what it buffered. `close()` stops every tail and, when the consumer made
-/// its own client, closes the client.
+/// Each `tail` runs its own ``FetchEngine``: one pipelined Fetch per leader broker, and a
+/// leader that moves is followed. Leaving the loop (or cancelling its task) stops it and
+/// releases what it buffered. `close()` stops every tail and, when the consumer made its own
+/// client, closes the client. Thread-safe; each tail is read from one task.
 public final class KafkaPartitionConsumer: Sendable {
+    /// The client whose connections and metadata the tails use.
     public let client: KafkaClient
     /// What every tail of this consumer fetches with.
     public let settings: KafkaConsumerConfiguration
@@ -22,6 +26,8 @@ public final class KafkaPartitionConsumer: Sendable {
         weak let engine: FetchEngine?
     }
 
+    /// A consumer with a client of its own, reading with `config.consumer`. Nothing is dialled
+    /// until a tail starts. Throws as ``KafkaClient/init(config:group:)`` does.
     public init(config: KafkaConfiguration) throws(KafkaError) {
         client = try KafkaClient(config: config)
         settings = config.consumer
@@ -75,6 +81,7 @@ public final class KafkaPartitionConsumer: Sendable {
 /// The messages of one `tail`, one by one; `chunks` gives them as fetched, a partition's
 /// batch at a time, for callers that handle many at once.
 public struct ConsumerMessages: AsyncSequence, Sendable {
+    /// Each element is one message.
     public typealias Element = ConsumedMessage
 
     let consumer: KafkaPartitionConsumer
@@ -83,6 +90,7 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
     let start: StartPosition
     let untilEnd: Bool
 
+    /// Starts the tail: each iterator is a tail of its own, fetching from `start` again.
     public func makeAsyncIterator() -> Iterator {
         Iterator(chunks: chunks.makeAsyncIterator())
     }
@@ -92,11 +100,14 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
         ConsumerChunks(consumer: consumer, topic: topic, partitions: partitions, start: start, untilEnd: untilEnd)
     }
 
+    /// Hands out the tail's messages one by one; stops the tail when it goes away.
     public struct Iterator: AsyncIteratorProtocol {
         var chunks: ConsumerChunks.Iterator
         var current: [ConsumedMessage] = []
         var index = 0
 
+        /// The next message, waiting for one; nil when the tail ended (`untilEnd` reached,
+        /// the consumer closed, the task cancelled). Throws as ``KafkaPartitionConsumer/tail(topic:partitions:from:untilEnd:)`` says.
         public mutating func next() async throws -> ConsumedMessage? {
             while index == current.count {
                 guard let chunk = try await chunks.next() else { return nil }
@@ -109,7 +120,11 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
     }
 }
 
+/// A tail's messages as fetched, a partition's run of consecutive messages at a time
+/// (``ConsumerMessages/chunks``): for readers that handle many at once, and that want each
+/// chunk's high watermark and skip count.
 public struct ConsumerChunks: AsyncSequence, Sendable {
+    /// Each element is one partition's chunk, never empty.
     public typealias Element = FetchChunk
 
     let consumer: KafkaPartitionConsumer
@@ -118,13 +133,17 @@ public struct ConsumerChunks: AsyncSequence, Sendable {
     let start: StartPosition
     let untilEnd: Bool
 
+    /// Starts the tail: each iterator is a tail of its own, fetching from `start` again.
     public func makeAsyncIterator() -> Iterator {
         Iterator(session: TailSession(consumer: consumer, topic: topic, partitions: partitions, start: start, untilEnd: untilEnd))
     }
 
+    /// Hands out the tail's chunks; stops the tail when it goes away.
     public struct Iterator: AsyncIteratorProtocol {
         let session: TailSession
 
+        /// The next chunk, waiting for one; nil when the tail ended. Throws as
+        /// ``KafkaPartitionConsumer/tail(topic:partitions:from:untilEnd:)`` says.
         public mutating func next() async throws -> FetchChunk? {
             try await session.next()
         }

@@ -13,18 +13,25 @@ public struct BrokerStatistics: Sendable {
         case idle
     }
 
+    /// The broker's address, as dialled or as the metadata gives it.
     public var address: BrokerAddress
     /// The broker's node id, when some cluster metadata named this address.
     public var nodeId: Int32?
     /// Whether the latest metadata lists the broker (a broker that is down drops out of it).
     public var isListed: Bool
+    /// Whether the client can reach it now.
     public var state: State
     /// Open connections now.
     public var connections: Int
+    /// Requests sent and not answered yet, all connections together.
     public var inFlightRequests: Int
+    /// Requests sent since the client started.
     public var requests: Int64
+    /// Answers read since the client started.
     public var responses: Int64
+    /// Bytes written to the broker, every connection and reconnect together.
     public var bytesOut: Int64
+    /// Bytes read from the broker, every connection and reconnect together.
     public var bytesIn: Int64
     /// Bytes written on the produce connections (record batches and their request headers).
     public var produceBytesOut: Int64
@@ -33,11 +40,17 @@ public struct BrokerStatistics: Sendable {
     /// Round trip of every answered request since the client started, but for fetches and group
     /// requests: those wait at the broker on purpose (a long poll, a join), which is not latency.
     public var roundTrip: LatencyHistogram
+    /// Connections made.
     public var connects: Int64
+    /// Dials that failed (refused, timed out, TLS or login refused).
     public var connectFailures: Int64
+    /// Connections that dropped under the client (not closed by it).
     public var disconnects: Int64
+    /// Requests that got no answer: timed out, or lost with their connection.
     public var failedRequests: Int64
+    /// The latest failure's one-line description, when there was one.
     public var lastFailure: String?
+    /// When it happened (monotonic time, for "how long ago").
     public var lastFailureAt: NIODeadline?
 
     /// Connections made again after one of the same purpose had been made before.

@@ -5,13 +5,19 @@ public struct LatencyHistogram: Sendable {
     private static let bucketsPerDoubling = 16
     private static let bucketCount = 30 * bucketsPerDoubling + 1
     private var buckets = [UInt64](repeating: 0, count: LatencyHistogram.bucketCount)
+    /// Durations recorded.
     public private(set) var count: UInt64 = 0
+    /// The longest recorded, in ns; 0 when nothing was.
     public private(set) var maxNanoseconds: Int64 = 0
+    /// The shortest recorded, in ns; `Int64.max` when nothing was.
     public private(set) var minNanoseconds: Int64 = .max
+    /// The sum of every duration recorded, in ns (for the mean).
     public private(set) var totalNanoseconds: Int64 = 0
 
+    /// An empty histogram.
     public init() {}
 
+    /// Records one duration, in ns; anything under 1 µs counts as 1 µs.
     public mutating func record(nanoseconds: Int64) {
         let micros = max(Double(nanoseconds) / 1_000, 1)
         let index = min(Int((micros.log2() * Double(Self.bucketsPerDoubling)).rounded(.up)), Self.bucketCount - 1)
@@ -52,6 +58,7 @@ public struct LatencyHistogram: Sendable {
         return delta
     }
 
+    /// Adds `other`'s durations, as if recorded here: per-partition histograms make a topic's.
     public mutating func merge(_ other: LatencyHistogram) {
         for i in 0..<buckets.count { buckets[i] &+= other.buckets[i] }
         count &+= other.count
@@ -60,6 +67,7 @@ public struct LatencyHistogram: Sendable {
         minNanoseconds = min(minNanoseconds, other.minNanoseconds)
     }
 
+    /// Forgets everything recorded.
     public mutating func reset() { self = LatencyHistogram() }
 
     /// The duration at quantile `q` (0...1) in nanoseconds, or nil when nothing was recorded.
@@ -77,6 +85,7 @@ public struct LatencyHistogram: Sendable {
         return maxNanoseconds
     }
 
+    /// ``quantileNanoseconds(_:)`` in milliseconds.
     public func quantileMilliseconds(_ q: Double) -> Double? {
         quantileNanoseconds(q).map { Double($0) / 1_000_000 }
     }

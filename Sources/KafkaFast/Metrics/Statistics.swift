@@ -5,7 +5,7 @@ import NIOCore
 /// the same; times are microseconds as there. Fields librdkafka has and kafka-fast cannot know
 /// are left out; a few of kafka-fast's own are added (`acked_msgs`, `failed_msgs`, `retries`).
 extension KafkaProducer {
-    /// Statistics JSON documents, one every `statistics.interval.ms`, until the connector closes.
+    /// Statistics JSON documents, one every `statistics.interval.ms`, until the producer closes.
     /// With `statistics.interval.ms=0` (the default) the sequence ends at once. A reader that
     /// falls behind gets the newest documents (eight are kept).
     public func statistics() -> AsyncStream<String> {

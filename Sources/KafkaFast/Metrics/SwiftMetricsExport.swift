@@ -2,7 +2,7 @@ import CoreMetrics
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The connector's counters published through apple/swift-metrics, so any backend bootstrapped
+/// The producer's counters published through apple/swift-metrics, so any backend bootstrapped
 /// there (Prometheus, StatsD, OpenTelemetry) sees them. Each update turns a metrics snapshot into
 /// counter increments (the difference since the last update), gauges and timer samples.
 ///
@@ -49,8 +49,11 @@ public final class MetricsExport: Sendable {
 }
 
 extension KafkaProducer {
-    /// Publishes this connector's metrics through swift-metrics every `interval` (nil: only when
+    /// Publishes this producer's metrics through swift-metrics every `interval` (nil: only when
     /// `update()` is called). Uses the bootstrapped `MetricsSystem` unless given a factory.
+    ///
+    /// Keep the returned ``MetricsExport``: the periodic updates stop once it is released (or
+    /// cancelled, or the producer is gone).
     public func exportMetrics(
         every interval: TimeAmount? = .seconds(1), prefix: String = "kafka_fast_producer",
         factory: any MetricsFactory = MetricsSystem.factory

@@ -19,8 +19,8 @@ struct SinkKey: Hashable, Sendable {
 final class BrokerSink: @unchecked Sendable {
     let key: SinkKey
     var nodeId: Int32 { key.nodeId }
-    /// Weak: work still queued on the event loop may outlive the connector.
-    private weak var core: ProducerCore?
+    /// Weak: work still queued on the event loop may outlive the producer.
+    private weak var owner: (any SinkOwner)?
     let eventLoop: any EventLoop
     private let wakeupQueued = ManagedAtomic<Bool>(false)
     private var inFlightRequests = 0
@@ -28,9 +28,9 @@ final class BrokerSink: @unchecked Sendable {
     private var connecting = false
     private var backoffUntil = NIODeadline.uptimeNanoseconds(0)
 
-    init(key: SinkKey, core: ProducerCore, eventLoop: any EventLoop) {
+    init(key: SinkKey, owner: any SinkOwner, eventLoop: any EventLoop) {
         self.key = key
-        self.core = core
+        self.owner = owner
         self.eventLoop = eventLoop
     }
 
@@ -45,8 +45,8 @@ final class BrokerSink: @unchecked Sendable {
 
     private func drain() {
         eventLoop.assertInEventLoop()
-        guard let core else { return }
-        let settings = core.settings
+        guard let owner else { return }
+        let settings = owner.settings
         let now = NIODeadline.now()
         guard now >= backoffUntil else { return }
         guard let connection, connection.isActive else {
@@ -60,10 +60,10 @@ final class BrokerSink: @unchecked Sendable {
         let answered = settings.acks != .none
         while inFlightRequests < settings.maxInFlightPerConnection {
             // With acks, every request passes the idempotence recovery's gate (it pauses sending).
-            if answered && !core.recoveryGate.beginRequest() { return }
+            if answered && !owner.beginProduceRequest() { return }
             var entries: [(buffer: PartitionBuffer, batch: ProducerBatch)] = []
             var requestBytes = 0
-            for buffer in core.partitions(for: key) {
+            for buffer in owner.partitions(for: key) {
                 guard requestBytes < Self.maxRequestBytes else { break }
                 if let batch = buffer.takeReady(now: now, maxInFlight: perPartitionInFlight) {
                     entries.append((buffer, batch))
@@ -71,10 +71,10 @@ final class BrokerSink: @unchecked Sendable {
                 }
             }
             guard !entries.isEmpty else {
-                if answered { core.produceRequestEnded() }
+                if answered { owner.produceRequestEnded() }
                 return
             }
-            send(entries, on: connection, core: core)
+            send(entries, on: connection, owner: owner)
         }
     }
 
@@ -83,14 +83,14 @@ final class BrokerSink: @unchecked Sendable {
 
     private func connect() {
         eventLoop.assertInEventLoop()
-        guard !connecting, let core else { return }
+        guard !connecting, let owner else { return }
         connecting = true
         let key = self.key
         Task {
             let result: Result<BrokerConnection, KafkaError>
             do throws(KafkaError) {
                 // On the sink's own loop: requests and answers then never hop between threads.
-                result = .success(try await core.client.connection(toNode: key.nodeId, purpose: .produce(lane: key.lane), on: eventLoop))
+                result = .success(try await owner.client.connection(toNode: key.nodeId, purpose: .produce(lane: key.lane), on: eventLoop))
             } catch {
                 result = .failure(error)
             }
@@ -100,19 +100,19 @@ final class BrokerSink: @unchecked Sendable {
                 case .success(let connection):
                     self.connection = connection
                 case .failure(let error):
-                    core.brokerTrouble(error.description)
+                    owner.brokerTrouble(error.description)
                     // The housekeeping tick wakes the sink again; metadata may name a new leader.
-                    backoffUntil = .now() + .milliseconds(Int64(core.settings.retryBackoffMs))
-                    Task { await core.refreshLeaders() }
+                    backoffUntil = .now() + .milliseconds(Int64(owner.settings.retryBackoffMs))
+                    owner.leadersMayHaveMoved()
                 }
                 drain()
             }
         }
     }
 
-    private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection, core: ProducerCore) {
+    private func send(_ entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], on connection: BrokerConnection, owner: any SinkOwner) {
         eventLoop.assertInEventLoop()
-        let settings = core.settings
+        let settings = owner.settings
         var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
         var order: [String] = []
         for (buffer, batch) in entries {
@@ -120,12 +120,12 @@ final class BrokerSink: @unchecked Sendable {
             byTopic[buffer.topic, default: []].append(.init(index: buffer.partition, records: batch.wire))
         }
         let request = ProduceRequest(
-            transactionalId: nil, acks: settings.acks.rawValue, timeoutMs: Int32(clamping: core.client.config.requestTimeoutMs),
+            transactionalId: nil, acks: settings.acks.rawValue, timeoutMs: Int32(clamping: owner.client.config.requestTimeoutMs),
             topicData: order.map { .init(name: $0, partitionData: byTopic[$0]!) })
         guard let version = connection.version(for: ProduceRequest.self) else {
             let error = KafkaError(KafkaError.unsupportedApi(broker: connection.address.description, api: "Produce", detail: "no version in common"))
-            for (buffer, batch) in entries { core.finish(batch, of: buffer, result: .failure(error)) }
-            if settings.acks != .none { core.produceRequestEnded() }
+            for (buffer, batch) in entries { owner.finish(batch, of: buffer, result: .failure(error)) }
+            if settings.acks != .none { owner.produceRequestEnded() }
             return
         }
         if settings.acks == .none {
@@ -133,8 +133,8 @@ final class BrokerSink: @unchecked Sendable {
                 eventLoop.execute { [self] in
                     for (buffer, batch) in entries {
                         switch result {
-                        case .success: core.finish(batch, of: buffer, result: .success(baseOffset: -1))
-                        case .failure: retryOrFail(batch, of: buffer, code: .networkException, now: .now(), core: core)
+                        case .success: owner.finish(batch, of: buffer, result: .success(baseOffset: -1))
+                        case .failure: retryOrFail(batch, of: buffer, code: .networkException, now: .now(), owner: owner)
                         }
                     }
                 }
@@ -146,26 +146,26 @@ final class BrokerSink: @unchecked Sendable {
             inFlightRequests -= 1
             switch result {
             case .success(let response):
-                handle(response, entries: entries, connection: connection, core: core)
+                handle(response, entries: entries, connection: connection, owner: owner)
             case .failure(let error):
                 // The connection broke or timed out: nothing says whether the broker wrote the
                 // batches, so resend them all (at-least-once; idempotence removes duplicates).
                 if !(self.connection?.isActive ?? false) { self.connection = nil }
-                core.brokerTrouble(BrokerConnection.kafkaError(error, broker: connection.address.description).description)
+                owner.brokerTrouble(BrokerConnection.kafkaError(error, broker: connection.address.description).description)
                 let now = NIODeadline.now()
-                for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
+                for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, owner: owner, transportError: error) }
             }
-            core.produceRequestEnded()
+            owner.produceRequestEnded()
             drain()
         }
     }
 
     private func handle(
         _ response: ProduceResponse, entries: [(buffer: PartitionBuffer, batch: ProducerBatch)], connection: BrokerConnection,
-        core: ProducerCore
+        owner: any SinkOwner
     ) {
         eventLoop.assertInEventLoop()
-        let settings = core.settings
+        let settings = owner.settings
         let now = NIODeadline.now()
         let outcomes: [ProduceAnswer.Outcome]
         do {
@@ -176,40 +176,40 @@ final class BrokerSink: @unchecked Sendable {
         } catch {
             // Nothing in the answer can be believed: as after a lost connection, resend (idempotence
             // drops the copies of what the broker did write).
-            core.client.config.logger.info("unusable Produce answer, resending its batches",
+            owner.client.config.logger.info("unusable Produce answer, resending its batches",
                                            metadata: ["broker": "\(connection.address)", "reason": "\(error)"])
-            for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, core: core, transportError: error) }
+            for (buffer, batch) in entries { retryOrFail(batch, of: buffer, code: nil, now: now, owner: owner, transportError: error) }
             return
         }
         var refresh = false
         for ((buffer, batch), outcome) in zip(entries, outcomes) {
             switch outcome {
             case .written(let baseOffset):
-                core.finish(batch, of: buffer, result: .success(baseOffset: baseOffset))
+                owner.finish(batch, of: buffer, result: .success(baseOffset: baseOffset))
             case .duplicate:
-                core.finish(batch, of: buffer, result: .success(baseOffset: -1))
+                owner.finish(batch, of: buffer, result: .success(baseOffset: -1))
             case .refused(let code):
                 if code.needsMetadataRefresh { refresh = true }
                 if code == .producerFenced && settings.idempotence {
-                    core.fenced(batch, of: buffer, by: connection.address.description)
+                    owner.fenced(batch, of: buffer, by: connection.address.description)
                     continue
                 }
-                if ProducerCore.refusesSequence(code) { core.sequenceRefused(batch, of: buffer) }
-                retryOrFail(batch, of: buffer, code: code, now: now, core: core)
+                if code.refusesSequence { owner.sequenceRefused(batch, of: buffer) }
+                retryOrFail(batch, of: buffer, code: code, now: now, owner: owner)
             }
         }
-        if refresh { Task { [core] in await core.refreshLeaders() } }
+        if refresh { owner.leadersMayHaveMoved() }
     }
 
     /// Retries a batch when its error allows and time and retries remain; fails it otherwise.
     private func retryOrFail(
-        _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, core: ProducerCore,
+        _ batch: ProducerBatch, of buffer: PartitionBuffer, code: KafkaErrorCode?, now: NIODeadline, owner: any SinkOwner,
         transportError: (any Error)? = nil
     ) {
         eventLoop.assertInEventLoop()
-        let settings = core.settings
+        let settings = owner.settings
         // With idempotence a refused sequence is retried after the recovery renumbered it.
-        let retriable = code.map { $0.isRetriable || (settings.idempotence && ProducerCore.refusesSequence($0)) } ?? true
+        let retriable = code.map { $0.isRetriable || (settings.idempotence && $0.refusesSequence) } ?? true
         let expired = now - batch.createdAt >= .milliseconds(Int64(settings.deliveryTimeoutMs))
         if retriable && !expired && batch.attempts <= settings.retries {
             let backoff = min(settings.retryBackoffMs << min(batch.attempts - 1, 10), settings.retryBackoffMaxMs)
@@ -224,6 +224,6 @@ final class BrokerSink: @unchecked Sendable {
         } else {
             error = KafkaError(code: .unknownServerError, topic: buffer.topic, partition: buffer.partition)
         }
-        core.finish(batch, of: buffer, result: .failure(error))
+        owner.finish(batch, of: buffer, result: .failure(error))
     }
 }

@@ -1,15 +1,22 @@
 import KafkaProtocol
 import NIOCore
 
-/// What became of one message.
+/// What became of one message: where it landed, or why it did not.
+///
+/// Every message sent gets exactly one, from ``KafkaProducer/sendAndWait(topic:value:key:headers:partition:timestamp:)``
+/// or on the ``KafkaProducer/deliveryReports()`` stream, whether it was delivered, refused by
+/// the broker, timed out or rejected before it was sent.
 public struct DeliveryReport: Sendable, Equatable {
+    /// The topic the message was sent to.
     public var topic: String
+    /// The partition it went to; -1 when it failed before a partition was chosen (an unknown topic).
     public var partition: Int32
     /// The offset the broker gave the message; -1 with acks=0 or when the message failed.
     public var offset: Int64
     /// Nil when the message was delivered.
     public var error: KafkaError?
 
+    /// Whether the broker acknowledged the message.
     public var isDelivered: Bool { error == nil }
 }
 
@@ -47,11 +54,15 @@ public enum SendStatus: Sendable, Equatable {
     case rejected(KafkaError)
 }
 
-/// A message header. Kafka allows repeated names and null values.
+/// A header to send with a message: a name and bytes, as Kafka's record headers are (KIP-82).
+/// Kafka allows repeated names and null values; they are sent as given, in order.
 public struct MessageHeader: Sendable, Equatable {
+    /// The header's name (UTF-8).
     public var name: String
+    /// The header's value; nil is a null value, which Kafka keeps apart from an empty one.
     public var value: [UInt8]?
 
+    /// A header named `name` with `value`.
     public init(_ name: String, _ value: [UInt8]?) {
         self.name = name
         self.value = value

@@ -1,12 +1,14 @@
 import DequeModule
 import NIOConcurrencyHelpers
 
-/// Delivery reports as an `AsyncSequence`, for one consumer.
+/// Delivery reports as an `AsyncSequence`, for one reader, from ``KafkaProducer/deliveryReports()``.
+/// It ends when the producer is closed.
 ///
 /// Bounded with back-pressure: a report keeps its message's room in the producer's buffer
 /// until it is read, so a reader that falls behind makes `send` report queue-full (and the
 /// awaitable send wait) instead of letting reports pile up without limit.
 public final class DeliveryReports: AsyncSequence, Sendable {
+    /// Each element is one message's report.
     public typealias Element = DeliveryReport
 
     private struct State {
@@ -68,10 +70,13 @@ public final class DeliveryReports: AsyncSequence, Sendable {
         }
     }
 
+    /// Reads the reports in the order they were made; one iterator at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let reports: DeliveryReports
+        /// The next report, waiting for one; nil once the producer is closed and every report was read.
         public mutating func next() async -> DeliveryReport? { await reports.next() }
     }
 
+    /// The iterator; iterate the reports from one task only.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reports: self) }
 }

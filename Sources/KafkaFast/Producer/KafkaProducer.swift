@@ -1,31 +1,50 @@
 import KafkaProtocol
 import NIOCore
 
-/// kafka-fast's multi-producer: one buffer per topic-partition, each with its own linger
-/// timer and byte limit, one sink per broker, every message accounted for by a delivery report.
+/// The producer: sends messages to any topic and partition of a cluster, batched per
+/// partition, with every message accounted for by a delivery report.
 ///
-/// Thread-safe: call it from any thread or task. `send` never waits; `sendAndWait` waits for
-/// the broker's acknowledgement; `flush` and `close` wait for everything buffered.
+///     let producer = try KafkaProducer(config: config)
+///     producer.send(topic: "orders", value: "hello", key: "user-1")     // buffered; returns at once
+///     let report = try await producer.sendAndWait(topic: "orders", value: Array("hi".utf8))
+///     await producer.close()                                             // flushes first
+///
+/// Each partition has a buffer with its own open batch and `linger.ms` timer; each broker has
+/// `produce.connections.per.broker` connections, and each of them sends one request that
+/// gathers the ready batch of every partition it carries. See <doc:ProducingFast>.
+///
+/// Thread-safe: call it from any thread or task. `send` never waits (it answers
+/// ``SendStatus/queueFull`` when the buffer is at its limit); `sendAndWait` waits for the
+/// broker's acknowledgement; `flush` and `close` wait for everything buffered. Put it in a
+/// swift-service-lifecycle `ServiceGroup` to have it flushed on shutdown.
 public final class KafkaProducer: Sendable {
+    /// The client whose connections and metadata the producer uses.
     public let client: KafkaClient
     package let core: ProducerCore
     private let ownsClient: Bool
     /// For the statistics' `age`.
     let createdAt = NIODeadline.now()
 
-    /// A connector with its own client, configured with librdkafka property names.
+    /// A producer with a client of its own, closed with it. Nothing is dialled until the first send.
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` for settings that cannot
+    /// work (an empty bootstrap list; idempotence without `acks=all` or with more than 5
+    /// requests in flight; TLS files that cannot be read).
     public convenience init(config: KafkaConfiguration) throws(KafkaError) {
         try self.init(client: KafkaClient(config: config), ownsClient: true)
     }
 
-    /// A connector for `bootstrap` ("host:port[,host:port]") with `properties` (`linger.ms`, ...).
+    /// A producer for `bootstrap` ("host:port[,host:port]") with librdkafka-named `properties`
+    /// (`linger.ms`, `acks`, ...), for code that keeps its settings as strings. Throws as
+    /// ``KafkaConfiguration/init(_:)`` and ``init(config:)`` do.
     public convenience init(bootstrap: String, properties: [String: String] = [:]) throws(KafkaError) {
         var config = try KafkaConfiguration(properties)
         config.bootstrapServers = try BrokerAddress.parseList(bootstrap)
         try self.init(config: config)
     }
 
-    /// A connector sharing an existing client's connections and metadata.
+    /// A producer on an existing client, sharing its connections and metadata; the producer
+    /// settings are the client's `config.producer`. ``close()`` leaves the client open.
     public convenience init(client: KafkaClient) throws(KafkaError) {
         try self.init(client: client, ownsClient: false)
     }
@@ -36,10 +55,21 @@ public final class KafkaProducer: Sendable {
         self.core = ProducerCore(client: client, settings: try client.config.producer.validated())
     }
 
+    /// The settings the producer runs with.
     public var settings: KafkaProducerConfiguration { core.settings }
 
-    /// Buffers one message and returns at once. The partition is chosen by the partitioner
-    /// unless given; the timestamp defaults to now (ms since the epoch).
+    /// Buffers one message and returns at once: the fast path, for bytes the caller already
+    /// holds (they are copied into the batch before it returns).
+    ///
+    /// The partition is chosen by the `partitioner` unless given; the timestamp (ms since the
+    /// epoch) defaults to now. A null `key` spreads messages by the sticky partitioner; a null
+    /// `value` is a tombstone on a compacted topic.
+    ///
+    /// - Returns: ``SendStatus/enqueued`` (the delivery report follows), ``SendStatus/queueFull``
+    ///   (nothing buffered: wait with ``waitForRoom(bytes:)`` and send again), or
+    ///   ``SendStatus/rejected(_:)`` for a message that can never be sent as given (larger than
+    ///   `message.max.bytes`, a partition the topic lacks, a closed producer). A topic that does
+    ///   not exist fails later, in its delivery report.
     @discardableResult
     public func send(
         topic: String, value: UnsafeRawBufferPointer?, key: UnsafeRawBufferPointer? = nil,
@@ -49,6 +79,8 @@ public final class KafkaProducer: Sendable {
                      waiter: nil, reserved: false)
     }
 
+    /// Buffers one message of bytes and returns at once, as the `UnsafeRawBufferPointer`
+    /// variant does (what it returns is said there).
     @discardableResult
     public func send(
         topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
@@ -75,6 +107,7 @@ public final class KafkaProducer: Sendable {
                             waiter: nil, reserved: false, waitingSince: since)
     }
 
+    /// The byte-array form of `send(topic:value:key:headers:partition:timestamp:waitingSince:)`.
     @discardableResult
     public func send(
         topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
@@ -88,6 +121,8 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Buffers one message of text (its UTF-8 bytes, not copied until the batch takes them) and
+    /// returns at once, as the `UnsafeRawBufferPointer` variant does (what it returns is said there).
     @discardableResult
     public func send(
         topic: String, value: String?, key: String? = nil, headers: [MessageHeader] = [],
@@ -103,8 +138,15 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Sends one message and waits for its acknowledgement: returns where it landed, throws
-    /// `KafkaError` when it failed. Waits for buffer space when the buffer is full.
+    /// Sends one message and waits for its acknowledgement: returns where it landed (partition
+    /// and offset). Waits for buffer space when the buffer is full, so it never answers
+    /// queue-full. Slower per message than `send`, since the caller waits a round trip and a
+    /// linger; use it where that wait is the point (a request that must be durable before it
+    /// is answered).
+    ///
+    /// Throws a ``KafkaError`` with code ``KafkaError/Code-swift.struct/deliveryFailed``
+    /// (the broker's `kafkaErrorCode`, or what else stopped it) or
+    /// ``KafkaError/Code-swift.struct/deliveryTimedOut`` (`delivery.timeout.ms`).
     public func sendAndWait(
         topic: String, value: [UInt8]?, key: [UInt8]? = nil, headers: [MessageHeader] = [],
         partition: Int32? = nil, timestamp: Int64? = nil
@@ -146,11 +188,14 @@ public final class KafkaProducer: Sendable {
         return await core.accounting.waitForRoom(bytes: bytes, deadline: .now() + .nanoseconds(max(total, 0)))
     }
 
-    /// Delivery reports for every message sent from now on, one consumer. Reading them is
-    /// part of the flow: unread reports hold buffer space (see `DeliveryReports`).
+    /// Delivery reports for every message sent from now on, for one reader. Reading them is
+    /// part of the flow: an unread report holds its message's buffer space (see ``DeliveryReports``),
+    /// so once called, keep reading.
     public func deliveryReports() -> DeliveryReports { core.enableReports() }
 
-    /// Sends every open batch now and returns once everything buffered is acknowledged or failed.
+    /// Sends every open batch now, without waiting for `linger.ms`, and returns once everything
+    /// buffered is acknowledged or failed. Messages sent meanwhile are waited for too.
+    /// `delivery.timeout.ms` bounds how long that can take.
     public func flush() async {
         core.flushing.wrappingIncrement(ordering: .relaxed)
         defer { core.flushing.wrappingDecrement(ordering: .relaxed) }
@@ -173,18 +218,21 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Flushes, then releases the connections (when the connector owns its client).
+    /// Flushes, then stops: later sends are rejected with ``KafkaError/Code-swift.struct/clientClosed``,
+    /// the delivery report stream ends, and the client's connections close when the producer
+    /// made the client itself.
     public func close() async {
         await flush()
         core.close()
         if ownsClient { client.close() }
     }
 
-    /// The first message that failed since the connector started, and why; nil while none has.
+    /// The first message that failed since the producer was made, and why; nil while none has.
     public var firstFailure: KafkaError? { core.firstFailure }
 
-    /// Messages delivered and failed since the connector started.
+    /// Messages acknowledged by the brokers since the producer was made.
     public var deliveredCount: Int { core.delivered.load(ordering: .relaxed) }
+    /// Messages that failed since the producer was made (refused, timed out, rejected at send).
     public var failedCount: Int { core.failed.load(ordering: .relaxed) }
 }
 

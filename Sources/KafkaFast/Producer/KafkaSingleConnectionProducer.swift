@@ -8,19 +8,31 @@ import NIOCore
 /// The original library's low-level producer: one connection to one broker, messages addressed
 /// to a topic and partition by the caller, one ProduceRequest per `send`, and the answers read
 /// back in order with `readResponse`. Sends pipeline: several may go out before the first
-/// answer is read. No metadata, no retries, no batching across calls: `KafkaProducer` does that.
+/// answer is read. No metadata, no retries, no batching across calls: ``KafkaProducer`` does
+/// that, and is what applications should use; this one is for exact control of each request
+/// (a broker test, a tool that probes one broker).
+///
+///     let producer = try await KafkaSingleConnectionProducer(host: "localhost", port: 9092)
+///     try producer.send([.init(topic: "demo", partition: 0, value: Array("bytes".utf8))])
+///     let answer = try await producer.readResponse(timeout: .seconds(5))
 ///
 /// Thread-safe; answers come back in the order the sends were made, whichever thread made them.
 public final class KafkaSingleConnectionProducer: Sendable {
     /// One message for one topic-partition.
     public struct Message: Sendable, Equatable {
+        /// The topic; it must exist on the broker (this producer reads no metadata).
         public var topic: String
+        /// The partition, chosen by the caller; the broker at `address` must lead it, or its answer is
+        /// NOT_LEADER_OR_FOLLOWER.
         public var partition: Int32
+        /// The value; nil is a null value (a tombstone on a compacted topic).
         public var value: [UInt8]?
+        /// The key; nil is a null key.
         public var key: [UInt8]?
         /// Milliseconds since the epoch; nil is the time of the send.
         public var timestamp: Int64?
 
+        /// A message for `topic` and `partition`.
         public init(topic: String, partition: Int32, value: [UInt8]?, key: [UInt8]? = nil, timestamp: Int64? = nil) {
             self.topic = topic
             self.partition = partition
@@ -36,10 +48,12 @@ public final class KafkaSingleConnectionProducer: Sendable {
         public var acks: KafkaProducerConfiguration.Acks
         /// How long the broker may wait for its replicas (the request's timeout_ms).
         public var timeoutMs: Int32
+        /// The codec of the send's record batches (`none` by default).
         public var compression: CompressionCodec
         /// The codec's level, nil for its default.
         public var compressionLevel: Int?
 
+        /// Acks from the leader (the original library's default), a 30 s broker timeout, no compression.
         public init(acks: KafkaProducerConfiguration.Acks = .leader, timeoutMs: Int32 = 30_000,
                     compression: CompressionCodec = .none, compressionLevel: Int? = nil) {
             self.acks = acks
@@ -51,11 +65,14 @@ public final class KafkaSingleConnectionProducer: Sendable {
 
     /// The broker's answer for one partition.
     public struct PartitionResponse: Sendable, Equatable {
+        /// The partition answered for.
         public var partition: Int32
+        /// The broker's error code for the partition's batch; `.none` when it was written.
         public var error: KafkaErrorCode
         /// The offset of the partition's first message in this send; -1 when it failed.
         public var offset: Int64
 
+        /// An answer for `partition`.
         public init(partition: Int32, error: KafkaErrorCode, offset: Int64) {
             self.partition = partition
             self.error = error
@@ -66,6 +83,7 @@ public final class KafkaSingleConnectionProducer: Sendable {
     /// Per topic, its partitions' answers in the order the send named them.
     public typealias Response = [String: [PartitionResponse]]
 
+    /// The broker this producer is connected to.
     public let address: BrokerAddress
     /// `message.max.bytes`: a partition's batch larger than this is not sent; its answer is MESSAGE_TOO_LARGE.
     public let maxMessageBytes: Int
@@ -163,6 +181,7 @@ public final class KafkaSingleConnectionProducer: Sendable {
     /// Sends whose answers have not been read.
     public var unreadResponses: Int { pending.withLockedValue { $0.count } }
 
+    /// Closes the connection: answers not read yet are lost, and the producer cannot be used again.
     public func close() { connection.close() }
 
     // MARK: Encoding

@@ -1,7 +1,9 @@
 /// Kafka's Java client hashes keys with murmur2 (seed 0x9747b28c); `murmur2_random` in
 /// librdkafka and franz-go's KafkaHasher do the same, so a keyed message lands on the same
-/// partition whichever of these clients produced it.
+/// partition whichever of these clients produced it. Public so an application can tell in
+/// advance where a key goes (to co-partition topics, or to read a key's partition directly).
 public enum Murmur2 {
+    /// The Java client's `Utils.murmur2` of `bytes`, bit for bit, as a signed 32-bit value.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let m: UInt32 = 0x5bd1_e995
         let length = bytes.count
@@ -38,6 +40,7 @@ public enum Murmur2 {
         return Int32(bitPattern: h)
     }
 
+    /// The murmur2 hash of any bytes, for callers that do not hold a buffer (copies them first).
     public static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int32 {
         let array = Array(bytes)
         return array.withUnsafeBytes { hash($0) }

@@ -52,7 +52,7 @@ extension ProducerCore {
         guard key.nodeId >= 0 else { return nil }
         return sinks.withLockedValue { sinks in
             if let sink = sinks[key] { return sink }
-            let sink = BrokerSink(key: key, core: self, eventLoop: client.group.next())
+            let sink = BrokerSink(key: key, owner: self, eventLoop: client.group.next())
             sinks[key] = sink
             return sink
         }

@@ -89,13 +89,6 @@ final class RetainedBatchBudget: Sendable {
 }
 
 extension ProducerCore {
-    /// Codes that mean the broker will not take this partition's batches under the producer id,
-    /// epoch and numbering they carry; with idempotence each starts a sequence recovery (a new
-    /// id or epoch, the partition numbered again). INVALID_PRODUCER_EPOCH: the epoch is stale.
-    static func refusesSequence(_ code: KafkaErrorCode) -> Bool {
-        code == .outOfOrderSequenceNumber || code == .unknownProducerId || code == .invalidProducerEpoch
-    }
-
     /// A sink saw the broker refuse `batch`'s sequence. Only the oldest batch tells: a later one
     /// is refused whenever an earlier one did not get in, and is retried behind it.
     func sequenceRefused(_ batch: ProducerBatch, of buffer: PartitionBuffer) {

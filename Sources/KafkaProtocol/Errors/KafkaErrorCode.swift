@@ -1,13 +1,16 @@
 /// An error code from a Kafka response (`ErrorCode` fields), with the facts a client needs to
 /// react to it. Unknown codes are kept as they are: newer brokers add codes.
 public struct KafkaErrorCode: Hashable, Sendable, CustomStringConvertible, Error {
+    /// The code as the protocol carries it (`ErrorCode`, an int16).
     public let rawValue: Int16
 
+    /// The code `rawValue`, known or not.
     @inlinable
     public init(rawValue: Int16) {
         self.rawValue = rawValue
     }
 
+    /// The code `rawValue`, known or not.
     @inlinable
     public init(_ rawValue: Int16) {
         self.rawValue = rawValue
@@ -39,5 +42,6 @@ public struct KafkaErrorCode: Hashable, Sendable, CustomStringConvertible, Error
     @inlinable
     public var isError: Bool { rawValue != 0 }
 
+    /// `NAME (code)`, for logs and messages.
     public var description: String { "\(name) (\(rawValue))" }
 }

@@ -6,6 +6,7 @@ public struct KafkaUUID: Hashable, Sendable, CustomStringConvertible {
     /// The last 8 bytes on the wire, as a big-endian integer.
     public var low: UInt64
 
+    /// The UUID whose 16 bytes are `high` then `low`, big-endian.
     @inlinable
     public init(high: UInt64, low: UInt64) {
         self.high = high
@@ -15,6 +16,7 @@ public struct KafkaUUID: Hashable, Sendable, CustomStringConvertible {
     /// The all-zero id, which Kafka uses for "no topic id".
     public static let zero = KafkaUUID(high: 0, low: 0)
 
+    /// Whether this is ``zero``: "no id", as brokers before Metadata v10 send.
     public var isZero: Bool { high == 0 && low == 0 }
 
     /// The usual 8-4-4-4-12 lowercase hex form.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import KfastFormats
 
 /// Writes whole lines to standard output or error with write(2): Swift 6 rejects the C
 /// `stdout`/`stderr` globals as shared mutable state, and this needs no Foundation.
@@ -11,18 +9,7 @@ enum Output {
     /// `text` exactly as given (no newline added).
     static func writeRaw(_ text: String, to fd: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return  // a closed pipe: nothing more can be said
-                }
-            }
-        }
+        // A closed pipe: nothing more can be said.
+        _ = text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
     }
 }

@@ -228,4 +228,23 @@ import Testing
         #expect(result.stdout == String(decoding: value, as: UTF8.self) + "\n")
         #expect(result.stderr == "status=0\n")
     }
+    /// `-X fetch.skip.ahead.lag`: a reader that samples a flooded topic starts near its end, and
+    /// the properties may come in either order.
+    @Test(arguments: BrokerKind.allCases)
+    func skipAheadPropertiesSampleTheNewest(_ broker: BrokerKind) async throws {
+        let topic = uniqueTopicName("consume-skip")
+        try await Peer.createTopic(topic, partitions: 1, on: broker)
+        let records = (0..<1_000).map { PeerRecord(partition: 0, key: nil, value: Data("m\($0)".utf8), headers: []) }
+        let report = try await Peer.produce(records, topic: topic, to: broker)
+        try #require(report.errors.isEmpty, "\(report.errors)")
+        let result = try await Kfast.run([
+            "consume", "-t", topic, "-b", try TestBrokers.address(broker), "-e", "-f", "%o %s\\n",
+            "-X", "fetch.skip.ahead.resume.lag=10", "-X", "fetch.skip.ahead.lag=100",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n") == (990..<1_000).map { "\($0) m\($0)"[...] })
+
+        let bad = try await Kfast.run(["consume", "-t", topic, "-b", try TestBrokers.address(broker), "-e", "-X", "fetch.skip.ahead.lag=-1"])
+        #expect(bad.status == 2 && bad.stderr.contains("fetch.skip.ahead.lag=-1"), "\(bad.stderr)")
+    }
 }

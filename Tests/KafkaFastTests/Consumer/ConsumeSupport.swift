@@ -66,8 +66,8 @@ final class RunningKfast: @unchecked Sendable {
         let base = folder + "/kfast-\(UUID().uuidString)"
         stdoutURL = URL(fileURLWithPath: base + ".out")
         stderrURL = URL(fileURLWithPath: base + ".err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Kfast.path)
         process.arguments = args
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

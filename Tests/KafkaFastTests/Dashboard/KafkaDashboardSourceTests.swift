@@ -74,15 +74,16 @@ struct KafkaDashboardSourceTests {
         }
         let running = try #require(await source.producerSnapshot().loadGenerator)
         #expect(running.running && running.failed == 0, "\(running)")
-        let ackedWhileRunning = await source.producerSnapshot().partitions.filter { $0.key.topic == topic }.map(\.value.ackedMessages).reduce(0, +)
-        #expect(ackedWhileRunning > 0, "the producer panel shows the generator's partitions")
+        try await waitUntil("the producer panel showing the generator's partitions acknowledged") {
+            await source.producerSnapshot().partitions.filter { $0.key.topic == topic }.map(\.value.ackedMessages).reduce(0, +) > 0
+        }
         await source.setLoadGenerator(nil)
         try await waitUntil("the load generator's status gone once stopped") { await source.producerSnapshot().loadGenerator == nil }
         // Its last sends acknowledged: the broker's watermarks stop moving.
         var settled: [Int64] = []
         for _ in 0..<30 {
             let now = try await source.client.listOffsets(topic: topic, spec: .latest).map(\.offset).sorted()
-            if now == settled { break }
+            if now == settled && now.reduce(0, +) > 0 { break }
             settled = now
             try await Task.sleep(for: .seconds(1))
         }

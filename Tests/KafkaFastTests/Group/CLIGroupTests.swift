@@ -84,7 +84,7 @@ import Glibc
         // run-tests.sh clears it; a test that runs before any peer must make it.
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let output = folder + "/\(topic).out"
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try SignalSafeProcess.make(Kfast.path, ["example", "hello-world", topic, "2", "-b", address, "-g", "g-\(topic)"] + Self.fastGroup)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))

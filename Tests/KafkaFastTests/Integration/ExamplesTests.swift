@@ -63,7 +63,7 @@ import Glibc
         try await TestTopics.createWithCLI(topic, partitions: 1, on: broker)
         let output = try TestEnvironment.runDirectory() + "/peer-io/\(topic).out"
         try FileManager.default.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try SignalSafeProcess.make(Self.path("example-service"), [address, topic])
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))

@@ -92,7 +92,7 @@ struct TsharkCapture {
         let directory = try TestEnvironment.runDirectory()
         let file = "\(directory)/tshark-\(name)-\(port).pcap"
         let log = "\(directory)/tshark-\(name)-\(port).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = try SignalSafeProcess.make(tshark, ["-i", "lo", "-f", "tcp port \(port)", "-w", file, "-q"])
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KafkaFast
 
 /// `kfast bench` and `kfast produce` whose broker dies mid-run: they used to go on for hours
 /// (each message that waited for room got a fresh `delivery.timeout.ms` once buffered, so a
@@ -9,8 +10,7 @@ import Testing
     static let properties = ["-X", "delivery.timeout.ms=4000", "-X", "queue.buffering.max.messages=20000",
                              "-X", "request.timeout.ms=2000", "-X", "socket.connection.setup.timeout.ms=1000"]
 
-    /// Runs `arguments` against a private broker that is killed once `started` says the run is
-    /// under way; returns the run's output and how long it took after the kill.
+    /// Runs `arguments` against a private broker that is killed once the run has written to it; returns the run's output and how long it took after the kill.
     static func runUntilTheBrokerDies(_ arguments: (String, String) -> [String], stdin: String? = nil) async throws -> (Peer.Output, Duration) {
         let broker = try await PrivateBroker.start(.tansu)
         defer { broker.stop() }
@@ -18,7 +18,13 @@ import Testing
         try #require(try await Kfast.run(["create-topic", topic, "-p", "2", "-b", broker.address]).status == 0)
         let command = arguments(broker.address, topic)
         let run = Task { try await Kfast.run(command, stdin: stdin, timeout: 120) }
-        try await Task.sleep(nanoseconds: 2_000_000_000)
+        // Killed once the run is writing (on a loaded machine kfast may take seconds to start).
+        let client = try KafkaClient(bootstrap: broker.address)
+        defer { client.close() }
+        try await waitUntil("the run writing to \(topic)", seconds: 60) {
+            let marks = (try? await client.listOffsets(topic: topic, spec: .latest)) ?? []
+            return marks.contains { $0.offset > 0 }
+        }
         await broker.shutDown()
         let killed = ContinuousClock.now
         let output = try await run.value

@@ -70,8 +70,8 @@ final class SoakConsumer: @unchecked Sendable {
     /// that is killed and started again with its instance id takes its own place back.
     init(bootstrap: String, topic: String, group: String, instance: Int, output: String) throws {
         self.output = output
-        FileManager.default.createFile(atPath: output, contents: nil)
-        FileManager.default.createFile(atPath: output + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output + ".err", contents: nil)
         process = try SignalSafeProcess.make(Kfast.path, [
             "consume", "-b", bootstrap, "-t", topic, "-g", group, "-f", "%s %p %o\n",
             "-X", "auto.commit.interval.ms=\(SoakConsumer.commitIntervalMs)", "-X", "session.timeout.ms=10000",

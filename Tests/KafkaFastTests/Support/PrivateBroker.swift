@@ -40,7 +40,7 @@ final class PrivateBroker: @unchecked Sendable {
         }
         let port = try TestPorts.unusedPort()
         let log = try TestEnvironment.runDirectory() + "/private-\(kind)-\(port).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let executable: String
         let arguments: [String]
         switch kind {
@@ -79,7 +79,7 @@ final class PrivateBroker: @unchecked Sendable {
         let run = try TestEnvironment.runDirectory()
         let ready = run + "/private-mock-\(UUID().uuidString.prefix(8)).ready"
         let log = ready.replacingOccurrences(of: ".ready", with: ".log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let arguments = [try TestEnvironment.harnessDirectory() + "/mock_cluster.py", "serve", "--brokers", "\(brokers)", "--ready-file", ready]
         let python = try TestEnvironment.python()
         let makeProcess = {

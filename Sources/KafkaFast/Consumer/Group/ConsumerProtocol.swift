@@ -17,13 +17,19 @@ public enum ConsumerProtocol {
     /// rejoin, so owned partitions are always empty and the metadata stays byte-identical
     /// across rejoins — Tansu bumps the generation whenever a member's metadata changes.
     public static let subscriptionVersion: Int16 = 1
+    /// Version 1 of the assignment, the one Java and librdkafka write.
     public static let assignmentVersion: Int16 = 1
 
+    /// What a member asks for in JoinGroup: its topics, for the leader's assignor to read.
     public struct Subscription: Sendable, Equatable {
+        /// The topics the member subscribes to.
         public var topics: [String]
+        /// The partitions the member holds now (cooperative assignors read it; ours send none).
         public var ownedPartitions: PartitionsByTopic
+        /// Assignor-specific bytes, passed through as they are.
         public var userData: ByteBuffer?
 
+        /// A subscription to `topics`.
         public init(topics: [String], ownedPartitions: PartitionsByTopic = [:], userData: ByteBuffer? = nil) {
             self.topics = topics
             self.ownedPartitions = ownedPartitions
@@ -31,10 +37,14 @@ public enum ConsumerProtocol {
         }
     }
 
+    /// What the leader hands a member in SyncGroup: the partitions it is to consume.
     public struct Assignment: Sendable, Equatable {
+        /// The partitions assigned, by topic.
         public var partitions: PartitionsByTopic
+        /// Assignor-specific bytes, passed through as they are.
         public var userData: ByteBuffer?
 
+        /// An assignment of `partitions`.
         public init(partitions: PartitionsByTopic, userData: ByteBuffer? = nil) {
             self.partitions = partitions
             self.userData = userData

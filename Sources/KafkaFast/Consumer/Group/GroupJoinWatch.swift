@@ -11,8 +11,10 @@ public enum GroupConsumerStatus: Sendable, Equatable, CustomStringConvertible {
     case stable(generation: Int32, partitions: Int)
     /// The group refused the member for good.
     case failed(String)
+    /// Closed by the application (or by a graceful shutdown).
     case closed
 
+    /// One line for a status bar or a log: what the member does and, while joining, why it waits.
     public var description: String {
         switch self {
         case let .joining(waitingMs, attempts, step, problem):

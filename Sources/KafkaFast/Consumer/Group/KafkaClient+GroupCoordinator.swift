@@ -3,7 +3,9 @@ import NIOCore
 
 /// The coordinator of a group: the broker that owns its membership and committed offsets.
 public struct GroupCoordinatorAddress: Sendable, Equatable {
+    /// The coordinator's broker id.
     public var nodeId: Int32
+    /// Where the coordinator listens.
     public var address: BrokerAddress
 }
 

@@ -1,10 +1,12 @@
 import KafkaProtocol
 import NIOConcurrencyHelpers
 
-/// The high-level consumer: a member of a consumer group (classic protocol) that consumes the
-/// partitions the group assigns it, commits what was processed and hands partitions over on
-/// rebalance. At-least-once: offsets are committed only after the application has processed
-/// the messages before them, so a member that dies loses nothing.
+/// The group consumer: a member of a consumer group (Kafka's classic group protocol) that
+/// consumes the partitions the group assigns it, commits what was processed and hands partitions
+/// over on rebalance. Run several processes (or several of these) with one `group` and the
+/// topics' partitions are split among them; one that stops, the others take over its share.
+/// At-least-once: offsets are committed only after the application has processed the messages
+/// before them, so a member that dies loses nothing (and the next owner may see a few again).
 ///
 ///     let consumer = try KafkaGroupConsumer(group: "billing", topics: ["orders"], config: config)
 ///     for try await message in consumer.messages { handle(message) }   // or run(workers:handler:)
@@ -13,9 +15,18 @@ import NIOConcurrencyHelpers
 /// Auto-commit (`enable.auto.commit`, every `auto.commit.interval.ms`) and `commit()` commit
 /// the messages processed: with `messages`, every message handed out before the current one;
 /// with `run(workers:handler:)`, every message whose handler returned.
+///
+/// Thread-safe. Logs its way into the group, its assignments and rebalances through
+/// ``KafkaConfiguration/logger``; ``status`` says at any time what the member is doing. As a
+/// swift-service-lifecycle `Service`, a graceful shutdown commits and leaves the group. See
+/// <doc:ConsumingAndGroups>.
 public final class KafkaGroupConsumer: Sendable {
+    /// The member's own client: a JoinGroup the coordinator holds open must not hold up another
+    /// member's requests on a shared connection. Closed with the consumer.
     public let client: KafkaClient
+    /// The consumer group (`group.id`).
     public let group: String
+    /// The topics the member subscribes to; the group's leader splits their partitions among the members.
     public let topics: [String]
     let engine: FetchEngine
     let member: GroupMember
@@ -37,6 +48,11 @@ public final class KafkaGroupConsumer: Sendable {
     /// assigned partitions. `config.consumer` supplies the group settings (session timeout,
     /// heartbeat interval, assignors, auto-commit, `auto.offset.reset` for partitions without
     /// a committed offset).
+    ///
+    /// Throws ``KafkaError/Code-swift.struct/invalidConfiguration`` for an empty group or
+    /// topic list, an assignor other than `range` and `roundrobin`, or settings a client refuses.
+    /// Problems joining (no coordinator, a broker refusing) are not thrown: the member keeps
+    /// trying, and ``status`` and ``waitUntilAssigned(timeout:)`` tell.
     public init(group: String, topics: [String], config: KafkaConfiguration) throws(KafkaError) {
         guard !group.isEmpty else { throw .invalidConfiguration("group.id is empty: name the consumer group") }
         guard !topics.isEmpty else { throw .invalidConfiguration("a group consumer needs at least one topic") }
@@ -234,14 +250,17 @@ private final class MembershipDelegate: GroupMemberDelegate {
     }
 }
 
-/// `KafkaGroupConsumer.messages`: each message handed out counts as processed once the next
+/// ``KafkaGroupConsumer/messages``: each message handed out counts as processed once the next
 /// one is asked for (or the loop ends).
 public struct GroupMessages: AsyncSequence, Sendable {
+    /// Each element is one message of an assigned partition.
     public typealias Element = ConsumedMessage
     let consumer: KafkaGroupConsumer
 
+    /// The iterator; one reader at a time.
     public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
 
+    /// Hands out messages and marks each one processed when the next is asked for.
     public struct Iterator: AsyncIteratorProtocol {
         let consumer: KafkaGroupConsumer
         /// The current chunk's messages, each moved out as it is handed out.
@@ -252,6 +271,9 @@ public struct GroupMessages: AsyncSequence, Sendable {
         /// The offset after the message handed out last: processed once the next is asked for.
         var handedOutNext: Int64?
 
+        /// The next message, waiting for one (also across a rebalance); nil once the consumer is closed.
+        /// Throws only why the group refused the member for good (``KafkaGroupConsumer/failure``);
+        /// a partition's own error stops that partition, and the others go on.
         public mutating func next() async throws -> ConsumedMessage? {
             while true {
                 if let handedOutNext { progress?.advance(to: handedOutNext) }

@@ -1,9 +1,13 @@
 /// One group member as the leader's assignor sees it.
 public struct AssignorMember: Sendable, Equatable {
+    /// The member id the coordinator gave it.
     public var memberId: String
+    /// Its `group.instance.id`, for a static member; static members sort first.
     public var groupInstanceId: String?
+    /// The topics it subscribes to.
     public var topics: [String]
 
+    /// A member with its subscription.
     public init(memberId: String, groupInstanceId: String? = nil, topics: [String]) {
         self.memberId = memberId
         self.groupInstanceId = groupInstanceId
@@ -25,9 +29,13 @@ public struct AssignorMember: Sendable, Equatable {
 /// A strategy the group leader runs to split partitions among members; its `name` is the
 /// protocol name in JoinGroup, shared with the Java client and librdkafka.
 public protocol PartitionAssignor: Sendable {
+    /// The protocol name in JoinGroup (`range`, `roundrobin`): members of any client that offer
+    /// the same name run the same algorithm.
     var name: String { get }
-    /// - Parameter partitionCounts: partitions per subscribed topic (topics missing here are
-    ///   unknown to the cluster and get assigned to nobody).
+    /// - Parameters:
+    ///   - members: every member of the generation with its subscription, in any order.
+    ///   - partitionCounts: partitions per subscribed topic (topics missing here are
+    ///     unknown to the cluster and get assigned to nobody).
     /// - Returns: an entry for every member, possibly empty.
     func assign(members: [AssignorMember], partitionCounts: [String: Int32]) -> [String: PartitionsByTopic]
 }
@@ -41,9 +49,12 @@ extension PartitionAssignor {
 /// Kafka's `range`: per topic, the subscribed members in order take consecutive ranges, the
 /// first `partitions % members` of them one partition more.
 public struct RangeAssignor: PartitionAssignor {
+    /// `range`.
     public let name = "range"
+    /// The range assignor.
     public init() {}
 
+    /// Per topic, consecutive ranges to the subscribed members in Java's member order.
     public func assign(members: [AssignorMember], partitionCounts: [String: Int32]) -> [String: PartitionsByTopic] {
         var result = Self.emptyAssignment(members)
         let topics = Set(members.flatMap(\.topics)).sorted()
@@ -66,9 +77,12 @@ public struct RangeAssignor: PartitionAssignor {
 /// Kafka's `roundrobin`: every partition of every subscribed topic, sorted by topic then
 /// partition, dealt in turn to the members (in order) that subscribe to its topic.
 public struct RoundRobinAssignor: PartitionAssignor {
+    /// `roundrobin`.
     public let name = "roundrobin"
+    /// The round-robin assignor.
     public init() {}
 
+    /// Every partition dealt in turn to the members that subscribe to its topic.
     public func assign(members: [AssignorMember], partitionCounts: [String: Int32]) -> [String: PartitionsByTopic] {
         var result = Self.emptyAssignment(members)
         let ordered = members.sorted(by: AssignorMember.precedes)
@@ -87,6 +101,7 @@ public struct RoundRobinAssignor: PartitionAssignor {
     }
 }
 
+/// The assignors `partition.assignment.strategy` can name.
 public enum PartitionAssignors {
     /// The assignor for a `partition.assignment.strategy` name, nil when not supported.
     public static func named(_ name: String) -> (any PartitionAssignor)? {
