@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The tasks that talk to the data source: polling snapshots, listening for status events, tailing,
 /// and carrying out the model's effects. They only ever hand results to the UI loop through the inbox
 /// and the tail collector, so however slow the source is, the screen keeps updating.
@@ -8,10 +6,10 @@ final class BackgroundWork<Source: DashboardDataSource>: Sendable {
     let options: DashboardOptions
     let inbox: EventInbox
     let tailCollector: TailCollector
-    private let tasks = Mutex<[Task<Void, Never>]>([])
-    private let tailTask = Mutex<Task<Void, Never>?>(nil)
-    private let groupsTask = Mutex<Task<Void, Never>?>(nil)
-    private let groupDetailTask = Mutex<Task<Void, Never>?>(nil)
+    private let tasks = LockedValue<[Task<Void, Never>]>([])
+    private let tailTask = LockedValue<Task<Void, Never>?>(nil)
+    private let groupsTask = LockedValue<Task<Void, Never>?>(nil)
+    private let groupDetailTask = LockedValue<Task<Void, Never>?>(nil)
 
     init(source: Source, options: DashboardOptions, inbox: EventInbox, tailCollector: TailCollector) {
         self.source = source

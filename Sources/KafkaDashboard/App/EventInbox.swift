@@ -1,9 +1,7 @@
-import Synchronization
-
 /// Where background tasks leave events for the UI loop. Posting never waits on the UI, and the UI
 /// takes everything at once each turn of its loop.
 final class EventInbox: Sendable {
-    private let events = Mutex<[DashboardEvent]>([])
+    private let events = LockedValue<[DashboardEvent]>([])
 
     func post(_ event: DashboardEvent) {
         events.withLock { $0.append(event) }
@@ -28,7 +26,7 @@ final class TailCollector: Sendable {
         var paused = false
     }
 
-    private let pending = Mutex(Pending())
+    private let pending = LockedValue(Pending())
     let limit: Int
 
     init(limit: Int) {

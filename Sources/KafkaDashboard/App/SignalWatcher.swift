@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +16,7 @@ final class SignalWatcher: @unchecked Sendable {
     static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     private let flag = SignalFlag()
-    private let lock = Mutex<Void>(())
+    private let lock = LockedValue<Void>(())
     /// Guarded by `lock`.
     private var sources: [any DispatchSourceSignal] = []
 
@@ -45,7 +44,7 @@ final class SignalWatcher: @unchecked Sendable {
 }
 
 private final class SignalFlag: Sendable {
-    private let value = Mutex<Int32?>(nil)
+    private let value = LockedValue<Int32?>(nil)
 
     func record(_ signal: Int32) {
         value.withLock { if $0 == nil { $0 = signal } }

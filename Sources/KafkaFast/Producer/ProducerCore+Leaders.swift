@@ -27,7 +27,15 @@ extension ProducerCore {
         for (name, route) in topics.withLockedValue({ $0 }) {
             guard let buffers = route.partitions, let topic = metadata.topics[name] else { continue }
             for partition in topic.partitions where buffers.indices.contains(Int(partition.id)) {
-                buffers[Int(partition.id)].leader = partition.leader
+                let buffer = buffers[Int(partition.id)]
+                let previous = buffer.leader
+                guard previous != partition.leader else { continue }
+                buffer.leader = partition.leader
+                // A move is news (a broker went away, a reassignment); the first leader is not.
+                if previous >= 0 {
+                    client.config.logger.info("partition leader moved", metadata: [
+                        "topic": "\(name)", "partition": "\(partition.id)", "from": "\(previous)", "to": "\(partition.leader)"])
+                }
             }
         }
         rebuildRouting()

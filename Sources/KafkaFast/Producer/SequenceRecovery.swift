@@ -108,6 +108,9 @@ extension ProducerCore {
         let refused = recoveryGate.takeRefused()
         var renumbered = refused
         let buffers = allPartitions()
+        let logger = client.config.logger
+        logger.info("idempotent producer: sequence recovery started, sending paused", metadata: [
+            "refusedPartitions": "\(refused.count)", "partitions": "\(buffers.count)"])
         // Every partition, not only the refused ones: a broker that lost one partition's last
         // writes may have lost others' that have not sent since. A few lookups at a time.
         for start in stride(from: 0, to: buffers.count, by: 16) {
@@ -135,6 +138,8 @@ extension ProducerCore {
             }
         }
         recoveryGate.finish()
+        logger.info("idempotent producer: sequence recovery finished, sending resumed", metadata: [
+            "renumberedPartitions": "\(renumbered.count)"])
         wakeAllSinks()
     }
 

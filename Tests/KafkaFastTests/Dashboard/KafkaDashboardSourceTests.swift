@@ -74,9 +74,6 @@ struct KafkaDashboardSourceTests {
         }
         let running = try #require(await source.producerSnapshot().loadGenerator)
         #expect(running.running && running.failed == 0, "\(running)")
-        try await waitUntil("the producer panel showing the generator's partitions acknowledged") {
-            await source.producerSnapshot().partitions.filter { $0.key.topic == topic }.map(\.value.ackedMessages).reduce(0, +) > 0
-        }
         await source.setLoadGenerator(nil)
         try await waitUntil("the load generator's status gone once stopped") { await source.producerSnapshot().loadGenerator == nil }
         // Its last sends acknowledged: the broker's watermarks stop moving.

@@ -119,6 +119,9 @@ final class GroupMember: Sendable {
                 shared.withLockedValue { $0.generation = generation }
                 watch.begin("OffsetFetch of the assignment from \(coordinatorName)")
                 if let committed = await fetchCommittedWithRetry(assignment) {
+                    client.config.logger.debug("partitions assigned", metadata: [
+                        "group": "\(groupId)", "generation": "\(generation.id)",
+                        "assignment": "\(assignment.sorted { $0.key < $1.key }.map { "\($0.key)\($0.value.sorted())" }.joined(separator: " "))"])
                     await delegate.partitionsAssigned(assignment, committed: committed)
                     // Stable only once the consumer holds the assignment: `hasReachedEnd` reads both.
                     watch.stable(generation: generation.id, partitions: assignment.values.reduce(0) { $0 + $1.count })
