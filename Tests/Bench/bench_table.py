@@ -78,7 +78,7 @@ def consumer_rows(table, entries):
             table.add(f"consumer {mode:<5} {broker:<5}", f"failed: {entry['error'][:90]}", "a run that completes", False)
             continue
         if mode == "oversized-frame-error":
-            table.add("consumer noida 300 MB frame, default limit", f"one line: {entry['stderr'][:60]}...",
+            table.add("consumer noida whole backlog in one frame, default limit", f"one line: {entry['stderr'][:60]}...",
                       "1 line naming receive.message.max.bytes", entry["ok"])
             continue
         ours, theirs = entry["ours"], entry["theirs"]
