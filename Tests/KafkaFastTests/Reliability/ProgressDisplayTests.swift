@@ -24,8 +24,8 @@ import Testing
             Self.progressLine($0, label: "bench \(topic)")?.contains("ETA ") == true
         }
         #expect(Self.progressLine(shown, label: "bench \(topic)")?.hasSuffix("errors 0") == true, "\(shown)")
-        let after = try await bench.waitFor("bench's end", timeout: .seconds(120)) { _ in bench.exitStatus() != nil }
-        #expect(bench.exitStatus() == 0)
+        #expect(try await bench.waitForExit(timeout: .seconds(120)) == 0)
+        let after = try await bench.screen()
         #expect(Self.progressLine(after, label: "bench \(topic)") == nil, "the line is erased: \(after)")
 
         // produce from a large file: the end is the file's size.
@@ -38,8 +38,8 @@ import Testing
         try await produce.waitFor("produce's progress line with an ETA", timeout: .seconds(60)) {
             Self.progressLine($0, label: "produce \(topic)")?.contains("ETA ") == true
         }
-        let produced = try await produce.waitFor("produce's end", timeout: .seconds(120)) { _ in produce.exitStatus() != nil }
-        #expect(produce.exitStatus() == 0)
+        #expect(try await produce.waitForExit(timeout: .seconds(120)) == 0)
+        let produced = try await produce.screen()
         #expect(produced.contains("delivered \(count) messages to \(topic)"), "\(produced)")
 
         let consume = try await TmuxSession.start(
@@ -49,8 +49,8 @@ import Testing
         try await consume.waitFor("consume's progress line with an ETA", timeout: .seconds(60)) {
             Self.progressLine($0, label: "consume \(topic)")?.contains("ETA ") == true
         }
-        let done = try await consume.waitFor("consume's end", timeout: .seconds(120)) { _ in consume.exitStatus() != nil }
-        #expect(consume.exitStatus() == 0)
+        #expect(try await consume.waitForExit(timeout: .seconds(120)) == 0)
+        let done = try await consume.screen()
         #expect(done.contains("consumed \(2 * count) messages from \(topic)"), "\(done)")
         #expect(Self.progressLine(done, label: "consume \(topic)") == nil, "\(done)")
 

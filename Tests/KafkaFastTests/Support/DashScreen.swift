@@ -226,17 +226,3 @@ enum DashScreen {
         return start == end ? nil : String(row[start..<end])
     }
 }
-
-extension TmuxSession {
-    /// Waits for the program in the pane to exit and returns its status.
-    func waitForExit(timeout: Duration) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let status = exitStatus() { return status }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestEnvironmentError(
-            description: "the program did not exit within \(timeout); the screen showed:\n"
-                + ((try? await screen())?.joined(separator: "\n") ?? "?"))
-    }
-}

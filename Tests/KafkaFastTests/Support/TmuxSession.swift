@@ -122,6 +122,27 @@ final class TmuxSession: @unchecked Sendable {
             description: "\(sourceLocation): no \(what) within \(timeout); the screen showed:\n" + last.joined(separator: "\n"))
     }
 
+    /// Waits for the program in the pane to exit and for tmux to have drawn all it wrote; returns its
+    /// status. The status file appears as the program ends, but tmux reads the pane's output on its own
+    /// time (seconds behind on a loaded machine): only the wrapper's line after the program proves
+    /// the screen holds everything the program printed.
+    @discardableResult
+    func waitForExit(timeout: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        var last: [String] = []
+        while ContinuousClock.now < deadline {
+            if let status = exitStatus() {
+                last = try await screen()
+                if last.contains("shell after the program") { return status }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if last.isEmpty { last = (try? await screen()) ?? ["?"] }
+        throw TestEnvironmentError(
+            description: "the program did not exit (status \(exitStatus().map(String.init) ?? "none")) and show "
+                + "the shell's line after it within \(timeout); the screen showed:\n" + last.joined(separator: "\n"))
+    }
+
     /// The program's exit status once it has exited, else nil.
     func exitStatus() -> Int32? {
         guard let text = try? String(contentsOfFile: folder + "/status", encoding: .utf8) else { return nil }
