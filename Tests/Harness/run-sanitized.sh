@@ -32,6 +32,7 @@ suites+='|HostileMetadataTests|HostileFetchTests|HostileFrameTests'
 
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="halt_on_error=1 detect_leaks=1 ${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$HARNESS_DIR/lsan.supp print_suppressions=0 ${LSAN_OPTIONS:-}"
 export KAFKA_FAST_KFAST="$scratch/debug/kfast"
 run_dir="$ROOT/.test-run/sanitize-$kind"
 rm -rf "$run_dir/peer-io" "$run_dir"/private-* 

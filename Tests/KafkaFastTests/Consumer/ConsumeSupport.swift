@@ -76,8 +76,8 @@ final class RunningKfast: @unchecked Sendable {
         try process.run()
     }
 
-    var stdout: String { String(decoding: (try? Data(contentsOf: stdoutURL)) ?? Data(), as: UTF8.self) }
-    var stderr: String { String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self) }
+    var stdout: String { String(decoding: fileBytes(stdoutURL.path), as: UTF8.self) }
+    var stderr: String { String(decoding: fileBytes(stderrURL.path), as: UTF8.self) }
 
     /// Polls until `condition` holds on the output so far, or `timeout` passes.
     func waitForOutput(timeout: TimeInterval, _ condition: (String) -> Bool) async throws -> Bool {

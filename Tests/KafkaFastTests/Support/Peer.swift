@@ -133,6 +133,7 @@ private final class Child: @unchecked Sendable {
         do {
             try process.run()
         } catch {
+            process.terminationHandler = nil  // it holds this child: the pair would never be freed
             removeFiles()
             throw PeerError(description: "cannot run \(command): \(error)")
         }
@@ -184,11 +185,15 @@ private final class Child: @unchecked Sendable {
             // process's open output files, would never be freed (tests that poll a tmux screen run
             // hundreds of children, and Process.run crashes once a process has over a thousand fds).
             process.terminationHandler = nil
+            // Already ended (the handler ran), so this returns at once; but until it is called,
+            // Foundation's Process keeps itself, its file handles and its arguments in a cycle
+            // (LeakSanitizer in make test-asan: every child ever run, until this was added).
+            process.waitUntilExit()
             for handle in [process.standardOutput, process.standardError, process.standardInput] {
                 if let file = handle as? FileHandle, file !== FileHandle.nullDevice { try? file.close() }
             }
         }
-        let read = { (url: URL) in (try? Data(contentsOf: url)) ?? Data() }
+        let read = { (url: URL) in fileBytes(url.path) }
         let (stdout, stderr) = (read(files[0]), String(decoding: read(files[1]), as: UTF8.self))
         lock.lock()
         let killed = timedOut

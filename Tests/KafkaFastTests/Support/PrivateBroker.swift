@@ -157,6 +157,7 @@ final class PrivateBroker: @unchecked Sendable {
         resume()  // a paused broker would not act on SIGTERM
         process.terminate()
         while process.isRunning { try? await Task.sleep(nanoseconds: 20_000_000) }
+        process.waitUntilExit()  // returns at once; frees Foundation's hold on the process (see Peer's Child)
     }
 
     /// The same for a `defer`, which cannot await: sends SIGTERM and returns. Blocking here until
