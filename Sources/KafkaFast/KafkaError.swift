@@ -103,10 +103,14 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         code == .tlsFailed || code == .authenticationFailed || code == .securityMismatch
     }
 
-    /// `text` with control characters (a newline, an escape sequence) written as `\u{..}`.
+    /// `text` with control characters (a newline, an escape sequence) written as `\u{..}`: the C0
+    /// and C1 sets (C1 holds a one-byte CSI and NEL) and the Unicode line and paragraph separators.
     package static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(text.unicodeScalars.map { isControl($0) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
     }
 
     /// Whether retrying the same operation later can succeed.

@@ -25,10 +25,8 @@ enum FuzzTargets {
         + DecompressionTargets.all
         + ConsumerProtocolTargets.all
         + [EnvelopeTarget.target, DelimitedInputTarget.target]
+        + ConfigFileTargets.all
         + ClientTargets.all
-        // The -F / profile parser is written on another branch: its target belongs here, as
-        // `ProfileTarget.target`, once the parser lands (move the parser into KfastFormats so this
-        // module can reach it, and add seeds under Tests/Fuzz/Corpus/profile).
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 }

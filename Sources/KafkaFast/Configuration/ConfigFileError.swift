@@ -14,6 +14,9 @@ public struct ConfigFileError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    /// `path:line: reason`, or `path: reason` for the whole file.
-    public var description: String { line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)" }
+    /// `path:line: reason`, or `path: reason` for the whole file, on one line: a reason may quote
+    /// a key whose escapes (`"a\nb"`) made a control character.
+    public var description: String {
+        KafkaError.oneLine(line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)")
+    }
 }

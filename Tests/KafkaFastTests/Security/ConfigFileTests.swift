@@ -80,6 +80,11 @@ import Testing
         #expect(failure("[profiles.a]\nsasl.password = \"open")?.reason == "the string is not closed on this line")
         #expect(failure("default = \"nope\"\n[profiles.a]")?.reason == "default profile 'nope' is not defined")
         #expect(failure("[profiles.a]\nwhatever = 1")?.reason.hasPrefix("unknown key 'whatever'") == true)
+        // A quoted key's escapes can make any character; the line kfast prints stays one line
+        // (found by the profiles-file fuzz target).
+        let escaped = failure("[profiles.a]\n\"x\\ny\\u009b2J\" = 1")
+        #expect(escaped?.line == 2)
+        #expect(escaped?.description.hasPrefix("p.toml:2: unknown key 'x\\u{a}y\\u{9b}2J'") == true, "\(String(describing: escaped))")
     }
 
     @Test func referencesExpandFromEnvironmentAndFiles() throws {
