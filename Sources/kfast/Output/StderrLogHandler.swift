@@ -16,7 +16,9 @@ struct StderrLogHandler: LogHandler {
         var line = "kfast: \(event.level): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
-        Output.error(line)
+        // Messages and metadata carry names a broker sent (topics, groups, error texts): escaped,
+        // so a hostile one can neither break the line nor drive the terminal.
+        Output.error(KfastMain.oneLine(line))
     }
 
     /// `-v` shows warnings and what the client does (info), `-vv` or `-X debug=...` everything.

@@ -114,7 +114,9 @@ final class GroupJoinWatch: Sendable {
             defer { state.waiters = [] }
             return state.waiters
         }
-        logger.error("group member failed", metadata: ["group": "\(groupId)", "reason": "\(error)"])
+        // The caller gets the failure itself (status, the message stream, waitUntilStable): at
+        // error level kfast would print it twice, once as a log line and once as its last word.
+        logger.notice("group member failed", metadata: ["group": "\(groupId)", "reason": "\(error)"])
         waiters.forEach { $0.resume() }
     }
 
