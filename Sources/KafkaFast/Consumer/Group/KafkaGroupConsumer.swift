@@ -263,11 +263,11 @@ public struct GroupMessages: AsyncSequence, Sendable {
     /// Hands out messages and marks each one processed when the next is asked for.
     public struct Iterator: AsyncIteratorProtocol {
         @usableFromInline let consumer: KafkaGroupConsumer
-        /// The current chunk's messages, each moved out as it is handed out.
-        @usableFromInline var messages: [ConsumedMessage] = []
+        /// The current chunk's messages not handed out yet, the next one last (`popLast()` moves
+        /// it out; see ``ConsumerMessages/Iterator``).
+        @usableFromInline var remaining: [ConsumedMessage] = []
         /// Where the chunk's partition's marks go, looked up once per chunk.
         @usableFromInline var progress: ProcessedOffsets.Progress?
-        @usableFromInline var index = 0
         /// The offset after the message handed out last: processed once the next is asked for.
         @usableFromInline var handedOutNext: Int64?
 
@@ -288,9 +288,7 @@ public struct GroupMessages: AsyncSequence, Sendable {
                 progress?.advance(to: handedOutNext)
                 self.handedOutNext = nil
             }
-            if index < messages.count {
-                defer { index += 1 }
-                let message = ConsumedMessage.take(index, from: &messages)
+            if let message = remaining.popLast() {
                 handedOutNext = message.offset + 1
                 return message
             }
@@ -301,15 +299,8 @@ public struct GroupMessages: AsyncSequence, Sendable {
         @usableFromInline
         mutating func nextChunk() async throws -> ConsumedMessage? {
             while true {
-                if index < messages.count {
-                    defer { index += 1 }
-                    let message = ConsumedMessage.take(index, from: &messages)
-                    handedOutNext = message.offset + 1
-                    return message
-                }
-                messages = []
+                remaining = []
                 progress = nil
-                index = 0
                 // A partition's error is thrown here (the group and the other partitions go on:
                 // iterate `messages` again to read on).
                 let next = try await consumer.engine.poll()
@@ -317,10 +308,15 @@ public struct GroupMessages: AsyncSequence, Sendable {
                     if let failure = consumer.failure { throw failure }
                     return nil
                 }
-                // Moved, not assigned: with the chunk still holding its array, the first `take`
+                // Moved, not assigned: with the chunk still holding its array, changing it here
                 // would copy the whole array (every message's references counted up).
-                swap(&messages, &next.messages)
+                swap(&remaining, &next.messages)
+                remaining.reverseInPlace()
                 progress = consumer.offsets.progress(of: next.topicPartition)
+                if let message = remaining.popLast() {
+                    handedOutNext = message.offset + 1
+                    return message
+                }
             }
         }
     }
