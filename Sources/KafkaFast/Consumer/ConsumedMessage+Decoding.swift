@@ -41,16 +41,10 @@ extension String {
     }
 }
 
-extension ConsumedMessage {
-    /// What a message handed out of a chunk's array is swapped for: moving it out instead of
-    /// copying saves counting a reference to its topic, key, value and headers up and down.
-    static let movedOut = ConsumedMessage(
-        topic: "", partition: -1, offset: -1, timestamp: -1, timestampType: .createTime, key: nil, value: nil, headers: [])
-
-    /// Moves the message at `index` out of `messages`, leaving `movedOut` there.
-    static func take(_ index: Int, from messages: inout [ConsumedMessage]) -> ConsumedMessage {
-        var message = movedOut
-        swap(&message, &messages[index])
-        return message
+extension Array where Element == ConsumedMessage {
+    /// Reverses the messages by moving them (no reference counted up or down), for an iterator
+    /// that hands them out with `popLast()`.
+    mutating func reverseInPlace() {
+        withUnsafeMutableBufferPointer { $0.reverse() }
     }
 }

@@ -102,20 +102,39 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
 
     /// Hands out the tail's messages one by one; stops the tail when it goes away.
     public struct Iterator: AsyncIteratorProtocol {
-        var chunks: ConsumerChunks.Iterator
-        var current: [ConsumedMessage] = []
-        var index = 0
+        @usableFromInline var chunks: ConsumerChunks.Iterator
+        /// The current chunk's messages not handed out yet, the next one last: `popLast()` moves
+        /// it out, where taking one from the front left a placeholder behind, copied in for every
+        /// message and destroyed with the array (a tenth of the tail's own work per message).
+        @usableFromInline var remaining: [ConsumedMessage] = []
+
+        init(chunks: ConsumerChunks.Iterator) {
+            self.chunks = chunks
+        }
 
         /// The next message, waiting for one; nil when the tail ended (`untilEnd` reached,
         /// the consumer closed, the task cancelled). Throws as ``KafkaPartitionConsumer/tail(topic:partitions:from:untilEnd:)`` says.
+        ///
+        /// Inlinable so that a message of the chunk in hand is handed out in the caller's code:
+        /// an async call into this module per message (its frame allocated on the task, the hop
+        /// to the generic executor) cost more than the message itself. Only the next chunk waits.
+        @inlinable
         public mutating func next() async throws -> ConsumedMessage? {
-            while index == current.count {
-                guard let chunk = try await chunks.next() else { return nil }
-                current = chunk.messages
-                index = 0
+            if let message = remaining.popLast() { return message }
+            return try await nextChunk()
+        }
+
+        /// The first message of the next chunk that has one.
+        @usableFromInline
+        mutating func nextChunk() async throws -> ConsumedMessage? {
+            while true {
+                guard var chunk = try await chunks.next() else { return nil }
+                // Moved, not assigned: with the chunk still holding its array, changing it here
+                // would copy the whole array (every message's references counted up).
+                swap(&remaining, &chunk.messages)
+                remaining.reverseInPlace()
+                if let message = remaining.popLast() { return message }
             }
-            defer { index += 1 }
-            return ConsumedMessage.take(index, from: &current)
         }
     }
 }

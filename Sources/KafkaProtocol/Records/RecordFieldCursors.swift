@@ -1,3 +1,5 @@
+import NIOCore
+
 // Pointer cursors for the record fields of a batch.
 //
 // The ByteBuffer varint helpers in Wire/Varint.swift read and write one byte per call, and
@@ -153,5 +155,21 @@ struct RecordFieldReader {
         guard Int(length) <= remaining else { throw .truncated(field: field.description) }
         defer { position += Int(length) }
         return String(decoding: UnsafeRawBufferPointer(start: base + position, count: Int(length)), as: UTF8.self)
+    }
+}
+
+/// The records section a `RecordFieldReader` walks, as the buffer its keys, values and header
+/// values are cut from without copying.
+struct RecordFieldBytes {
+    let data: ByteBuffer
+    /// Every field can be a plain slice (`getSlice`); otherwise `view(at:length:)` decides per field.
+    let slices: Bool
+
+    /// The field at `range` (relative to the section's first readable byte); the reader has
+    /// already checked that it lies within the section.
+    @inline(__always)
+    func bytes(_ range: (offset: Int, count: Int)) -> ByteBuffer {
+        let index = data.readerIndex + range.offset
+        return (slices ? data.getSlice(at: index, length: range.count) : data.view(at: index, length: range.count))!
     }
 }

@@ -38,6 +38,9 @@ struct ConsumeBenchCommand: AsyncParsableCommand {
         var config = try connection.config()
         let cpuStart = BenchCommand.cpuSeconds()
         let start = ContinuousClock.now
+        // Read once: `count` is an @Option, and its wrapper's getter (a generic metadata lookup
+        // and a copy of the parsed value) in the loop cost a fifth of the tail's own work per message.
+        let count = self.count
         var received = 0
         var bytes = 0
         var firstMessage: Duration?  // a group's join can take seconds (Tansu holds JoinGroup)

@@ -137,8 +137,9 @@ struct ConsumeCommand: AsyncParsableCommand {
                 // Through the array's memory, so no message is copied (and its buffers' shared
                 // reference count touched again) to be printed.
                 chunk.messages.withUnsafeBufferPointer { messages in
+                    guard let first = messages.baseAddress else { return }
                     for index in messages.indices {
-                        format.write(messages[index], broker: chunk.broker, to: &out)
+                        format.write(first + index, broker: chunk.broker, to: &out)
                         out.flushIfFull()
                         consumed += 1
                         if consumed == limit { break }

@@ -262,40 +262,61 @@ public struct GroupMessages: AsyncSequence, Sendable {
 
     /// Hands out messages and marks each one processed when the next is asked for.
     public struct Iterator: AsyncIteratorProtocol {
-        let consumer: KafkaGroupConsumer
-        /// The current chunk's messages, each moved out as it is handed out.
-        var messages: [ConsumedMessage] = []
+        @usableFromInline let consumer: KafkaGroupConsumer
+        /// The current chunk's messages not handed out yet, the next one last (`popLast()` moves
+        /// it out; see ``ConsumerMessages/Iterator``).
+        @usableFromInline var remaining: [ConsumedMessage] = []
         /// Where the chunk's partition's marks go, looked up once per chunk.
-        var progress: ProcessedOffsets.Progress?
-        var index = 0
+        @usableFromInline var progress: ProcessedOffsets.Progress?
         /// The offset after the message handed out last: processed once the next is asked for.
-        var handedOutNext: Int64?
+        @usableFromInline var handedOutNext: Int64?
+
+        init(consumer: KafkaGroupConsumer) {
+            self.consumer = consumer
+        }
 
         /// The next message, waiting for one (also across a rebalance); nil once the consumer is closed.
         /// Throws only why the group refused the member for good (``KafkaGroupConsumer/failure``);
         /// a partition's own error stops that partition, and the others go on.
+        ///
+        /// Inlinable so that a message of the chunk in hand is handed out (and the one before
+        /// marked processed) in the caller's code: an async call into this module per message cost
+        /// more than the message itself. Only the next chunk waits.
+        @inlinable
         public mutating func next() async throws -> ConsumedMessage? {
+            if let handedOutNext {
+                progress?.advance(to: handedOutNext)
+                self.handedOutNext = nil
+            }
+            if let message = remaining.popLast() {
+                handedOutNext = message.offset + 1
+                return message
+            }
+            return try await nextChunk()
+        }
+
+        /// The first message of the next chunk that has one.
+        @usableFromInline
+        mutating func nextChunk() async throws -> ConsumedMessage? {
             while true {
-                if let handedOutNext { progress?.advance(to: handedOutNext) }
-                handedOutNext = nil
-                if index < messages.count {
-                    defer { index += 1 }
-                    let message = ConsumedMessage.take(index, from: &messages)
-                    handedOutNext = message.offset + 1
-                    return message
-                }
-                messages = []
+                remaining = []
                 progress = nil
-                index = 0
                 // A partition's error is thrown here (the group and the other partitions go on:
                 // iterate `messages` again to read on).
                 let next = try await consumer.engine.poll()
-                guard let next else {
+                guard var next else {
                     if let failure = consumer.failure { throw failure }
                     return nil
                 }
-                messages = next.messages
+                // Moved, not assigned: with the chunk still holding its array, changing it here
+                // would copy the whole array (every message's references counted up).
+                swap(&remaining, &next.messages)
+                remaining.reverseInPlace()
                 progress = consumer.offsets.progress(of: next.topicPartition)
+                if let message = remaining.popLast() {
+                    handedOutNext = message.offset + 1
+                    return message
+                }
             }
         }
     }

@@ -7,15 +7,21 @@ import Synchronization
 ///
 /// Marks for partitions no longer assigned are dropped, so a message that finishes after its
 /// partition moved to another member never rewinds that member's commits.
+@usableFromInline
 final class ProcessedOffsets: Sendable {
     /// One assigned partition's processed offset, advanced without the lock: a reader marks every
     /// message it is done with, and a lock and two dictionary lookups per message were a fifth
     /// of the group consumer's CPU. A partition revoked drops its `Progress`; marks on one held
     /// from before are then lost, as marks for unassigned partitions always were.
+    @usableFromInline
     final class Progress: Sendable {
-        private let next = Atomic<Int64>(-1)
+        @usableFromInline let next = Atomic<Int64>(-1)
 
-        /// Raises the processed offset to `offset` (never lowers it).
+        init() {}
+
+        /// Raises the processed offset to `offset` (never lowers it). Inlinable: the group
+        /// consumer's iterator marks each message in its caller's code (see `GroupMessages`).
+        @inlinable
         func advance(to offset: Int64) {
             var current = next.load(ordering: .relaxed)
             while offset > current {
