@@ -42,9 +42,12 @@ extension String {
 }
 
 extension Array where Element == ConsumedMessage {
-    /// Reverses the messages by moving them (no reference counted up or down), for an iterator
-    /// that hands them out with `popLast()`.
-    mutating func reverseInPlace() {
+    /// Takes a chunk's `messages` in place of these, reversed, for an iterator that hands them out
+    /// with `popLast()`. Swapped, not assigned: with the chunk still holding its array, changing it
+    /// here would copy the whole array (every message's references counted up); reversed through
+    /// the buffer, so the messages are moved, not retained and released.
+    mutating func takeReversed(_ messages: inout [ConsumedMessage]) {
+        swap(&self, &messages)
         withUnsafeMutableBufferPointer { $0.reverse() }
     }
 }

@@ -129,10 +129,7 @@ public struct ConsumerMessages: AsyncSequence, Sendable {
         mutating func nextChunk() async throws -> ConsumedMessage? {
             while true {
                 guard var chunk = try await chunks.next() else { return nil }
-                // Moved, not assigned: with the chunk still holding its array, changing it here
-                // would copy the whole array (every message's references counted up).
-                swap(&remaining, &chunk.messages)
-                remaining.reverseInPlace()
+                remaining.takeReversed(&chunk.messages)
                 if let message = remaining.popLast() { return message }
             }
         }

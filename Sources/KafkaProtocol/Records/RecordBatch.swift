@@ -103,7 +103,7 @@ public struct RecordBatch: Sendable {
         // Whether every key and value can be a plain slice (see `ByteBuffer.view(at:length:)`),
         // asked once for the batch: asking per field reads the storage's capacity, a dynamic
         // exclusivity check on NIO's storage class each time (a tenth of decoding a record).
-        let slices = data.storageCapacity - data.capacity + data.writerIndex <= ByteBuffer.sliceStartLimit
+        let slices = data.slicesWithoutCopy(upTo: data.writerIndex)
         let outcome: Result<Void, KafkaWireError> = data.withUnsafeReadableBytes { bytes in
             do throws(KafkaWireError) {
                 var reader = RecordFieldReader(bytes)

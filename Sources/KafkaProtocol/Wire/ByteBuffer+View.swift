@@ -16,13 +16,19 @@ extension ByteBuffer {
     /// first 16 MiB. Readers of the result must go by `readerIndex`, as NIO's API does anyway.
     @inlinable
     public func view(at index: Int, length: Int) -> ByteBuffer? {
-        // `storageCapacity - capacity` bounds where this buffer's own slice starts in its storage.
-        if storageCapacity - capacity + index <= Self.sliceStartLimit { return getSlice(at: index, length: length) }
+        if slicesWithoutCopy(upTo: index) { return getSlice(at: index, length: length) }
         guard index >= readerIndex, length >= 0, index <= writerIndex - length else { return nil }
         var view = self
         view.moveWriterIndex(to: index + length)
         view.moveReaderIndex(to: index)
         return view
+    }
+
+    /// Whether NIO can slice anything that starts at or before `index` without copying it.
+    @inlinable
+    func slicesWithoutCopy(upTo index: Int) -> Bool {
+        // `storageCapacity - capacity` bounds where this buffer's own slice starts in its storage.
+        storageCapacity - capacity + index <= Self.sliceStartLimit
     }
 
     /// Reads `length` bytes as a `view(at:length:)`; nil (nothing read) when fewer are readable.

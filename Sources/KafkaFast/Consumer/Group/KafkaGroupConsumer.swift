@@ -308,10 +308,7 @@ public struct GroupMessages: AsyncSequence, Sendable {
                     if let failure = consumer.failure { throw failure }
                     return nil
                 }
-                // Moved, not assigned: with the chunk still holding its array, changing it here
-                // would copy the whole array (every message's references counted up).
-                swap(&remaining, &next.messages)
-                remaining.reverseInPlace()
+                remaining.takeReversed(&next.messages)
                 progress = consumer.offsets.progress(of: next.topicPartition)
                 if let message = remaining.popLast() {
                     handedOutNext = message.offset + 1
