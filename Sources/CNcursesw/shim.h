@@ -14,6 +14,9 @@
 #include <string.h>
 #include <wchar.h>
 #include <ncursesw/ncurses.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 // Swift 6 refuses ncurses' mutable C globals (stdscr, COLS, ...) and cannot import
 // function-like macros (A_BOLD, KEY_F(n), COLOR_PAIR); these inline wrappers expose them.
@@ -33,6 +36,15 @@ static inline attr_t kf_attr_underline(void) { return A_UNDERLINE; }
 static inline int kf_key_f(int n) { return KEY_F(n); }
 static inline int kf_key_f0(void) { return KEY_F0; }
 static inline int kf_key_code_yes(void) { return KEY_CODE_YES; }
+
+// The screen thread's name in top and gdb; prctl is variadic, which Swift cannot call.
+static inline void kf_name_this_thread(const char *name) {
+#ifdef __linux__
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+    (void)name;
+#endif
+}
 
 // newterm instead of initscr: initscr exits the process when the terminal is unusable, newterm returns NULL.
 static inline SCREEN *kf_newterm(void) { return newterm(NULL, stdout, stdin); }

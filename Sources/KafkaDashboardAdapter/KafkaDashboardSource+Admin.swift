@@ -1,5 +1,9 @@
 import KfastFormats
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import KafkaDashboard
 import KafkaFast
 
@@ -56,7 +60,8 @@ extension KafkaDashboardSource {
     /// JSON lines in `kfast consume -J`'s envelope; "broker" is the partition's leader now.
     package func saveMessages(_ messages: [KafkaDashboard.ConsumedMessage], to path: String) async throws -> String {
         let metadata = try? await client.metadata()
-        let expanded = path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
+        let home = getenv("HOME").map { String(cString: $0) } ?? ""
+        let expanded = path.hasPrefix("~/") && !home.isEmpty ? home + path.dropFirst() : path
         let absolute = URL(fileURLWithPath: expanded).standardizedFileURL.path
         let fd = open(absolute, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DashboardFailure(description: String(cString: strerror(errno))) }

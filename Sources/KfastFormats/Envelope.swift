@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import KafkaFast
 
 /// One message as `kfast produce` takes it from its input, before it is sent.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import NIOCore
 
 /// Bytes the envelope writer reads in place: the client's buffers (`kfast consume -J`) and the

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs the dashboard in the terminal until the user quits.
 ///
@@ -28,7 +32,7 @@ public enum DashboardApp {
         if let load = options.initialLoadGenerator, !options.readOnly { effectSink.yield(.setLoadGenerator(load)) }
 
         let outcome: LoopOutcome = try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
+            let started = UIThread.start(name: "kfast-dash-ui", stackSize: 4 << 20) {
                 do {
                     let loop = try ScreenLoop(
                         screen: makeScreen(), options: options, inbox: inbox, tailCollector: tailCollector,
@@ -38,9 +42,7 @@ public enum DashboardApp {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = "kfast-dash-ui"
-            thread.stackSize = 4 << 20
-            thread.start()
+            if let failure = started { continuation.resume(throwing: failure) }
         }
         effectSink.finish()
         work.stop()
@@ -95,7 +97,7 @@ final class ScreenLoop {
         state = DashboardState(
             size: screen.size, tailCapacity: options.tailCapacity,
             tailDisplayBudgetPerSecond: options.tailDisplayBudgetPerSecond)
-        state.utcOffsetSeconds = TimeZone.current.secondsFromGMT()
+        state.utcOffsetSeconds = LocalTimeZone.utcOffsetSeconds()
         state.nowMillis = WallClock.nowMillis()
         state.selectedTopic = options.initialTopic
         state.readOnly = options.readOnly

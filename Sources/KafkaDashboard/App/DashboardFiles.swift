@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A config file or send template that cannot be used, with what to fix.
 public struct DashboardFileError: Error, Equatable, CustomStringConvertible {
@@ -21,19 +25,19 @@ public enum DashboardConfigFile {
         }
         func number(_ key: String, minimum: Int) throws -> Int? {
             guard let value = object[key] else { return nil }
-            guard let number = value as? Int, number >= minimum else {
+            guard case .integer(let wide) = value, let number = Int(exactly: wide), number >= minimum else {
                 throw DashboardFileError(description: "\(path): \(key) must be a whole number of at least \(minimum)")
             }
             return number
         }
         func text(_ key: String) throws -> String? {
             guard let value = object[key] else { return nil }
-            guard let text = value as? String else { throw DashboardFileError(description: "\(path): \(key) must be text") }
+            guard case .text(let text) = value else { throw DashboardFileError(description: "\(path): \(key) must be text") }
             return text
         }
         func flag(_ key: String) throws -> Bool? {
             guard let value = object[key] else { return nil }
-            guard let flag = value as? Bool else {
+            guard case .bool(let flag) = value else {
                 throw DashboardFileError(description: "\(path): \(key) must be true or false")
             }
             return flag
@@ -51,11 +55,11 @@ public enum DashboardConfigFile {
         options.readOnly = try flag("readOnly") ?? options.readOnly
     }
 
-    static func jsonObject(at path: String) throws -> [String: Any] {
+    static func jsonObject(at path: String) throws -> [String: JSONValue] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DashboardFileError(description: "cannot read \(path)")
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw DashboardFileError(description: "\(path) is not a JSON object")
         }
         return object
@@ -73,23 +77,31 @@ public enum SendTemplate {
             throw DashboardFileError(description: "\(path): unknown field(s) \(unknown.sorted().joined(separator: ", "))")
         }
         var form = SendForm()
-        if let key = object["key"] as? String { form.key = key }
+        if case .text(let key)? = object["key"] { form.key = key }
         switch object["value"] {
-        case let text as String:
+        case .text(let text)?:
             form.value = text
-        case let value? where value is [String: Any] || value is [Any]:
-            let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-            form.value = String(decoding: data, as: UTF8.self)
-        case nil, is NSNull:
+        case let value? where value.isContainer:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            form.value = String(decoding: try encoder.encode(value), as: UTF8.self)
+        case nil, .null?:
             break
         default:
             throw DashboardFileError(description: "\(path): value must be text, a JSON object or an array")
         }
-        if let headers = object["headers"] as? [String: String] {
-            form.headers = headers.keys.sorted().map { "\($0)=\(headers[$0]!)" }.joined(separator: ", ")
+        if case .object(let headers)? = object["headers"] {
+            let texts = headers.compactMapValues { value -> String? in
+                guard case .text(let text) = value else { return nil }
+                return text
+            }
+            guard texts.count == headers.count else {
+                throw DashboardFileError(description: "\(path): every header value must be text")
+            }
+            form.headers = texts.keys.sorted().map { "\($0)=\(texts[$0]!)" }.joined(separator: ", ")
         }
-        if let partition = object["partition"] as? Int { form.partition = String(partition) }
-        if let codecName = object["codec"] as? String {
+        if case .integer(let partition)? = object["partition"] { form.partition = String(partition) }
+        if case .text(let codecName)? = object["codec"] {
             guard let codec = CompressionCodec(rawValue: codecName) else {
                 let names = CompressionCodec.allCases.map(\.rawValue).joined(separator: ", ")
                 throw DashboardFileError(description: "\(path): unknown codec \"\(codecName)\" (\(names))")

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A theme file that cannot be used, with what to fix.
 public struct ThemeError: Error, Equatable, CustomStringConvertible {

@@ -185,11 +185,17 @@ struct BenchResult {
 }
 
 /// Three decimals without Foundation.
-func format3(_ value: Double) -> String {
+func format3(_ value: Double) -> String { fixedPoint(value, places: 3) }
+
+/// `value` with exactly `places` decimals (1...6), as printf's "%.Nf" would, without Foundation's
+/// `String(format:)`; not finite gives "0".
+func fixedPoint(_ value: Double, places: Int) -> String {
     guard value.isFinite else { return "0" }
-    let scaled = (value * 1000).rounded()
-    let whole = Int64(scaled / 1000)
-    let fraction = Int64(abs(scaled.truncatingRemainder(dividingBy: 1000)))
-    let sign = value < 0 && whole == 0 ? "-" : ""
-    return "\(sign)\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
+    var unit = 1.0
+    for _ in 0..<places { unit *= 10 }
+    let scaled = (value * unit).rounded()
+    let whole = Int64(scaled / unit)
+    let fraction = String(Int64(abs(scaled.truncatingRemainder(dividingBy: unit))))
+    let sign = scaled < 0 && whole == 0 ? "-" : ""
+    return "\(sign)\(whole)." + String(repeating: "0", count: places - fraction.count) + fraction
 }

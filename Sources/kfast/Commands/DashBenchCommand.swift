@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import KafkaDashboard
 import KafkaDashboardAdapter
 import KafkaFast
@@ -174,7 +173,7 @@ private struct Report {
     func corePercent(_ phase: Phase) -> Double { phase.cpuSeconds / phase.wallSeconds * 100 }
 
     var text: String {
-        func f(_ value: Double) -> String { String(format: "%.2f", value) }
+        func f(_ value: Double) -> String { fixedPoint(value, places: 2) }
         let phases = !external
             ? [("producing only", without[0]), ("producing + dashboard", with), ("producing only again", without[1])]
             : [("dashboard only", with)]
@@ -183,7 +182,7 @@ private struct Report {
             : "== dashboard beside a producer in another process (refresh \(refreshMillis) ms, 200x60)"]
         for (name, phase) in phases {
             let produced = external ? "" : "\(Int(rate(phase))) msg/s, "
-            lines.append("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(produced)process CPU \(f(corePercent(phase)))% of one core")
+            lines.append("  \(name + String(repeating: " ", count: max(0, 24 - name.count))) \(produced)process CPU \(f(corePercent(phase)))% of one core")
         }
         if external {
             lines.append("  dashboard cost            \(f(dashboardPercent))% of one core (goal < 5), UI thread \(f(uiThreadPercent))%")
@@ -200,7 +199,7 @@ private struct Report {
     }
 
     var json: String {
-        func n(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "null" }
+        func n(_ value: Double) -> String { value.isFinite ? fixedPoint(value, places: 3) : "null" }
         let producingOnly = external ? Double.nan : without.reduce(0) { $0 + rate($1) } / Double(without.count)
         return "{\"refresh_ms\":\(refreshMillis),\"producing_only_msg_per_s\":\(n(producingOnly)),"
             + "\"with_dashboard_msg_per_s\":\(n(rate(with))),\"dashboard_core_percent\":\(n(dashboardPercent)),"

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import KafkaDashboard
 import KafkaFast
 
@@ -61,7 +60,7 @@ struct GroupsResetOffsetsCommand: AsyncParsableCommand {
         if toLatest { return .latest }
         if let toOffset { return .offset(toOffset) }
         let text = toDatetime ?? ""
-        guard let millis = TimeExpression.parse(text, nowMillis: nowMillis, utcOffsetSeconds: TimeZone.current.secondsFromGMT()) else {
+        guard let millis = TimeExpression.parse(text, nowMillis: nowMillis, utcOffsetSeconds: LocalTimeZone.utcOffsetSeconds()) else {
             throw CLIError.usage("--to-datetime \(text): not a time (try 2024-05-01T12:00:00Z, epoch ms, -1h)")
         }
         return .timestamp(millis)

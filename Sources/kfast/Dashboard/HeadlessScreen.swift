@@ -1,4 +1,3 @@
-import Foundation
 import KafkaDashboard
 
 #if canImport(Glibc)
@@ -14,7 +13,7 @@ final class HeadlessScreen: TerminalScreen, @unchecked Sendable {
     let supportsColor = true
     let supportsUnicode = true
 
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     // Guarded by `condition`.
     private var pendingKeys: [(key: Key, at: UInt64)] = []
     private var awaiting: (expectHelp: Bool, at: UInt64)?
@@ -78,7 +77,7 @@ final class HeadlessScreen: TerminalScreen, @unchecked Sendable {
         defer { condition.unlock() }
         if uiThreadStartNanos == nil { uiThreadStartNanos = Self.threadCPUNanos() }
         if pendingKeys.isEmpty && timeoutMillis > 0 {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: Double(timeoutMillis) / 1000))
+            condition.wait(millis: timeoutMillis)
         }
         guard !pendingKeys.isEmpty else { return nil }
         return .key(pendingKeys.removeFirst().key)

@@ -1,5 +1,9 @@
 import KfastFormats
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import KafkaFast
 import NIOCore
 
