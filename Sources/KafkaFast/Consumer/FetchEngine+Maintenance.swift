@@ -60,9 +60,11 @@ extension FetchEngine {
                 return chores.isEmpty ? nil : chores
             }
             guard let chores else { return streak.succeeded() }
-            var trouble = await resolveStarts(chores.starts)
-            if !chores.leaderless.isEmpty, let missing = await findLeaders(chores.leaderless) { trouble = trouble ?? missing }
-            if let trouble {
+            // Leaders first: their fresh metadata is what ListOffsets then uses, so a new tail costs
+            // one Metadata request, not two, and the sources it starts dial their fetch connections
+            // while the start offsets are still being looked up.
+            let missing = chores.leaderless.isEmpty ? nil : await findLeaders(chores.leaderless)
+            if let trouble = await resolveStarts(chores.starts) ?? missing {
                 let failures = streak.failed(broker: trouble.broker ?? "any", reason: trouble.description)
                 try? await Task.sleep(nanoseconds: UInt64(backoffMs(failures)) * 1_000_000)
             } else {
