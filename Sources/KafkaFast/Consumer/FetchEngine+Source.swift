@@ -38,6 +38,10 @@ extension FetchEngine {
         var skipped: Int64 = 0
     }
 
+    /// The shortest wait after an empty answer that came back at once: at most 4,000 such
+    /// requests a second while data keeps coming in small gaps.
+    static let quickEmptyMinimum = TimeAmount.microseconds(250)
+
     /// Consecutive failures of a kind retrying cannot fix before the reader hears of it.
     static let failuresBeforeReport = 3
 
@@ -50,9 +54,11 @@ extension FetchEngine {
     func sourceLoop(_ source: SourceKey) async {
         let node = source.node
         var pending: [ScannedPartition] = []
-        /// Empty answers in a row that came back at once (see below).
-        var quickEmptyAnswers = 0
+        /// When an answer last brought records: how long to wait after an empty answer that came
+        /// back at once (see below). Before any, as if 80 ms ago: a new tail first waits 10 ms.
+        var lastData = NIODeadline.now() - .milliseconds(80)
         var round = 0
+        var connectionPrepared = false
         while true {
             switch takeWork(source, round: round) {
             case .exit:
@@ -62,6 +68,10 @@ extension FetchEngine {
                     decodeAndQueue(pending)
                     pending = []
                     continue
+                }
+                if !connectionPrepared {
+                    connectionPrepared = true
+                    prepareConnection(source)
                 }
                 await waitForWake(source, generation: generation)
             case .fetch(var items):
@@ -100,22 +110,24 @@ extension FetchEngine {
                 (pending, idle) = scan(response, items, node: node,
                                        check: AnswerCheck(broker: connection.address.description, FetchRequest.self, version: version))
                 // A broker that answers a fetch with no data at once instead of holding it for
-                // fetch.wait.max.ms (noida does) would make this loop spin. Wait instead, 10 ms
-                // after the first such answer and twice as long after each next one, up to
-                // fetch.wait.max.ms: an idle partition costs nothing, a new message after a short
-                // lull still arrives within milliseconds.
-                let heldFor = NIODeadline.now() - sent
+                // fetch.wait.max.ms (noida does) would make this loop spin. Wait instead an eighth
+                // of the time since data last came (at least `quickEmptyMinimum`, at most
+                // fetch.wait.max.ms): in a steady stream the gaps are short and so are the waits, a
+                // message after a lull is late by about an eighth of the lull, and an idle partition
+                // settles at one request per fetch.wait.max.ms (librdkafka asks again at once,
+                // some 14,000 times a second on this machine, for as long as the partition is idle).
+                let now = NIODeadline.now()
+                let heldFor = now - sent
                 let waitMax = TimeAmount.milliseconds(Int64(settings.fetchWaitMaxMs))
                 if idle, heldFor < waitMax {
                     if !pending.isEmpty {
                         decodeAndQueue(pending)
                         pending = []
                     }
-                    let backoff = TimeAmount.milliseconds(10 << min(quickEmptyAnswers, 10))
-                    quickEmptyAnswers += 1
-                    try? await Task.sleep(nanoseconds: UInt64(min(backoff, waitMax - heldFor).nanoseconds))
-                } else {
-                    quickEmptyAnswers = 0
+                    let wait = max(Self.quickEmptyMinimum, TimeAmount.nanoseconds((now - lastData).nanoseconds / 8))
+                    try? await Task.sleep(nanoseconds: UInt64(min(wait, waitMax - heldFor).nanoseconds))
+                } else if !idle {
+                    lastData = now
                 }
             }
         }
@@ -179,6 +191,13 @@ extension FetchEngine {
                 return FetchItem(tp: item.tp, id: item.id, offset: target, maySkip: false)
             }
         }
+    }
+
+    /// Dials the source's connection while its partitions still wait for their start offsets, so
+    /// the first Fetch does not wait for a connection and its ApiVersions as well. The pool shares
+    /// the dial with the first fetch, which reports a failure; this only starts it.
+    private func prepareConnection(_ source: SourceKey) {
+        Task { [client] in _ = try? await client.connection(toNode: source.node, purpose: .fetch(lane: source.lane)) }
     }
 
     private func waitForWake(_ source: SourceKey, generation: UInt64) async {
