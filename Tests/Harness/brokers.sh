@@ -156,6 +156,7 @@ case "$command" in
         which=${2:-all}
         mkdir -p "$RUN_DIR"
         stop_all   # leftovers of an interrupted run in this run folder
+        rm -f "$RUN_DIR/ports-handed-out"   # free_port's list: a new run starts a new one
         KAFKA_FAST_TANSU='' KAFKA_FAST_TANSU_PID='' KAFKA_FAST_NOIDA='' KAFKA_FAST_NOIDA_PID=''
         KAFKA_FAST_MOCK='' KAFKA_FAST_MOCK_CONTROL='' KAFKA_FAST_MOCK_PID=''
         write_env

@@ -4,8 +4,31 @@
 READY_TIMEOUT=${KAFKA_FAST_BROKER_TIMEOUT:-20}
 PY=$VENV_PY; [ -x "$PY" ] || PY=python3
 
+# A port nothing listens on now that no earlier call handed out in this run directory: a port is
+# handed out a while before its server binds it, and the kernel can give a just-closed port to the
+# next bind(0) again (stunnel then found its [oidc] front's port taken, twice in a row).
 free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    mkdir -p "$RUN_DIR"
+    "$PY" - "$RUN_DIR/ports-handed-out" <<'PORT'
+import socket, sys
+path = sys.argv[1]
+try:
+    with open(path) as file:
+        taken = set(file.read().split())
+except FileNotFoundError:
+    taken = set()
+for _ in range(1000):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    if port not in taken:
+        break
+else:
+    sys.exit("free_port: every port offered was handed out already")
+with open(path, "a") as file:
+    file.write(port + "\n")
+print(port)
+PORT
 }
 
 # Is PID alive and running BINARY (guards against a recycled pid)? BINARY may be argv[0], or a
