@@ -12,7 +12,7 @@
 # A first argument names one part (dashboard, produce, consume, latency); the other arguments go to
 # the part scripts in Tests/Bench (--count N, --repeats R, --brokers tansu,noida,mock, --codecs
 # none,gzip,..., --modes cli,tail,group, --seconds S), e.g. make bench ARGS='consume --brokers tansu'.
-# The whole run takes about half an hour on 2 cores (a first release build adds some ten minutes);
+# The whole run takes about a quarter of an hour on 2 cores (a first release build adds five to ten minutes);
 # the producer part is most of it.
 # A benchmark that wants a fresh broker per run can call $KAFKA_FAST_HARNESS/brokers.sh itself.
 set -euo pipefail
