@@ -36,14 +36,13 @@ final class ConditionLock: @unchecked Sendable {
     func signal() { pthread_cond_signal(condition) }
 
     /// Waits, with the lock held, until signalled or `millis` have passed (or spuriously: callers
-    /// check their condition again). False on timeout.
-    @discardableResult
-    func wait(millis: Int) -> Bool {
+    /// check their condition again).
+    func wait(millis: Int) {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         let nanos = Int(deadline.tv_nsec) + (millis % 1000) * 1_000_000
         deadline.tv_sec += millis / 1000 + nanos / 1_000_000_000
         deadline.tv_nsec = nanos % 1_000_000_000
-        return pthread_cond_timedwait(condition, mutex, &deadline) == 0
+        pthread_cond_timedwait(condition, mutex, &deadline)
     }
 }

@@ -1,9 +1,4 @@
 import KfastFormats
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 import KafkaFast
 import NIOCore
 
